@@ -1,0 +1,49 @@
+# Sourced helpers to run a private PostgreSQL 15 cluster in a folder, loopback
+# only, as an unprivileged user (initdb refuses root). Used by the run script
+# (./var/pg, kept) and the test script (a temp dir, removed).
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+# The user that owns and runs the cluster: ourselves, or "postgres" under root.
+pg_user() { if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi; }
+
+pg_as_user() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A free TCP port on 127.0.0.1, from $1 upwards.
+pg_free_port() {
+  local port=${1:-54320}
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# pg_init DIR: creates the cluster in DIR/data unless it exists.
+pg_init() {
+  local dir=$1
+  [ -f "$dir/data/PG_VERSION" ] && return 0
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && chown "$(pg_user)" "$dir"
+  pg_as_user "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 \
+    --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+}
+
+# pg_start DIR PORT: starts the cluster on 127.0.0.1:PORT (socket in DIR).
+pg_start() {
+  local dir=$1 port=$2
+  if pg_as_user "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then return 0; fi
+  pg_as_user "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-on}" start >/dev/null \
+    || { tail -20 "$dir/postgres.log" >&2; return 1; }
+}
+
+pg_stop() {
+  local dir=$1
+  [ -f "$dir/data/PG_VERSION" ] || return 0
+  pg_as_user "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# pg_psql PORT DB SQL...: runs SQL as the superuser over loopback.
+pg_psql() {
+  local port=$1 db=$2; shift 2
+  psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 machine to a running techreno:
+# installs what is missing, builds, starts an embedded PostgreSQL under ./var
+# (created on first use), starts techreno-server (which applies migrations and
+# loads the reference data), creates demo principals and prints their tokens,
+# then runs a short demo with the CLI. The server keeps running:
+#   deploy/local/stop.sh    stops it and PostgreSQL (data kept)
+#   deploy/local/start.sh   starts both again without re-initialising
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+echo "== 1/5 packages"
+"$TECHRENO_ROOT/deploy/install-deps.sh"
+echo "== 2/5 build"
+techreno_build
+CLI=$BUILD_DIR/clients/cli/techreno
+
+echo "== 3/5 PostgreSQL under $VAR_DIR/pg"
+mkdir -p "$VAR_DIR"
+if ! techreno_load_env; then
+  PG_PORT=$(pg_free_port 54320)
+  SERVER_PORT=$(pg_free_port 50051)
+  cat >"$VAR_DIR/env" <<ENV
+PG_PORT=$PG_PORT
+TECHRENO_DB="host=127.0.0.1 port=$PG_PORT dbname=techreno user=techreno"
+TECHRENO_SERVER=127.0.0.1:$SERVER_PORT
+ENV
+  techreno_load_env
+fi
+pg_init "$VAR_DIR/pg"
+pg_start "$VAR_DIR/pg" "$PG_PORT"
+if [ -z "$(pg_psql "$PG_PORT" postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'techreno'")" ]; then
+  pg_psql "$PG_PORT" postgres -c "CREATE ROLE techreno LOGIN" -c "CREATE DATABASE techreno OWNER techreno"
+fi
+echo "PostgreSQL on 127.0.0.1:$PG_PORT"
+
+echo "== 4/5 techreno-server"
+"$TECHRENO_ROOT/deploy/local/start.sh"
+export TECHRENO_SERVER TECHRENO_DB
+
+# Demo principals: a county (荔湾区), its city (广州市) and the province.
+# Tokens are shown once at creation; we keep them in var/tokens.env (mode 600).
+if [ ! -f "$VAR_DIR/tokens.env" ]; then
+  umask 077
+  {
+    echo "COUNTY_TOKEN=$("$CLI" admin create-principal --name=liwan-county-system --role=county --scope=440103)"
+    echo "CITY_TOKEN=$("$CLI" admin create-principal --name=guangzhou-city --role=city --scope=440100)"
+    echo "PROVINCE_TOKEN=$("$CLI" admin create-principal --name=guangdong-province --role=province --scope=440000)"
+  } >"$VAR_DIR/tokens.env.tmp"
+  mv "$VAR_DIR/tokens.env.tmp" "$VAR_DIR/tokens.env"
+fi
+. "$VAR_DIR/tokens.env"
+echo "demo tokens (also in $VAR_DIR/tokens.env):"
+echo "  county   440103 荔湾区: $COUNTY_TOKEN"
+echo "  city     440100 广州市: $CITY_TOKEN"
+echo "  province 440000 广东省: $PROVINCE_TOKEN"
+
+echo "== 5/5 demo"
+DEMO=$TECHRENO_ROOT/deploy/local/demo
+echo "-- the county registers its enterprises"
+"$CLI" --token="$COUNTY_TOKEN" push enterprises "$DEMO/enterprises.csv" || true
+echo "-- the county pushes its projects; the last record is wrong in several fields"
+"$CLI" --token="$COUNTY_TOKEN" push projects "$DEMO/projects.csv" || true
+echo "-- the county lists its projects"
+"$CLI" --token="$COUNTY_TOKEN" list projects
+echo "-- the city sees its counties' projects"
+"$CLI" --token="$CITY_TOKEN" list projects --limit=5
+echo
+echo "techreno is running on $TECHRENO_SERVER (PostgreSQL 127.0.0.1:$PG_PORT)."
+echo "Try:   export TECHRENO_SERVER=$TECHRENO_SERVER TECHRENO_TOKEN=\$COUNTY_TOKEN (from $VAR_DIR/tokens.env)"
+echo "       $CLI list projects"
+echo "Stop:  deploy/local/stop.sh     Start again: deploy/local/start.sh"

@@ -1,0 +1,54 @@
+// Reporting periods "YYYY-MM".
+
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "libs/codes/codes.h"
+
+namespace techreno::codes {
+namespace {
+
+bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
+
+// Text quoted for a message: as is when printable ASCII, else C-escaped so
+// that the message stays valid UTF-8.
+std::string Shown(absl::string_view s) {
+  for (char c : s) {
+    if (!absl::ascii_isprint(static_cast<unsigned char>(c))) {
+      return absl::StrCat("'", absl::CHexEscape(s), "'");
+    }
+  }
+  return absl::StrCat("'", s, "'");
+}
+
+}  // namespace
+
+absl::StatusOr<Period> ParsePeriod(absl::string_view text) {
+  const bool shaped = text.size() == 7 && IsDigit(text[0]) && IsDigit(text[1]) &&
+                      IsDigit(text[2]) && IsDigit(text[3]) && text[4] == '-' && IsDigit(text[5]) &&
+                      IsDigit(text[6]);
+  if (!shaped) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "period ", Shown(text), " must be written YYYY-MM, e.g. 2025-01 (seven characters)"));
+  }
+  Period p;
+  p.year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+  p.month = (text[5] - '0') * 10 + (text[6] - '0');
+  if (p.year < 2000 || p.year > 2099) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("period ", Shown(text), ": year ", p.year, " must be 2000-2099"));
+  }
+  if (p.month < 1 || p.month > 12) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("period ", Shown(text), ": month ", text.substr(5, 2), " must be 01-12"));
+  }
+  return p;
+}
+
+std::string FormatPeriod(const Period& p) { return absl::StrFormat("%04d-%02d", p.year, p.month); }
+
+}  // namespace techreno::codes

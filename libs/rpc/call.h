@@ -1,0 +1,22 @@
+// The one place every handler authenticates its caller.
+//
+// gRPC 1.51's AuthMetadataProcessor aborts on insecure ports, so instead each
+// handler begins with AuthenticateCall, which reads "authorization: Bearer
+// <token>" from the call's metadata and resolves it to a principal.
+#ifndef TECHRENO_LIBS_RPC_CALL_H_
+#define TECHRENO_LIBS_RPC_CALL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "libs/auth/principal.h"
+#include "libs/store/pool.h"
+
+namespace techreno::rpc {
+
+absl::StatusOr<auth::Principal> AuthenticateCall(store::Pool& pool,
+                                                 const grpc::ServerContextBase& context);
+
+}  // namespace techreno::rpc
+
+#endif  // TECHRENO_LIBS_RPC_CALL_H_

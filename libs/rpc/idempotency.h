@@ -1,0 +1,54 @@
+// Idempotency by request_id: the first answer of every mutation is stored with
+// the mutation, in the same transaction, keyed by (principal, method,
+// request_id). A retry gets that answer back and changes nothing; the same
+// request_id with a different request is refused.
+#ifndef TECHRENO_LIBS_RPC_IDEMPOTENCY_H_
+#define TECHRENO_LIBS_RPC_IDEMPOTENCY_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <google/protobuf/message.h>
+#include <pqxx/pqxx>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "libs/store/pool.h"
+
+namespace techreno::rpc {
+
+struct IdempotencyKey {
+  int64_t principal_id = 0;
+  std::string method;       // e.g. "UpsertProject"
+  std::string request_id;   // as sent
+  std::string fingerprint;  // RequestFingerprint of the request
+};
+
+// 1–128 printable ASCII characters; INVALID_ARGUMENT naming `field` otherwise.
+absl::Status ValidateRequestId(absl::string_view request_id, const std::string& field);
+
+// SHA-256 of the deterministic serialization of `request`.
+std::string RequestFingerprint(const google::protobuf::Message& request);
+
+// The stored response for this key, if any. INVALID_ARGUMENT (field
+// "request_id") when the request_id was used before for a different request.
+absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::work& tx,
+                                                             const IdempotencyKey& key);
+
+// Stores the response; call in the transaction that made the change.
+void RecordResponse(pqxx::work& tx, const IdempotencyKey& key, const std::string& response);
+
+// Runs `write` in a transaction guarded by `key`: when the request_id was
+// answered before, `response` is filled with that answer and `write` does not
+// run; otherwise `write` fills `response` and, if it returns OK, the answer is
+// stored in the same transaction. A failed write stores nothing.
+absl::Status RunIdempotent(store::Pool& pool, const IdempotencyKey& key,
+                           google::protobuf::Message* response,
+                           const std::function<absl::Status(pqxx::work&)>& write);
+
+}  // namespace techreno::rpc
+
+#endif  // TECHRENO_LIBS_RPC_IDEMPOTENCY_H_

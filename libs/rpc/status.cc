@@ -1,0 +1,79 @@
+#include "libs/rpc/status.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "google/rpc/status.pb.h"
+
+namespace techreno::rpc {
+namespace {
+constexpr char kBadRequestUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+
+google::rpc::BadRequest ToBadRequest(const std::vector<FieldViolation>& violations) {
+  google::rpc::BadRequest bad;
+  for (const FieldViolation& v : violations) {
+    auto* fv = bad.add_field_violations();
+    fv->set_field(v.field);
+    fv->set_description(v.description);
+  }
+  return bad;
+}
+}  // namespace
+
+absl::Status InvalidArgument(const std::string& summary,
+                             const std::vector<FieldViolation>& violations) {
+  return WithFieldViolations(absl::StatusCode::kInvalidArgument, summary, violations);
+}
+
+absl::Status WithFieldViolations(absl::StatusCode code, const std::string& summary,
+                                 const std::vector<FieldViolation>& violations) {
+  absl::Status status(code, summary);
+  status.SetPayload(kBadRequestUrl, absl::Cord(ToBadRequest(violations).SerializeAsString()));
+  return status;
+}
+
+absl::Status InvalidField(const std::string& field, const std::string& description) {
+  return InvalidArgument(absl::StrCat(field, ": ", description), {{field, description}});
+}
+
+std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
+  std::vector<FieldViolation> out;
+  auto payload = status.GetPayload(kBadRequestUrl);
+  if (!payload.has_value()) return out;
+  google::rpc::BadRequest bad;
+  if (!bad.ParseFromString(std::string(*payload))) return out;
+  for (const auto& fv : bad.field_violations()) out.push_back({fv.field(), fv.description()});
+  return out;
+}
+
+grpc::StatusCode ToGrpcCode(absl::StatusCode code) {
+  // The numeric values are the same canonical codes in both libraries.
+  return static_cast<grpc::StatusCode>(static_cast<int>(code));
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  std::string message(status.message());
+  auto payload = status.GetPayload(kBadRequestUrl);
+  if (!payload.has_value()) return grpc::Status(ToGrpcCode(status.code()), message);
+  google::rpc::Status details;
+  details.set_code(static_cast<int>(status.code()));
+  details.set_message(message);
+  auto* any = details.add_details();
+  any->set_type_url(kBadRequestUrl);
+  any->set_value(std::string(*payload));
+  return grpc::Status(ToGrpcCode(status.code()), message, details.SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status out(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  google::rpc::Status details;
+  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
+    for (const auto& any : details.details()) {
+      if (any.type_url() == kBadRequestUrl) out.SetPayload(kBadRequestUrl, absl::Cord(any.value()));
+    }
+  }
+  return out;
+}
+
+}  // namespace techreno::rpc

@@ -1,0 +1,45 @@
+// absl::Status ↔ grpc::Status, with field-level details.
+//
+// A library builds INVALID_ARGUMENT with FieldViolations (every bad field, not
+// the first); ToGrpcStatus turns it into a grpc::Status whose binary details
+// are a google.rpc.Status carrying a google.rpc.BadRequest, which clients read
+// with FromGrpcStatus or any gRPC rich-error library.
+#ifndef TECHRENO_LIBS_RPC_STATUS_H_
+#define TECHRENO_LIBS_RPC_STATUS_H_
+
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace techreno::rpc {
+
+struct FieldViolation {
+  std::string field;        // e.g. "project.county_code"
+  std::string description;  // e.g. "[project.county_code.unknown] 449999 is not ..."
+};
+
+// A status of `code` with `summary` as message and the violations as payload
+// (also used for FAILED_PRECONDITION, ABORTED... that concern one field).
+absl::Status WithFieldViolations(absl::StatusCode code, const std::string& summary,
+                                 const std::vector<FieldViolation>& violations);
+// INVALID_ARGUMENT with `summary` as message and the violations as payload.
+absl::Status InvalidArgument(const std::string& summary,
+                             const std::vector<FieldViolation>& violations);
+// INVALID_ARGUMENT for one field.
+absl::Status InvalidField(const std::string& field, const std::string& description);
+
+// The violations attached to a status (empty if none).
+std::vector<FieldViolation> FieldViolations(const absl::Status& status);
+
+grpc::StatusCode ToGrpcCode(absl::StatusCode code);
+grpc::Status ToGrpcStatus(const absl::Status& status);
+// The reverse, for clients and tests: keeps the message and the BadRequest.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace techreno::rpc
+
+#endif  // TECHRENO_LIBS_RPC_STATUS_H_

@@ -1,0 +1,34 @@
+// The audit log: one row per change (who, what, when, request id, before and
+// after as JSON), written by the caller inside the transaction of the change.
+#ifndef TECHRENO_LIBS_STORE_AUDIT_H_
+#define TECHRENO_LIBS_STORE_AUDIT_H_
+
+#include <cstdint>
+#include <string>
+
+#include <google/protobuf/message.h>
+#include <pqxx/pqxx>
+
+namespace techreno::store {
+
+struct AuditEntry {
+  int64_t principal_id = 0;  // 0 for administrative commands
+  std::string principal_name;
+  std::string action;      // "create", "update", "withdraw", ...
+  std::string entity;      // "project", "enterprise", ...
+  std::string entity_key;  // its primary key, as text
+  std::string county_code;
+  int64_t version = 0;
+  std::string request_id;
+  const google::protobuf::Message* before = nullptr;  // state before; null on create
+  const google::protobuf::Message* after = nullptr;   // state after
+};
+
+void WriteAudit(pqxx::work& tx, const AuditEntry& entry);
+
+// JSON of a message as stored in the audit log (proto field names, enums as names).
+std::string ToAuditJson(const google::protobuf::Message& message);
+
+}  // namespace techreno::store
+
+#endif  // TECHRENO_LIBS_STORE_AUDIT_H_

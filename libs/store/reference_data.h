@@ -1,0 +1,25 @@
+// The reference tables (GB/T 2260 regions of Guangdong, GB/T 4754-2017
+// industries) as embedded in the binary from libs/store/data/. Parsed once.
+#ifndef TECHRENO_LIBS_STORE_REFERENCE_DATA_H_
+#define TECHRENO_LIBS_STORE_REFERENCE_DATA_H_
+
+#include "absl/strings/string_view.h"
+#include "libs/codes/codes.h"
+
+namespace techreno::store {
+
+struct ReferenceData {
+  codes::RegionTable regions;
+  codes::IndustryTable industries;
+};
+
+// The process-wide reference data; aborts at start-up if the embedded files
+// do not parse (a build defect, not a runtime condition).
+const ReferenceData& Reference();
+
+// Raw embedded CSV text, by file name ("regions-guangdong.csv", ...).
+absl::string_view EmbeddedDataFile(absl::string_view name);
+
+}  // namespace techreno::store
+
+#endif  // TECHRENO_LIBS_STORE_REFERENCE_DATA_H_

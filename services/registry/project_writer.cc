@@ -1,0 +1,188 @@
+#include "services/registry/project_writer.h"
+
+#include <algorithm>
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include "absl/strings/str_cat.h"
+#include "libs/codes/codes.h"
+#include "libs/rpc/status.h"
+#include "libs/store/audit.h"
+#include "libs/store/reference_data.h"
+#include "services/registry/registry_store.h"
+
+namespace techreno::registry {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+WriteOutcome Reject(WriteOutcome out, absl::StatusCode code, const std::string& rule,
+                    const std::string& field, const std::string& message) {
+  AddViolation(out.violations, v1::SEVERITY_FATAL, rule, field, message);
+  out.outcome = v1::OUTCOME_REJECTED;
+  out.code = code;
+  return out;
+}
+
+void SortEnums(google::protobuf::RepeatedField<int>* values) {
+  std::sort(values->begin(), values->end());
+}
+
+}  // namespace
+
+v1::Project InputContent(const v1::Project& project) {
+  v1::Project p = project;
+  p.clear_completed_investment_fen();
+  p.clear_version();
+  p.clear_create_time();
+  p.clear_update_time();
+  p.clear_withdraw_reason();
+  p.clear_county();
+  p.clear_city();
+  p.clear_industry_name();
+  SortEnums(p.mutable_renovation_types());
+  SortEnums(p.mutable_requested_support());
+  return p;
+}
+
+void Decorate(v1::Project& p) {
+  const auto& ref = store::Reference();
+  if (const auto* county = ref.regions.Find(p.county_code())) {
+    p.mutable_county()->set_code(county->code);
+    p.mutable_county()->set_name(county->name);
+    if (const auto* city = ref.regions.Find(ref.regions.CityOf(county->code))) {
+      p.mutable_city()->set_code(city->code);
+      p.mutable_city()->set_name(city->name);
+    }
+  }
+  if (const auto* industry = ref.industries.Find(p.industry_code())) {
+    p.set_industry_name(industry->name);
+  }
+}
+
+void Decorate(v1::Enterprise& e) {
+  if (const auto* county = store::Reference().regions.Find(e.county_code())) {
+    e.mutable_county()->set_code(county->code);
+    e.mutable_county()->set_name(county->name);
+  }
+}
+
+absl::Status RejectionStatus(absl::StatusCode code, const Violations& violations) {
+  std::vector<rpc::FieldViolation> fields;
+  std::string summary;
+  for (const auto& v : violations) {
+    if (v.severity() != v1::SEVERITY_FATAL) continue;
+    fields.push_back({v.field(), absl::StrCat("[", v.rule_id(), "] ", v.message())});
+    if (summary.empty()) summary = absl::StrCat(v.field(), ": ", v.message());
+  }
+  if (fields.size() > 1) absl::StrAppend(&summary, " (and ", fields.size() - 1, " more)");
+  return rpc::WithFieldViolations(code, summary, fields);
+}
+
+WriteOutcome WriteProject(pqxx::work& tx, const auth::Principal& caller, const v1::Project& input,
+                          int64_t expected_version, const std::string& request_id,
+                          Violations warnings, const std::string& prefix) {
+  const auto& regions = store::Reference().regions;
+  WriteOutcome out;
+  out.violations = std::move(warnings);
+  v1::Project wanted = InputContent(input);
+  auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
+
+  // The enterprise must be registered; warn when it sits in another city.
+  auto enterprise = LoadEnterprise(tx, wanted.enterprise_credit_code(), /*for_update=*/false);
+  if (!enterprise.has_value()) {
+    return Reject(std::move(out), absl::StatusCode::kNotFound,
+                  "project.enterprise_credit_code.unknown", field("enterprise_credit_code"),
+                  absl::StrCat("enterprise ", wanted.enterprise_credit_code(),
+                               " is not registered; push it with UpsertEnterprise first"));
+  }
+  const std::string city = regions.CityOf(wanted.county_code());
+  if (regions.CityOf(enterprise->county_code()) != city) {
+    AddViolation(out.violations, v1::SEVERITY_WARNING, "project.enterprise.other_city",
+                 field("enterprise_credit_code"),
+                 absl::StrCat("the enterprise is registered in ",
+                              regions.Label(enterprise->county_code()),
+                              ", outside the project's city ", regions.Label(city)));
+  }
+
+  // Identity: the code as sent, the code of the same source record, or a new one.
+  if (wanted.project_code().empty()) {
+    auto existing = FindBySourceRecord(tx, wanted.county_code(), wanted.source_record_id());
+    if (existing.has_value()) {
+      wanted.set_project_code(*existing);
+    } else {
+      int year = codes::ParsePeriod(wanted.start_period())->year;
+      std::string code =
+          codes::MakeProjectCode(year, wanted.county_code(), NextSerial(tx, wanted.county_code(), year));
+      if (code.empty()) {
+        return Reject(std::move(out), absl::StatusCode::kResourceExhausted,
+                      "project.project_code.exhausted", field("project_code"),
+                      absl::StrCat("all 99,999 assigned codes of ", wanted.county_code(), " for ",
+                                   year, " are used; send the national platform's code"));
+      }
+      wanted.set_project_code(code);
+    }
+  }
+
+  std::optional<v1::Project> stored = LoadProject(tx, wanted.project_code(), /*for_update=*/true);
+  if (stored.has_value() && stored->county_code() != wanted.county_code()) {
+    if (!auth::MayRead(caller, stored->county_code(), regions)) {
+      return Reject(std::move(out), absl::StatusCode::kAlreadyExists,
+                    "project.project_code.taken", field("project_code"),
+                    absl::StrCat(wanted.project_code(), " is registered by another county"));
+    }
+    return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
+                  "project.county_code.immutable", field("county_code"),
+                  absl::StrCat("project ", wanted.project_code(), " belongs to ",
+                               regions.Label(stored->county_code()),
+                               "; a project cannot move to another county"));
+  }
+  const int64_t current_version = stored.has_value() ? stored->version() : 0;
+  if (expected_version != 0 && expected_version != current_version) {
+    return Reject(std::move(out), absl::StatusCode::kAborted, "version.mismatch",
+                  "expected_version",
+                  absl::StrCat("expected version ", expected_version, " but the stored version is ",
+                               current_version, "; read the project again and retry"));
+  }
+  if (wanted.status() == v1::PROJECT_STATUS_UNSPECIFIED) {
+    wanted.set_status(stored.has_value() ? stored->status() : v1::PROJECT_STATUS_PLANNED);
+  }
+  if (stored.has_value()) {
+    if (stored->status() == v1::PROJECT_STATUS_WITHDRAWN) {
+      return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
+                    "project.status.withdrawn", field("status"),
+                    absl::StrCat("project ", wanted.project_code(),
+                                 " was withdrawn and can no longer change"));
+    }
+    if (!IsLegalTransition(stored->status(), wanted.status())) {
+      return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
+                    "project.status.transition", field("status"),
+                    absl::StrCat("a project cannot go from ", StatusName(stored->status()), " to ",
+                                 StatusName(wanted.status())));
+    }
+    if (MessageDifferencer::Equals(InputContent(*stored), wanted)) {
+      out.outcome = v1::OUTCOME_UNCHANGED;
+      out.project = *std::move(stored);
+      Decorate(out.project);
+      return out;
+    }
+  }
+
+  wanted.set_version(current_version + 1);
+  if (stored.has_value()) {
+    UpdateProject(tx, wanted);
+  } else {
+    InsertProject(tx, wanted, city);
+  }
+  // Re-read for the server-set fields (times), so that what is audited and
+  // answered is exactly what is stored.
+  out.project = *LoadProject(tx, wanted.project_code(), /*for_update=*/false);
+  store::WriteAudit(tx, {caller.id, caller.name, stored.has_value() ? "update" : "create",
+                         "project", wanted.project_code(), wanted.county_code(), wanted.version(),
+                         request_id, stored.has_value() ? &*stored : nullptr, &out.project});
+  out.outcome = v1::OUTCOME_ACCEPTED;
+  Decorate(out.project);
+  return out;
+}
+
+}  // namespace techreno::registry

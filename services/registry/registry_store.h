@@ -1,0 +1,55 @@
+// The registry's SQL, behind a narrow interface. Every function runs inside a
+// transaction the caller owns (so that a write, its audit row and its
+// idempotency key commit together) and may throw pqxx exceptions, which
+// store::RunInTransaction maps to absl::Status.
+#ifndef TECHRENO_SERVICES_REGISTRY_REGISTRY_STORE_H_
+#define TECHRENO_SERVICES_REGISTRY_REGISTRY_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "libs/auth/principal.h"
+#include "techreno/v1/registry.pb.h"
+
+namespace techreno::registry {
+
+// ---- enterprises
+std::optional<v1::Enterprise> LoadEnterprise(pqxx::work& tx, const std::string& credit_code,
+                                             bool for_update);
+void InsertEnterprise(pqxx::work& tx, const v1::Enterprise& e);
+void UpdateEnterprise(pqxx::work& tx, const v1::Enterprise& e);
+
+// ---- projects
+std::optional<v1::Project> LoadProject(pqxx::work& tx, const std::string& project_code,
+                                       bool for_update);
+// The code of the county's project with this source_record_id, if any.
+std::optional<std::string> FindBySourceRecord(pqxx::work& tx, const std::string& county_code,
+                                              const std::string& source_record_id);
+// Next serial for codes techreno assigns in (county, year), starting at 1.
+int NextSerial(pqxx::work& tx, const std::string& county_code, int year);
+void InsertProject(pqxx::work& tx, const v1::Project& p, const std::string& city_code);
+void UpdateProject(pqxx::work& tx, const v1::Project& p);
+
+struct ProjectQuery {
+  std::string scope_county;  // set for county principals
+  std::string scope_city;    // set for city principals
+  v1::ListProjectsRequest filter;
+  std::string after_code;    // keyset: codes strictly greater
+  int limit = 100;
+};
+std::vector<v1::Project> QueryProjects(pqxx::work& tx, const ProjectQuery& q);
+
+// History: audit rows of a project, newest first, with id < before_id (0 = any).
+struct HistoryRow {
+  int64_t audit_id;
+  v1::ProjectVersion version;
+};
+std::vector<HistoryRow> ProjectHistory(pqxx::work& tx, const std::string& project_code,
+                                       int64_t before_id, int limit);
+
+}  // namespace techreno::registry
+
+#endif  // TECHRENO_SERVICES_REGISTRY_REGISTRY_STORE_H_

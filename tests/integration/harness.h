@@ -1,0 +1,64 @@
+// Integration-test harness: a real PostgreSQL (the cluster tests/run.sh
+// starts, named by $TECHRENO_TEST_DSN) and a real techreno server on loopback.
+//
+// Each test binary gets a fresh database (created on first use), migrated and
+// seeded, and one in-process server hosting all services on 127.0.0.1:<free
+// port>. Without $TECHRENO_TEST_DSN the tests skip, unless
+// $TECHRENO_REQUIRE_DB=1 (set by tests/run.sh), which makes that a failure.
+#ifndef TECHRENO_TESTS_INTEGRATION_HARNESS_H_
+#define TECHRENO_TESTS_INTEGRATION_HARNESS_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "libs/store/pool.h"
+#include "techreno/v1/registry.grpc.pb.h"
+
+namespace techreno::testing {
+
+class TestEnv {
+ public:
+  // nullptr when no database is configured (the caller skips).
+  static TestEnv* Get();
+
+  store::Pool& pool() { return *pool_; }
+  const std::string& dsn() const { return dsn_; }
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  std::unique_ptr<v1::ProjectRegistry::Stub> Registry() {
+    return v1::ProjectRegistry::NewStub(channel_);
+  }
+  // The token of a principal with this role and scope (created once).
+  std::string Token(const std::string& role, const std::string& scope);
+  // A client context carrying "authorization: Bearer <token>".
+  static std::unique_ptr<grpc::ClientContext> Context(const std::string& token);
+
+ private:
+  TestEnv() = default;
+  std::string dsn_;
+  std::unique_ptr<store::Pool> pool_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// Skips (or fails, under tests/run.sh) the current test when there is no database.
+#define TECHRENO_REQUIRE_ENV(env)                                                     \
+  ::techreno::testing::TestEnv* env = ::techreno::testing::TestEnv::Get();            \
+  if (env == nullptr) {                                                               \
+    if (std::getenv("TECHRENO_REQUIRE_DB") != nullptr) {                              \
+      FAIL() << "TECHRENO_TEST_DSN is not set or the database is unreachable";        \
+    }                                                                                 \
+    GTEST_SKIP() << "set TECHRENO_TEST_DSN (tests/run.sh does) to run database tests"; \
+  }
+
+// Valid credit code for tests: 17 given characters plus the computed check.
+std::string CreditCode(const std::string& first17);
+
+// A valid enterprise and project in `county`, distinguished by `n`.
+v1::Enterprise SampleEnterprise(const std::string& county, int n);
+v1::Project SampleProject(const std::string& county, const std::string& credit_code, int n);
+
+}  // namespace techreno::testing
+
+#endif  // TECHRENO_TESTS_INTEGRATION_HARNESS_H_
