@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "libs/codes/codes.h"
 
 namespace techreno::registry {
@@ -13,7 +14,9 @@ constexpr int64_t kMaxInvestmentFen = 100'000'000'000'000;  // 1 万亿元: a ty
 using v1::SEVERITY_FATAL;
 using v1::SEVERITY_WARNING;
 
-std::string Fen(int64_t fen) { return absl::StrCat(fen, " fen (", fen / 1'000'000.0, " 万元)"); }
+std::string Fen(int64_t fen) {
+  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
+}
 
 template <typename Enum, typename IsValid>
 void CheckEnumList(Violations& out, const google::protobuf::RepeatedField<int>& values,
@@ -35,7 +38,8 @@ void CheckEnumList(Violations& out, const google::protobuf::RepeatedField<int>& 
 void CheckCounty(Violations& out, const std::string& county, const store::ReferenceData& ref,
                  const auth::Principal& caller, const std::string& field) {
   if (county.empty()) {
-    AddViolation(out, SEVERITY_FATAL, field + ".required", field, "county_code is required");
+    AddViolation(out, SEVERITY_FATAL, "region.county_code.required", field,
+                 "county_code is required");
   } else if (!ref.regions.IsCountyLevel(county)) {
     AddViolation(out, SEVERITY_FATAL, "region.county_code.unknown", field,
                  absl::StrCat("'", county,
@@ -177,9 +181,9 @@ Violations ValidateProject(const v1::Project& p, const store::ReferenceData& ref
     AddViolation(out, SEVERITY_FATAL, "project.status.withdraw_via_upsert", f("status"),
                  "use WithdrawProject (with a reason) to withdraw a project");
   }
-  if (p.source_record_id().size() > 64) {
+  if (Utf8Length(p.source_record_id()) > 64) {
     AddViolation(out, SEVERITY_FATAL, "project.source_record_id.length", f("source_record_id"),
-                 "must be at most 64 bytes");
+                 "must be at most 64 characters");
   }
   if (Utf8Length(p.description()) > 2000) {
     AddViolation(out, SEVERITY_FATAL, "text.length", f("description"),
