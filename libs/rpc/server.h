@@ -17,7 +17,7 @@ namespace techreno::rpc {
 
 struct ServerOptions {
   std::string address = "127.0.0.1:50051";  // host:port; port 0 picks a free one
-  int max_message_bytes = 64 << 20;          // large pushes send large responses
+  int max_message_bytes = 128 << 20;  // a 1,000,000-record push answers ~60 MB
   absl::Duration keepalive_time = absl::Seconds(60);
   absl::Duration shutdown_grace = absl::Seconds(30);  // in-flight calls get this long
   int max_threads = 64;                       // sync server thread cap

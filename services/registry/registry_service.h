@@ -10,7 +10,7 @@ namespace techreno::registry {
 
 struct RegistryOptions {
   int push_batch_size = 500;             // records per transaction in PushProjects
-  int64_t max_records_per_push = 2'000'000;  // RESOURCE_EXHAUSTED beyond
+  int64_t max_records_per_push = 1'000'000;  // RESOURCE_EXHAUSTED beyond
 };
 
 class RegistryService final : public v1::ProjectRegistry::Service {

@@ -42,15 +42,20 @@ class TestEnv {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-// Skips (or fails, under tests/run.sh) the current test when there is no database.
-#define TECHRENO_REQUIRE_ENV(env)                                                     \
-  ::techreno::testing::TestEnv* env = ::techreno::testing::TestEnv::Get();            \
-  if (env == nullptr) {                                                               \
-    if (std::getenv("TECHRENO_REQUIRE_DB") != nullptr) {                              \
-      FAIL() << "TECHRENO_TEST_DSN is not set or the database is unreachable";        \
-    }                                                                                 \
-    GTEST_SKIP() << "set TECHRENO_TEST_DSN (tests/run.sh does) to run database tests"; \
+// Base fixture: skips the test when there is no database, or fails it under
+// tests/run.sh (TECHRENO_REQUIRE_DB=1), where a missing database is a defect.
+class DbTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = TestEnv::Get();
+    if (env_ != nullptr) return;
+    if (std::getenv("TECHRENO_REQUIRE_DB") != nullptr) {
+      FAIL() << "TECHRENO_TEST_DSN is not set or the database is unreachable";
+    }
+    GTEST_SKIP() << "set TECHRENO_TEST_DSN (tests/run.sh does) to run database tests";
   }
+  TestEnv* env_ = nullptr;
+};
 
 // Valid credit code for tests: 17 given characters plus the computed check.
 std::string CreditCode(const std::string& first17);

@@ -13,15 +13,8 @@
 namespace techreno::testing {
 namespace {
 
-class PushTest : public ::testing::Test {
+class PushTest : public DbTest {
  protected:
-  void SetUp() override {
-    env_ = TestEnv::Get();
-    if (env_ == nullptr) {
-      if (std::getenv("TECHRENO_REQUIRE_DB") != nullptr) FAIL() << "no database";
-      GTEST_SKIP() << "set TECHRENO_TEST_DSN to run database tests";
-    }
-  }
 
   std::string Enterprise(const std::string& county, int n) {
     auto stub = env_->Registry();
@@ -74,7 +67,6 @@ class PushTest : public ::testing::Test {
   }
 
   using Status = absl::Status;
-  TestEnv* env_ = nullptr;
 };
 
 std::vector<v1::PushProjectsRequest> Records(const std::string& county, const std::string& credit,

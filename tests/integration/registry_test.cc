@@ -17,15 +17,11 @@ constexpr char kLiwan[] = "440103";    // 广州市荔湾区
 constexpr char kYuexiu[] = "440104";   // 广州市越秀区
 constexpr char kNanshan[] = "440305";  // 深圳市南山区
 
-class RegistryTest : public ::testing::Test {
+class RegistryTest : public DbTest {
  protected:
   void SetUp() override {
-    env_ = TestEnv::Get();
-    if (env_ == nullptr) {
-      if (std::getenv("TECHRENO_REQUIRE_DB") != nullptr) FAIL() << "no database";
-      GTEST_SKIP() << "set TECHRENO_TEST_DSN to run database tests";
-    }
-    stub_ = env_->Registry();
+    DbTest::SetUp();
+    if (env_ != nullptr) stub_ = env_->Registry();
   }
 
   // A number unique in this process (and so in its database): tests run in
@@ -60,7 +56,6 @@ class RegistryTest : public ::testing::Test {
   std::string Province() { return env_->Token("province", "440000"); }
   std::string Auditor() { return env_->Token("auditor", "*"); }
 
-  TestEnv* env_ = nullptr;
   std::unique_ptr<v1::ProjectRegistry::Stub> stub_;
 };
 

@@ -12,15 +12,8 @@
 namespace techreno::testing {
 namespace {
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public DbTest {
  protected:
-  void SetUp() override {
-    env_ = TestEnv::Get();
-    if (env_ == nullptr) {
-      if (std::getenv("TECHRENO_REQUIRE_DB") != nullptr) FAIL() << "no database";
-      GTEST_SKIP() << "set TECHRENO_TEST_DSN to run database tests";
-    }
-  }
   int64_t Count(const std::string& sql) {
     int64_t n = -1;
     absl::Status s = store::RunInTransaction(env_->pool(), [&](pqxx::work& tx) {
@@ -30,7 +23,6 @@ class StoreTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s;
     return n;
   }
-  TestEnv* env_ = nullptr;
 };
 
 TEST_F(StoreTest, MigrationsApplyOnceAndReferenceDataIsSeeded) {
