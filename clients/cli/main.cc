@@ -1,0 +1,205 @@
+// techreno: the command-line client. This file owns the command line: every
+// flag is defined here (so `--helpfull` lists them together), resolved with
+// the environment, and handed to the subcommand as plain options.
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_join.h"
+#include "clients/cli/commands.h"
+#include "clients/cli/options.h"
+#include "clients/cli/usage.h"
+
+// Global. Defaults come from the environment at run time (see Resolve), so
+// that --helpfull never prints a token taken from $TECHRENO_TOKEN.
+ABSL_FLAG(std::string, server, "",
+          "host:port of techreno-server ($TECHRENO_SERVER, 127.0.0.1:50051)");
+ABSL_FLAG(std::string, token, "", "bearer token ($TECHRENO_TOKEN)");
+ABSL_FLAG(std::string, db, "", "libpq connection string for admin commands ($TECHRENO_DB)");
+ABSL_FLAG(std::string, format, "table", "output: table or json");
+// push
+ABSL_FLAG(std::string, format_in, "", "input format: csv or jsonl (default: from the extension)");
+// list projects
+ABSL_FLAG(std::string, county, "", "list: county code");
+ABSL_FLAG(std::string, city, "", "list: city code");
+ABSL_FLAG(std::string, industry, "", "list: industry division or group code");
+ABSL_FLAG(std::string, status, "", "list: project status, e.g. PLANNED");
+ABSL_FLAG(std::string, renovation_type, "", "list: renovation type, e.g. EQUIPMENT_RENEWAL");
+ABSL_FLAG(std::string, enterprise, "", "list: enterprise credit code");
+ABSL_FLAG(std::string, min_planned_wan, "", "list: minimum planned investment in 万元");
+ABSL_FLAG(std::string, max_planned_wan, "", "list: maximum planned investment in 万元");
+ABSL_FLAG(int64_t, limit, 50, "list: at most this many projects");
+ABSL_FLAG(bool, all, false, "list: every matching project (ignores --limit)");
+// withdraw
+ABSL_FLAG(std::string, reason, "", "withdraw: why the project is withdrawn");
+ABSL_FLAG(std::string, request_id, "", "withdraw: request id (default: random)");
+// admin create-principal
+ABSL_FLAG(std::string, name, "", "create-principal: principal name");
+ABSL_FLAG(std::string, role, "", "create-principal: county, city, province, bank or auditor");
+ABSL_FLAG(std::string, scope, "", "create-principal: region code, bank id, or * for auditors");
+
+namespace techreno::cli {
+namespace {
+
+using Args = std::vector<std::string>;
+
+struct Command {
+  Args words;       // e.g. {"push", "projects"}
+  size_t operands;  // positional arguments after the words
+  const char* synopsis;
+  std::function<int(const GlobalOptions&, const Args&)> run;
+};
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {{"push", "projects"},
+       1,
+       "push projects FILE",
+       [](const GlobalOptions& o, const Args& a) {
+         return PushProjects(o, a[0], absl::GetFlag(FLAGS_format_in));
+       }},
+      {{"push", "enterprises"},
+       1,
+       "push enterprises FILE",
+       [](const GlobalOptions& o, const Args& a) {
+         return PushEnterprises(o, a[0], absl::GetFlag(FLAGS_format_in));
+       }},
+      {{"get", "project"},
+       1,
+       "get project CODE",
+       [](const GlobalOptions& o, const Args& a) { return GetProject(o, a[0]); }},
+      {{"get", "enterprise"},
+       1,
+       "get enterprise CREDIT_CODE",
+       [](const GlobalOptions& o, const Args& a) { return GetEnterprise(o, a[0]); }},
+      {{"list", "projects"},
+       0,
+       "list projects [--county= --city= --industry= --status= ...]",
+       [](const GlobalOptions& o, const Args&) {
+         ListProjectsOptions list;
+         list.county = absl::GetFlag(FLAGS_county);
+         list.city = absl::GetFlag(FLAGS_city);
+         list.industry = absl::GetFlag(FLAGS_industry);
+         list.status = absl::GetFlag(FLAGS_status);
+         list.renovation_type = absl::GetFlag(FLAGS_renovation_type);
+         list.enterprise = absl::GetFlag(FLAGS_enterprise);
+         list.min_planned_wan = absl::GetFlag(FLAGS_min_planned_wan);
+         list.max_planned_wan = absl::GetFlag(FLAGS_max_planned_wan);
+         list.limit = absl::GetFlag(FLAGS_limit);
+         list.all = absl::GetFlag(FLAGS_all);
+         return ListProjects(o, list);
+       }},
+      {{"history"},
+       1,
+       "history CODE",
+       [](const GlobalOptions& o, const Args& a) { return ShowHistory(o, a[0]); }},
+      {{"withdraw"},
+       1,
+       "withdraw CODE --reason=TEXT [--request_id=ID]",
+       [](const GlobalOptions& o, const Args& a) {
+         return WithdrawProject(o, a[0], absl::GetFlag(FLAGS_reason),
+                                absl::GetFlag(FLAGS_request_id));
+       }},
+      {{"admin", "migrate"},
+       0,
+       "admin migrate",
+       [](const GlobalOptions& o, const Args&) { return AdminMigrate(o); }},
+      {{"admin", "create-principal"},
+       0,
+       "admin create-principal --name=NAME --role=county|city|province|bank|auditor --scope=S",
+       [](const GlobalOptions& o, const Args&) {
+         return AdminCreatePrincipal(o, absl::GetFlag(FLAGS_name), absl::GetFlag(FLAGS_role),
+                                     absl::GetFlag(FLAGS_scope));
+       }},
+  };
+  return *commands;
+}
+
+bool StartsWith(const Args& args, const Args& words) {
+  if (args.size() < words.size()) return false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (args[i] != words[i]) return false;
+  }
+  return true;
+}
+
+int Dispatch(const GlobalOptions& options, const Args& args) {
+  for (const Command& command : Commands()) {
+    if (!StartsWith(args, command.words)) continue;
+    const Args operands(args.begin() + command.words.size(), args.end());
+    if (operands.size() != command.operands) {
+      std::cerr << "usage: techreno " << command.synopsis << "\n";
+      return kExitUsage;
+    }
+    return command.run(options, operands);
+  }
+  // Not a full command: show the ones that start the same way.
+  std::vector<std::string> near;
+  for (const Command& command : Commands()) {
+    if (command.words[0] == args[0]) near.push_back(command.synopsis);
+  }
+  if (near.empty()) {
+    std::cerr << "unknown command '" << args[0] << "'; see techreno --help\n";
+  } else {
+    std::cerr << "usage:\n  techreno " << absl::StrJoin(near, "\n  techreno ") << "\n";
+  }
+  return kExitUsage;
+}
+
+// A flag's value, else the environment variable's, else the fallback.
+std::string FlagOrEnv(const std::string& flag, const char* env, const char* fallback) {
+  if (!flag.empty()) return flag;
+  const char* value = std::getenv(env);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+bool WantsHelp(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "help") return true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-help" || arg == "-h") return true;
+  }
+  return false;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  // Handled here rather than by absl, which exits 1 after --help.
+  if (WantsHelp(argc, argv)) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (absl::Status s = CheckFlags(argc, argv); !s.ok()) {
+    std::cerr << "error: " << s.message() << "; see techreno --help\n";
+    return kExitUsage;
+  }
+  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  const Args args(positional.begin() + 1, positional.end());
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  GlobalOptions options;
+  options.server = FlagOrEnv(absl::GetFlag(FLAGS_server), "TECHRENO_SERVER", "127.0.0.1:50051");
+  options.token = FlagOrEnv(absl::GetFlag(FLAGS_token), "TECHRENO_TOKEN", "");
+  options.db = FlagOrEnv(absl::GetFlag(FLAGS_db), "TECHRENO_DB", "");
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "json") {
+    options.format = OutputFormat::kJson;
+  } else if (format != "table") {
+    std::cerr << "error: --format=" << format << ": expected table or json\n";
+    return kExitUsage;
+  }
+  return Dispatch(options, args);
+}
+
+}  // namespace
+}  // namespace techreno::cli
+
+int main(int argc, char** argv) { return techreno::cli::Main(argc, argv); }

@@ -1,0 +1,26 @@
+// Settings every command receives, already resolved from flags and the
+// environment, and the process exit codes scripts rely on.
+#ifndef TECHRENO_CLIENTS_CLI_OPTIONS_H_
+#define TECHRENO_CLIENTS_CLI_OPTIONS_H_
+
+#include <string>
+
+namespace techreno::cli {
+
+// Exit codes: scripts distinguish "the server said no" from "you typed it wrong".
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // RPC error, rejected records, database error
+inline constexpr int kExitUsage = 2;    // bad flags, arguments or input file
+
+enum class OutputFormat { kTable, kJson };
+
+struct GlobalOptions {
+  std::string server;  // host:port of techreno-server
+  std::string token;   // bearer token; empty sends no authorization header
+  std::string db;      // libpq connection string, admin commands only
+  OutputFormat format = OutputFormat::kTable;
+};
+
+}  // namespace techreno::cli
+
+#endif  // TECHRENO_CLIENTS_CLI_OPTIONS_H_

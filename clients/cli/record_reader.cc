@@ -1,0 +1,116 @@
+#include "clients/cli/record_reader.h"
+
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace techreno::cli {
+
+absl::StatusOr<InputFormat> ChooseInputFormat(absl::string_view format_in, absl::string_view path) {
+  const std::string flag = absl::AsciiStrToLower(format_in);
+  if (flag == "csv") return InputFormat::kCsv;
+  if (flag == "jsonl" || flag == "json") return InputFormat::kJsonLines;
+  if (!flag.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--format_in=", format_in, ": expected csv or jsonl"));
+  }
+  const std::string name = absl::AsciiStrToLower(path);
+  if (absl::EndsWith(name, ".csv")) return InputFormat::kCsv;
+  if (absl::EndsWith(name, ".jsonl") || absl::EndsWith(name, ".json")) {
+    return InputFormat::kJsonLines;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("cannot tell the format of '", path,
+                                                 "' from its name: use --format_in=csv or jsonl"));
+}
+
+absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Create(
+    std::istream* in, InputFormat format, const google::protobuf::Descriptor& type) {
+  std::unique_ptr<RecordReader> reader(new RecordReader(in, format));
+  if (format == InputFormat::kJsonLines) return reader;
+  CsvRecord first;
+  absl::StatusOr<bool> got = reader->csv_->Next(&first);
+  if (!got.ok()) return got.status();
+  if (!*got) return absl::InvalidArgumentError("the CSV file is empty: it needs a header row");
+  absl::StatusOr<CsvHeader> header = CsvHeader::FromRecord(first);
+  if (!header.ok()) return header.status();
+  if (absl::Status s = CheckCsvHeader(*header, type); !s.ok()) return s;
+  reader->header_ = *std::move(header);
+  return reader;
+}
+
+bool RecordReader::Next(google::protobuf::Message* message, int64_t* line,
+                        std::vector<RowError>* errors) {
+  errors->clear();
+  return format_ == InputFormat::kCsv ? NextCsv(message, line, errors)
+                                      : NextJson(message, line, errors);
+}
+
+bool RecordReader::NextCsv(google::protobuf::Message* message, int64_t* line,
+                           std::vector<RowError>* errors) {
+  CsvRecord record;
+  for (;;) {
+    absl::StatusOr<bool> got = csv_->Next(&record);
+    if (!got.ok()) {  // the reader is now at the end: this is the last "record"
+      *line = record.line;
+      errors->push_back({record.line, "", std::string(got.status().message())});
+      return true;
+    }
+    if (!*got) return false;
+    // Rows of empty cells (",,,,") are what spreadsheets leave below the data.
+    bool blank = true;
+    for (const std::string& f : record.fields) {
+      blank = blank && absl::StripAsciiWhitespace(f).empty();
+    }
+    if (!blank) break;
+  }
+  *line = record.line;
+  *errors = MessageFromCsv(*header_, record, message);
+  return true;
+}
+
+bool RecordReader::NextJson(google::protobuf::Message* message, int64_t* line,
+                            std::vector<RowError>* errors) {
+  std::string text;
+  for (;;) {
+    if (!std::getline(*in_, text)) return false;
+    ++json_line_;
+    absl::string_view view = text;
+    if (json_line_ == 1) absl::ConsumePrefix(&view, "\xEF\xBB\xBF");
+    view = absl::StripAsciiWhitespace(view);  // also the '\r' of CRLF files
+    if (view.empty()) continue;
+    *line = json_line_;
+    *errors = MessageFromJson(view, json_line_, message);
+    return true;
+  }
+}
+
+absl::StatusOr<Input> OpenInput(const std::string& path, absl::string_view format_in,
+                                const google::protobuf::Descriptor& type) {
+  absl::StatusOr<InputFormat> format = ChooseInputFormat(format_in, path);
+  if (!format.ok()) return format.status();
+  Input input;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!file->is_open()) {
+      return absl::NotFoundError(absl::StrCat("cannot open '", path, "'"));
+    }
+    in = file.get();
+    input.file = std::move(file);
+  }
+  absl::StatusOr<std::unique_ptr<RecordReader>> reader = RecordReader::Create(in, *format, type);
+  if (!reader.ok()) {
+    return absl::Status(reader.status().code(),
+                        absl::StrCat(path, ": ", reader.status().message()));
+  }
+  input.reader = *std::move(reader);
+  return input;
+}
+
+}  // namespace techreno::cli

@@ -1,0 +1,68 @@
+// techreno withdraw CODE --reason=TEXT [--request_id=ID]
+#include <openssl/rand.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "clients/cli/client.h"
+#include "clients/cli/commands.h"
+#include "clients/cli/format.h"
+#include "techreno/v1/registry.grpc.pb.h"
+
+namespace techreno::cli {
+namespace {
+
+// "cli-" + 128 random bits: unique per invocation, so an accidental second
+// withdraw is a new request (and fails as "already withdrawn"), while a retry
+// that reuses the printed id is answered from the first call.
+std::string RandomRequestId() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();  // no entropy: never guess
+  return absl::StrCat("cli-", absl::BytesToHexString(absl::string_view(
+                                  reinterpret_cast<const char*>(bytes), sizeof bytes)));
+}
+
+bool SafeToRetry(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED;
+}
+
+}  // namespace
+
+int WithdrawProject(const GlobalOptions& options, const std::string& project_code,
+                    const std::string& reason, std::string request_id) {
+  if (reason.empty()) {
+    std::cerr << "error: withdraw needs --reason=TEXT (it is kept with the project)\n";
+    return kExitUsage;
+  }
+  if (request_id.empty()) request_id = RandomRequestId();
+  auto stub = NewRegistryStub(options);
+  grpc::ClientContext context;
+  PrepareContext(options, kCallTimeout, &context);
+  v1::WithdrawProjectRequest request;
+  request.set_request_id(request_id);
+  request.set_project_code(project_code);
+  request.set_reason(reason);
+  v1::Project project;
+  const grpc::Status status = stub->WithdrawProject(&context, request, &project);
+  if (!status.ok()) {
+    ReportRpcError(options, status);
+    if (SafeToRetry(status.error_code())) {
+      // The withdraw may have happened; only the same request_id can tell.
+      std::cerr << "retry with --request_id=" << request_id << "\n";
+    }
+    return kExitFailure;
+  }
+  if (options.format == OutputFormat::kJson) {
+    std::cout << ToJsonLine(project) << "\n";
+  } else {
+    std::cout << "withdrawn " << project.project_code() << " ("
+              << EnumLabel(*v1::ProjectStatus_descriptor(), project.status()) << ", version "
+              << project.version() << "): " << project.withdraw_reason() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace techreno::cli
