@@ -58,6 +58,24 @@ absl::Status CheckProjectInput(const Principal& caller, const std::string& reque
   return absl::OkStatus();
 }
 
+// Loads one record by key: NOT_FOUND when absent, PERMISSION_DENIED when its
+// county is outside what the caller may read.
+template <typename Record>
+absl::StatusOr<Record> LoadReadable(store::Pool& pool, const Principal& caller, const char* what,
+                                    const std::string& key,
+                                    std::optional<Record> (*load)(pqxx::work&, const std::string&,
+                                                                  bool)) {
+  std::optional<Record> found;
+  absl::Status status = store::RunInTransaction(pool, [&](pqxx::work& tx) {
+    found = load(tx, key, /*for_update=*/false);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!found.has_value()) return absl::NotFoundError(absl::StrCat("no ", what, " '", key, "'"));
+  if (absl::Status s = CheckReader(caller, found->county_code()); !s.ok()) return s;
+  return *std::move(found);
+}
+
 }  // namespace
 
 // ------------------------------------------------------------- enterprises
@@ -132,16 +150,8 @@ grpc::Status RegistryService::GetEnterprise(grpc::ServerContext* context,
                                             v1::Enterprise* response) {
   auto caller = rpc::AuthenticateCall(pool_, *context);
   if (!caller.ok()) return Fail(caller.status());
-  std::optional<v1::Enterprise> found;
-  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
-    found = LoadEnterprise(tx, request->credit_code(), false);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return Fail(status);
-  if (!found.has_value()) {
-    return Fail(absl::NotFoundError(absl::StrCat("no enterprise ", request->credit_code())));
-  }
-  if (absl::Status s = CheckReader(*caller, found->county_code()); !s.ok()) return Fail(s);
+  auto found = LoadReadable(pool_, *caller, "enterprise", request->credit_code(), LoadEnterprise);
+  if (!found.ok()) return Fail(found.status());
   *response = *std::move(found);
   Decorate(*response);
   return grpc::Status::OK;
@@ -180,16 +190,8 @@ grpc::Status RegistryService::GetProject(grpc::ServerContext* context,
                                          v1::Project* response) {
   auto caller = rpc::AuthenticateCall(pool_, *context);
   if (!caller.ok()) return Fail(caller.status());
-  std::optional<v1::Project> found;
-  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
-    found = LoadProject(tx, request->project_code(), false);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return Fail(status);
-  if (!found.has_value()) {
-    return Fail(absl::NotFoundError(absl::StrCat("no project ", request->project_code())));
-  }
-  if (absl::Status s = CheckReader(*caller, found->county_code()); !s.ok()) return Fail(s);
+  auto found = LoadReadable(pool_, *caller, "project", request->project_code(), LoadProject);
+  if (!found.ok()) return Fail(found.status());
   *response = *std::move(found);
   Decorate(*response);
   return grpc::Status::OK;
