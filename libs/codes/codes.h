@@ -30,8 +30,8 @@ namespace techreno::codes {
 enum class RegionTier { kProvince, kCity, kCounty };
 
 struct Region {
-  std::string code;         // six digits, e.g. "440103"
-  std::string name;         // Chinese name, e.g. "荔湾区"
+  std::string code;  // six digits, e.g. "440103"
+  std::string name;  // Chinese name, e.g. "荔湾区"
   RegionTier tier;
   std::string parent_code;  // "" for the province
 };

@@ -7,9 +7,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "libs/codes/codes.h"
+#include "libs/codes/reference_csv.h"
 
 namespace techreno::codes {
 namespace {
@@ -38,7 +38,7 @@ std::string Shown(absl::string_view s) {
 }
 
 absl::Status LineError(size_t line, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("industries CSV line ", line, ": ", what));
+  return internal::LineError("industries", line, what);
 }
 
 bool IsSectionCode(absl::string_view s) {
@@ -64,62 +64,46 @@ std::string CheckShape(absl::string_view code, absl::string_view level) {
 }  // namespace
 
 absl::StatusOr<IndustryTable> IndustryTable::FromCsv(absl::string_view csv) {
-  absl::ConsumePrefix(&csv, "\xEF\xBB\xBF");  // a UTF-8 byte order mark, if any
   IndustryTable table;
   std::vector<size_t> row_lines;  // the CSV line of each row, for errors
-  bool seen_header = false;
-  size_t line_no = 0;
-  for (absl::string_view line : absl::StrSplit(csv, '\n')) {
-    ++line_no;
-    absl::ConsumeSuffix(&line, "\r");
-    if (line.empty()) continue;  // blank lines, including after the last row
-    if (!seen_header) {
-      if (line != kHeader) {
-        return LineError(line_no, absl::StrCat("expected the header \"", kHeader, "\""));
-      }
-      seen_header = true;
-      continue;
-    }
-    std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
-    if (fields.size() != 4) {
-      return LineError(line_no,
-                       absl::StrCat("expected 4 fields (", kHeader, "), got ", fields.size()));
-    }
-    Industry row;
-    row.code = std::string(fields[0]);
-    row.name = std::string(fields[1]);
-    row.level = std::string(fields[2]);
-    row.parent_code = std::string(fields[3]);
-    if (std::string err = CheckShape(row.code, row.level); !err.empty()) {
-      return LineError(line_no, absl::StrCat("code ", Shown(row.code), ": ", err));
-    }
-    if (row.name.empty()) {
-      return LineError(line_no, absl::StrCat("industry ", row.code, " has no name"));
-    }
-    if (row.level == "section") {
-      if (!row.parent_code.empty()) {
-        return LineError(line_no, absl::StrCat("section ", row.code, " must have no parent"));
-      }
-    } else if (row.level == "division") {
-      if (!IsSectionCode(row.parent_code)) {
-        return LineError(line_no, absl::StrCat("parent ", Shown(row.parent_code), " of division ",
-                                               row.code, " must be a section letter"));
-      }
-    } else if (row.parent_code != row.code.substr(0, 2)) {
-      return LineError(line_no,
-                       absl::StrCat("parent ", Shown(row.parent_code), " of group ", row.code,
-                                    " must be its division ", row.code.substr(0, 2)));
-    }
-    if (!table.index_.emplace(row.code, table.rows_.size()).second) {
-      return LineError(line_no, absl::StrCat("duplicate code ", row.code));
-    }
-    table.rows_.push_back(std::move(row));
-    row_lines.push_back(line_no);
-  }
-  if (!seen_header) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("industries CSV is empty (expected the header \"", kHeader, "\")"));
-  }
+  absl::Status read = internal::ForEachReferenceCsvRow(
+      csv, "industries", kHeader, 4, [&](const internal::CsvRow& csv_row) -> absl::Status {
+        const size_t line_no = csv_row.line_no;
+        const std::vector<absl::string_view>& fields = csv_row.fields;
+        Industry row;
+        row.code = std::string(fields[0]);
+        row.name = std::string(fields[1]);
+        row.level = std::string(fields[2]);
+        row.parent_code = std::string(fields[3]);
+        if (std::string err = CheckShape(row.code, row.level); !err.empty()) {
+          return LineError(line_no, absl::StrCat("code ", Shown(row.code), ": ", err));
+        }
+        if (row.name.empty()) {
+          return LineError(line_no, absl::StrCat("industry ", row.code, " has no name"));
+        }
+        if (row.level == "section") {
+          if (!row.parent_code.empty()) {
+            return LineError(line_no, absl::StrCat("section ", row.code, " must have no parent"));
+          }
+        } else if (row.level == "division") {
+          if (!IsSectionCode(row.parent_code)) {
+            return LineError(
+                line_no, absl::StrCat("parent ", Shown(row.parent_code), " of division ", row.code,
+                                      " must be a section letter"));
+          }
+        } else if (row.parent_code != row.code.substr(0, 2)) {
+          return LineError(line_no,
+                           absl::StrCat("parent ", Shown(row.parent_code), " of group ", row.code,
+                                        " must be its division ", row.code.substr(0, 2)));
+        }
+        if (!table.index_.emplace(row.code, table.rows_.size()).second) {
+          return LineError(line_no, absl::StrCat("duplicate code ", row.code));
+        }
+        table.rows_.push_back(std::move(row));
+        row_lines.push_back(line_no);
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
   // Parents may come after their children in the file, so check them last.
   for (size_t i = 0; i < table.rows_.size(); ++i) {
     const Industry& r = table.rows_[i];

@@ -6,9 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "libs/codes/codes.h"
+#include "libs/codes/reference_csv.h"
 
 namespace techreno::codes {
 namespace {
@@ -34,7 +34,7 @@ std::string Shown(absl::string_view s) {
 }
 
 absl::Status LineError(size_t line, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("regions CSV line ", line, ": ", what));
+  return internal::LineError("regions", line, what);
 }
 
 bool ParseTier(absl::string_view s, RegionTier* tier) {
@@ -73,67 +73,50 @@ absl::Status ValidateRegionCodeFormat(absl::string_view code) {
 }
 
 absl::StatusOr<RegionTable> RegionTable::FromCsv(absl::string_view csv) {
-  if (absl::ConsumePrefix(&csv, "\xEF\xBB\xBF")) {
-    // A UTF-8 byte order mark, as some spreadsheet programs write it.
-  }
   RegionTable table;
   std::vector<size_t> row_lines;  // the CSV line of each row, for errors
-  bool seen_header = false;
-  size_t line_no = 0;
-  for (absl::string_view line : absl::StrSplit(csv, '\n')) {
-    ++line_no;
-    absl::ConsumeSuffix(&line, "\r");
-    if (line.empty()) continue;  // blank lines, including after the last row
-    if (!seen_header) {
-      if (line != kHeader) {
-        return LineError(line_no, absl::StrCat("expected the header \"", kHeader, "\""));
-      }
-      seen_header = true;
-      continue;
-    }
-    std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
-    if (fields.size() != 4) {
-      return LineError(line_no,
-                       absl::StrCat("expected 4 fields (", kHeader, "), got ", fields.size()));
-    }
-    Region region;
-    if (absl::Status s = ValidateRegionCodeFormat(fields[0]); !s.ok()) {
-      return LineError(line_no, s.message());
-    }
-    region.code = std::string(fields[0]);
-    if (fields[1].empty()) {
-      return LineError(line_no, absl::StrCat("region ", region.code, " has no name"));
-    }
-    region.name = std::string(fields[1]);
-    if (!ParseTier(fields[2], &region.tier)) {
-      return LineError(line_no, absl::StrCat("unknown tier ", Shown(fields[2]),
-                                             " (expected province, city or county)"));
-    }
-    if (region.tier == RegionTier::kProvince) {
-      if (!fields[3].empty()) {
-        return LineError(line_no, absl::StrCat("province ", region.code, " must have no parent"));
-      }
-      if (!table.province_code_.empty()) {
-        return LineError(line_no, absl::StrCat("second province row ", region.code, " (",
-                                               table.province_code_, " already is the province)"));
-      }
-      table.province_code_ = region.code;
-    } else {
-      if (absl::Status s = ValidateRegionCodeFormat(fields[3]); !s.ok()) {
-        return LineError(line_no, absl::StrCat("parent of ", region.code, ": ", s.message()));
-      }
-      region.parent_code = std::string(fields[3]);
-    }
-    if (!table.index_.emplace(region.code, table.rows_.size()).second) {
-      return LineError(line_no, absl::StrCat("duplicate code ", region.code));
-    }
-    table.rows_.push_back(std::move(region));
-    row_lines.push_back(line_no);
-  }
-  if (!seen_header) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("regions CSV is empty (expected the header \"", kHeader, "\")"));
-  }
+  absl::Status read = internal::ForEachReferenceCsvRow(
+      csv, "regions", kHeader, 4, [&](const internal::CsvRow& row) -> absl::Status {
+        const size_t line_no = row.line_no;
+        const std::vector<absl::string_view>& fields = row.fields;
+        Region region;
+        if (absl::Status s = ValidateRegionCodeFormat(fields[0]); !s.ok()) {
+          return LineError(line_no, s.message());
+        }
+        region.code = std::string(fields[0]);
+        if (fields[1].empty()) {
+          return LineError(line_no, absl::StrCat("region ", region.code, " has no name"));
+        }
+        region.name = std::string(fields[1]);
+        if (!ParseTier(fields[2], &region.tier)) {
+          return LineError(line_no, absl::StrCat("unknown tier ", Shown(fields[2]),
+                                                 " (expected province, city or county)"));
+        }
+        if (region.tier == RegionTier::kProvince) {
+          if (!fields[3].empty()) {
+            return LineError(line_no,
+                             absl::StrCat("province ", region.code, " must have no parent"));
+          }
+          if (!table.province_code_.empty()) {
+            return LineError(line_no,
+                             absl::StrCat("second province row ", region.code, " (",
+                                          table.province_code_, " already is the province)"));
+          }
+          table.province_code_ = region.code;
+        } else {
+          if (absl::Status s = ValidateRegionCodeFormat(fields[3]); !s.ok()) {
+            return LineError(line_no, absl::StrCat("parent of ", region.code, ": ", s.message()));
+          }
+          region.parent_code = std::string(fields[3]);
+        }
+        if (!table.index_.emplace(region.code, table.rows_.size()).second) {
+          return LineError(line_no, absl::StrCat("duplicate code ", region.code));
+        }
+        table.rows_.push_back(std::move(region));
+        row_lines.push_back(line_no);
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
   if (table.province_code_.empty()) {
     return absl::InvalidArgumentError("regions CSV has no province row");
   }
