@@ -3,7 +3,7 @@
 # quick when everything is there: apt-get runs only for what is missing.
 set -euo pipefail
 packages=(
-  build-essential cmake pkg-config ccache git
+  build-essential cmake pkg-config ccache git acl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   golang-github-gogo-googleapis-dev   # google/rpc/*.proto for rich error details
   libpqxx-dev libabsl-dev libgtest-dev libssl-dev

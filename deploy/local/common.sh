@@ -13,3 +13,20 @@ techreno_build() {
 
 # The server's stored state lives in $VAR_DIR/env: port, DSN and tokens.
 techreno_load_env() { [ -f "$VAR_DIR/env" ] && . "$VAR_DIR/env"; }
+
+# Stops techreno-server gracefully (SIGTERM; in-flight calls get 30 s), then
+# for good after 35 s.
+techreno_stop_server() {
+  [ -f "$VAR_DIR/server.pid" ] || return 0
+  local pid
+  pid=$(cat "$VAR_DIR/server.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 350); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "techreno-server did not stop within 35 s; killing it" >&2
+      kill -KILL "$pid"
+    fi
+  fi
+  rm -f "$VAR_DIR/server.pid"
+}

@@ -17,22 +17,45 @@ pg_free_port() {
   echo "$port"
 }
 
+# Under root the cluster runs as "postgres", which must be able to reach DIR:
+# a clone under /root (mode 700) is not reachable. Grant search-only access
+# (ACL "x") on each ancestor that lacks it, and say so.
+pg_grant_path() {
+  local dir=$1 d
+  [ "$(id -u)" -eq 0 ] || return 0
+  runuser -u postgres -- test -x "$dir" 2>/dev/null && return 0
+  d=$dir
+  while [ "$d" != "/" ]; do
+    d=$(dirname "$d")
+    if ! runuser -u postgres -- test -x "$d" 2>/dev/null; then
+      command -v setfacl >/dev/null || { echo "postgres cannot reach $dir; install acl or move the clone" >&2; return 1; }
+      setfacl -m u:postgres:x "$d"
+      echo "granted the postgres user search access to $d (setfacl u:postgres:x)" >&2
+    fi
+  done
+}
+
 # pg_init DIR: creates the cluster in DIR/data unless it exists.
 pg_init() {
   local dir=$1
   [ -f "$dir/data/PG_VERSION" ] && return 0
   mkdir -p "$dir"
-  [ "$(id -u)" -eq 0 ] && chown "$(pg_user)" "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown "$(pg_user)" "$dir"
+    pg_grant_path "$dir" || return 1
+  fi
   pg_as_user "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 \
     --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
 }
 
-# pg_start DIR PORT: starts the cluster on 127.0.0.1:PORT (socket in DIR).
+# pg_start DIR PORT: starts the cluster on 127.0.0.1:PORT, TCP only (no Unix
+# socket: its path would be limited in length and awkward with spaces).
 pg_start() {
   local dir=$1 port=$2
   if pg_as_user "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then return 0; fi
   pg_as_user "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-on}" start >/dev/null \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=${PG_FSYNC:-on}" \
+    start >/dev/null \
     || { tail -20 "$dir/postgres.log" >&2; return 1; }
 }
 

@@ -29,25 +29,35 @@ ENV
 fi
 pg_init "$VAR_DIR/pg"
 pg_start "$VAR_DIR/pg" "$PG_PORT"
+if [ -z "$(pg_psql "$PG_PORT" postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'techreno'")" ]; then
+  pg_psql "$PG_PORT" postgres -c "CREATE ROLE techreno LOGIN"
+fi
 if [ -z "$(pg_psql "$PG_PORT" postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'techreno'")" ]; then
-  pg_psql "$PG_PORT" postgres -c "CREATE ROLE techreno LOGIN" -c "CREATE DATABASE techreno OWNER techreno"
+  pg_psql "$PG_PORT" postgres -c "CREATE DATABASE techreno OWNER techreno"
 fi
 echo "PostgreSQL on 127.0.0.1:$PG_PORT"
 
 echo "== 4/5 techreno-server"
+techreno_stop_server  # a server left running may be an older build
 "$TECHRENO_ROOT/deploy/local/start.sh"
 export TECHRENO_SERVER TECHRENO_DB
 
 # Demo principals: a county (荔湾区), its city (广州市) and the province.
 # Tokens are shown once at creation; we keep them in var/tokens.env (mode 600).
-if [ ! -f "$VAR_DIR/tokens.env" ]; then
-  umask 077
-  {
-    echo "COUNTY_TOKEN=$("$CLI" admin create-principal --name=liwan-county-system --role=county --scope=440103)"
-    echo "CITY_TOKEN=$("$CLI" admin create-principal --name=guangzhou-city --role=city --scope=440100)"
-    echo "PROVINCE_TOKEN=$("$CLI" admin create-principal --name=guangdong-province --role=province --scope=440000)"
-  } >"$VAR_DIR/tokens.env.tmp"
-  mv "$VAR_DIR/tokens.env.tmp" "$VAR_DIR/tokens.env"
+principal() {  # name role scope → prints the new token, or stops the script
+  "$CLI" admin create-principal --name="$1" --role="$2" --scope="$3" || {
+    echo "cannot create principal $1: if it exists, its token was shown once and is lost;" \
+      "delete var/ to start over (deploy/local/stop.sh && rm -rf var)" >&2
+    exit 1
+  }
+}
+if [ ! -s "$VAR_DIR/tokens.env" ]; then
+  # Separate assignments, so that a failed creation stops here.
+  county=$(principal liwan-county-system county 440103)
+  city=$(principal guangzhou-city city 440100)
+  province=$(principal guangdong-province province 440000)
+  (umask 077 && printf 'COUNTY_TOKEN=%s\nCITY_TOKEN=%s\nPROVINCE_TOKEN=%s\n' \
+    "$county" "$city" "$province" >"$VAR_DIR/tokens.env")
 fi
 . "$VAR_DIR/tokens.env"
 echo "demo tokens (also in $VAR_DIR/tokens.env):"

@@ -9,12 +9,20 @@ if [ -f "$VAR_DIR/server.pid" ] && kill -0 "$(cat "$VAR_DIR/server.pid")" 2>/dev
   echo "techreno-server already running (pid $(cat "$VAR_DIR/server.pid")) on $TECHRENO_SERVER"
   exit 0
 fi
+# Only what this start writes to the log counts: the log is appended to.
+log_start=$(($(stat -c %s "$VAR_DIR/server.log" 2>/dev/null || echo 0) + 1))
 nohup "$BUILD_DIR/services/server/techreno-server" --listen="$TECHRENO_SERVER" --db="$TECHRENO_DB" \
   >>"$VAR_DIR/server.log" 2>&1 &
 echo $! >"$VAR_DIR/server.pid"
-for _ in $(seq 1 100); do
-  grep -q "listening on port" "$VAR_DIR/server.log" 2>/dev/null && break
-  kill -0 "$(cat "$VAR_DIR/server.pid")" 2>/dev/null || { tail "$VAR_DIR/server.log" >&2; exit 1; }
+for _ in $(seq 1 300); do
+  tail -c +"$log_start" "$VAR_DIR/server.log" | grep -q "listening on port" && break
+  if ! kill -0 "$(cat "$VAR_DIR/server.pid")" 2>/dev/null; then
+    tail -c +"$log_start" "$VAR_DIR/server.log" >&2
+    echo "techreno-server exited during start-up (log above)" >&2
+    exit 1
+  fi
   sleep 0.1
 done
+tail -c +"$log_start" "$VAR_DIR/server.log" | grep -q "listening on port" \
+  || { echo "techreno-server did not start within 30 s; see $VAR_DIR/server.log" >&2; exit 1; }
 echo "techreno-server running (pid $(cat "$VAR_DIR/server.pid")) on $TECHRENO_SERVER; log: $VAR_DIR/server.log"

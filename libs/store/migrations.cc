@@ -25,10 +25,12 @@ absl::StatusOr<std::vector<std::string>> ApplyMigrations(Pool& pool) {
     pqxx::connection& conn = lease->conn();
     {
       pqxx::nontransaction setup(conn);
+      // Lock first: two servers starting on an empty database would otherwise
+      // race on creating the bookkeeping table itself.
+      setup.exec(absl::StrCat("SELECT pg_advisory_lock(", kMigrationLock, ")"));
       setup.exec(
           "CREATE TABLE IF NOT EXISTS schema_migrations ("
           " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
-      setup.exec(absl::StrCat("SELECT pg_advisory_lock(", kMigrationLock, ")"));
     }
     for (const auto& [file, sql] : embedded_migrations::Files()) {
       pqxx::work tx(conn);

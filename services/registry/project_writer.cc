@@ -28,6 +28,23 @@ void SortEnums(google::protobuf::RepeatedField<int>* values) {
   std::sort(values->begin(), values->end());
 }
 
+// A new code of our own shape for `project`: the next serial of its county and
+// start year, skipping any code a client already used (a county may send codes
+// of our shape itself). RESOURCE_EXHAUSTED when the year's serials are used up.
+absl::StatusOr<std::string> AssignCode(pqxx::work& tx, const v1::Project& project) {
+  const int year = codes::ParsePeriod(project.start_period())->year;
+  while (true) {
+    std::string code =
+        codes::MakeProjectCode(year, project.county_code(), NextSerial(tx, project.county_code(), year));
+    if (code.empty()) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("all 99,999 assigned codes of ", project.county_code(), " for ", year,
+                       " are used; send the national platform's code"));
+    }
+    if (!LoadProject(tx, code, /*for_update=*/false).has_value()) return code;
+  }
+}
+
 }  // namespace
 
 v1::Project InputContent(const v1::Project& project) {
@@ -106,22 +123,26 @@ WriteOutcome WriteProject(pqxx::work& tx, const auth::Principal& caller, const v
   }
 
   // Identity: the code as sent, the code of the same source record, or a new one.
+  std::optional<std::string> by_source;
+  if (!wanted.source_record_id().empty()) {
+    by_source = FindBySourceRecord(tx, wanted.county_code(), wanted.source_record_id());
+  }
   if (wanted.project_code().empty()) {
-    auto existing = FindBySourceRecord(tx, wanted.county_code(), wanted.source_record_id());
-    if (existing.has_value()) {
-      wanted.set_project_code(*existing);
+    if (by_source.has_value()) {
+      wanted.set_project_code(*by_source);
     } else {
-      int year = codes::ParsePeriod(wanted.start_period())->year;
-      std::string code =
-          codes::MakeProjectCode(year, wanted.county_code(), NextSerial(tx, wanted.county_code(), year));
-      if (code.empty()) {
-        return Reject(std::move(out), absl::StatusCode::kResourceExhausted,
-                      "project.project_code.exhausted", field("project_code"),
-                      absl::StrCat("all 99,999 assigned codes of ", wanted.county_code(), " for ",
-                                   year, " are used; send the national platform's code"));
+      absl::StatusOr<std::string> code = AssignCode(tx, wanted);
+      if (!code.ok()) {
+        return Reject(std::move(out), code.status().code(), "project.project_code.exhausted",
+                      field("project_code"), std::string(code.status().message()));
       }
-      wanted.set_project_code(code);
+      wanted.set_project_code(*code);
     }
+  } else if (by_source.has_value() && *by_source != wanted.project_code()) {
+    return Reject(std::move(out), absl::StatusCode::kAlreadyExists,
+                  "project.source_record_id.taken", field("source_record_id"),
+                  absl::StrCat("source_record_id '", wanted.source_record_id(),
+                               "' already identifies project ", *by_source, " of this county"));
   }
 
   std::optional<v1::Project> stored = LoadProject(tx, wanted.project_code(), /*for_update=*/true);
@@ -137,15 +158,28 @@ WriteOutcome WriteProject(pqxx::work& tx, const auth::Principal& caller, const v
                                regions.Label(stored->county_code()),
                                "; a project cannot move to another county"));
   }
+  // An update that names the project by code keeps the county system's own id,
+  // so that the next code-less push of that record still finds it.
+  if (stored.has_value() && wanted.source_record_id().empty()) {
+    wanted.set_source_record_id(stored->source_record_id());
+  }
   const int64_t current_version = stored.has_value() ? stored->version() : 0;
+  if (wanted.status() == v1::PROJECT_STATUS_UNSPECIFIED) {
+    wanted.set_status(stored.has_value() ? stored->status() : v1::PROJECT_STATUS_PLANNED);
+  }
+  // Identical content is "unchanged" whatever version the caller expected: a
+  // re-pushed stream must not fail on the records that already landed.
+  if (stored.has_value() && MessageDifferencer::Equals(InputContent(*stored), wanted)) {
+    out.outcome = v1::OUTCOME_UNCHANGED;
+    out.project = *std::move(stored);
+    Decorate(out.project);
+    return out;
+  }
   if (expected_version != 0 && expected_version != current_version) {
     return Reject(std::move(out), absl::StatusCode::kAborted, "version.mismatch",
                   "expected_version",
                   absl::StrCat("expected version ", expected_version, " but the stored version is ",
                                current_version, "; read the project again and retry"));
-  }
-  if (wanted.status() == v1::PROJECT_STATUS_UNSPECIFIED) {
-    wanted.set_status(stored.has_value() ? stored->status() : v1::PROJECT_STATUS_PLANNED);
   }
   if (stored.has_value()) {
     if (stored->status() == v1::PROJECT_STATUS_WITHDRAWN) {
@@ -159,12 +193,6 @@ WriteOutcome WriteProject(pqxx::work& tx, const auth::Principal& caller, const v
                     "project.status.transition", field("status"),
                     absl::StrCat("a project cannot go from ", StatusName(stored->status()), " to ",
                                  StatusName(wanted.status())));
-    }
-    if (MessageDifferencer::Equals(InputContent(*stored), wanted)) {
-      out.outcome = v1::OUTCOME_UNCHANGED;
-      out.project = *std::move(stored);
-      Decorate(out.project);
-      return out;
     }
   }
 

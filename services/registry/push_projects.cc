@@ -78,7 +78,9 @@ class BatchWriter {
   BatchWriter(store::Pool& pool, const auth::Principal& caller, v1::PushProjectsResponse* response)
       : pool_(pool), caller_(caller), response_(response) {}
 
-  // Writes the batch and appends its results; UNAVAILABLE if the store is down.
+  // Writes the batch and appends its results. Fails (and appends nothing) when
+  // the store is unreachable, overloaded or its answer is in doubt: then no
+  // record may be reported, and the county retries the stream.
   absl::Status Flush(std::vector<PendingRecord>& batch) {
     if (batch.empty()) return absl::OkStatus();
     std::vector<v1::PushRecordResult> results;
@@ -87,10 +89,14 @@ class BatchWriter {
       for (const PendingRecord& record : batch) results.push_back(ProcessRecord(tx, caller_, record));
       return absl::OkStatus();
     });
-    if (absl::IsUnavailable(status)) return status;
     if (!status.ok()) {
+      if (!IsRecordError(status)) return AsRetryable(status);
       results.clear();
-      for (const PendingRecord& record : batch) results.push_back(WriteAlone(record));
+      for (const PendingRecord& record : batch) {
+        auto result = WriteAlone(record);
+        if (!result.ok()) return result.status();
+        results.push_back(*std::move(result));
+      }
     }
     for (auto& result : results) Append(std::move(result));
     batch.clear();
@@ -98,13 +104,25 @@ class BatchWriter {
   }
 
  private:
-  v1::PushRecordResult WriteAlone(const PendingRecord& record) {
+  // Errors one record's data can cause; anything else is the store's condition.
+  static bool IsRecordError(const absl::Status& s) {
+    return absl::IsInvalidArgument(s) || absl::IsFailedPrecondition(s) ||
+           absl::IsAlreadyExists(s) || absl::IsInternal(s) || absl::IsOutOfRange(s);
+  }
+  static absl::Status AsRetryable(const absl::Status& s) {
+    return absl::UnavailableError(absl::StrCat(
+        "the store could not take this batch (", s.message(),
+        "); the batches acknowledged before it are committed: push the stream again"));
+  }
+
+  absl::StatusOr<v1::PushRecordResult> WriteAlone(const PendingRecord& record) {
     v1::PushRecordResult result;
     absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
       result = ProcessRecord(tx, caller_, record);
       return absl::OkStatus();
     });
     if (status.ok()) return result;
+    if (!IsRecordError(status)) return AsRetryable(status);
     Violations findings = record.findings;
     AddViolation(findings, v1::SEVERITY_FATAL, "store.write_failed", "project",
                  absl::StrCat("the record could not be stored: ", status.message()));
@@ -117,8 +135,17 @@ class BatchWriter {
       case v1::OUTCOME_UNCHANGED: response_->set_unchanged(response_->unchanged() + 1); break;
       default: response_->set_rejected(response_->rejected() + 1); break;
     }
+    answer_bytes_ += result.ByteSizeLong() + 8;  // + field tag and length
     *response_->add_results() = std::move(result);
   }
+
+ public:
+  // Size of the answer so far, kept as we go: ByteSizeLong() of the whole
+  // response would cost a pass over every result each time.
+  size_t answer_bytes() const { return answer_bytes_; }
+
+ private:
+  size_t answer_bytes_ = 0;
 
   store::Pool& pool_;
   const auth::Principal& caller_;
@@ -140,14 +167,17 @@ grpc::Status RegistryService::PushProjects(grpc::ServerContext* context,
   std::vector<PendingRecord> batch;
   batch.reserve(options_.push_batch_size);
   PendingRecord record{0, {}, {}};
-  while (reader->Read(&record.request)) {
-    if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
-    if (record.index >= options_.max_records_per_push) {
-      return rpc::ToGrpcStatus(absl::ResourceExhaustedError(absl::StrCat(
-          "a push holds at most ", options_.max_records_per_push, " records; the first ",
-          record.index, " were processed and committed batch by batch; push the rest in another "
-          "stream")));
+  // Results stay in memory until the end, so the stream stops being read when
+  // the answer nears the message limit or the record cap: what was read is
+  // written and answered, and `incomplete` tells the county to push the rest.
+  const size_t answer_budget = static_cast<size_t>(options_.max_answer_bytes);
+  bool stream_ended = false;
+  while (record.index < options_.max_records_per_push && writer.answer_bytes() < answer_budget) {
+    if (!reader->Read(&record.request)) {
+      stream_ended = true;
+      break;
     }
+    if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     record.findings = ValidateProject(record.request.project(), store::Reference(), *caller,
                                       "project");
     if (!record.request.request_id().empty()) {
@@ -165,6 +195,10 @@ grpc::Status RegistryService::PushProjects(grpc::ServerContext* context,
     }
   }
   if (absl::Status s = writer.Flush(batch); !s.ok()) return rpc::ToGrpcStatus(s);
+  // At a limit, one more read tells a stream that ended exactly there from a
+  // longer one; a record read this way is not processed (it is at `received`).
+  if (!stream_ended) stream_ended = !reader->Read(&record.request);
+  response->set_incomplete(!stream_ended);
   response->set_received(record.index);
   return grpc::Status::OK;
 }

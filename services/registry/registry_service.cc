@@ -38,6 +38,16 @@ absl::Status CheckReader(const Principal& p, const std::string& county) {
 
 grpc::Status Fail(const absl::Status& status) { return rpc::ToGrpcStatus(status); }
 
+// A unary write into a county outside the caller's scope is PERMISSION_DENIED
+// (its BadRequest still lists every finding); other fatal findings are
+// INVALID_ARGUMENT. A bulk push reports the same rules per record instead.
+absl::StatusCode UnaryRejectionCode(const Violations& findings) {
+  for (const auto& v : findings) {
+    if (v.rule_id() == "region.county_code.scope") return absl::StatusCode::kPermissionDenied;
+  }
+  return absl::StatusCode::kInvalidArgument;
+}
+
 // Pre-transaction checks of a unary write: request id, then every field.
 absl::Status CheckProjectInput(const Principal& caller, const std::string& request_id,
                                const v1::Project& project, Violations* warnings) {
@@ -53,7 +63,7 @@ absl::Status CheckProjectInput(const Principal& caller, const std::string& reque
     AddViolation(all, v1::SEVERITY_FATAL, "request_id.invalid", "request_id",
                  std::string(s.message()));
   }
-  if (HasFatal(all)) return RejectionStatus(absl::StatusCode::kInvalidArgument, all);
+  if (HasFatal(all)) return RejectionStatus(UnaryRejectionCode(all), all);
   *warnings = std::move(all);
   return absl::OkStatus();
 }
@@ -92,9 +102,7 @@ grpc::Status RegistryService::UpsertEnterprise(grpc::ServerContext* context,
     AddViolation(findings, v1::SEVERITY_FATAL, "request_id.invalid", "request_id",
                  std::string(s.message()));
   }
-  if (HasFatal(findings)) {
-    return Fail(RejectionStatus(absl::StatusCode::kInvalidArgument, findings));
-  }
+  if (HasFatal(findings)) return Fail(RejectionStatus(UnaryRejectionCode(findings), findings));
   rpc::IdempotencyKey key{caller->id, "UpsertEnterprise", request->request_id(),
                           rpc::RequestFingerprint(*request)};
   absl::Status status = rpc::RunIdempotent(pool_, key, response, [&](pqxx::work& tx) {

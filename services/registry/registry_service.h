@@ -10,7 +10,11 @@ namespace techreno::registry {
 
 struct RegistryOptions {
   int push_batch_size = 500;             // records per transaction in PushProjects
-  int64_t max_records_per_push = 1'000'000;  // RESOURCE_EXHAUSTED beyond
+  // A push answers at most this many records, and stops reading once its answer
+  // reaches max_answer_bytes (well under the server's message limit); the answer
+  // then says `incomplete` and the county pushes the rest in a new stream.
+  int64_t max_records_per_push = 1'000'000;
+  int64_t max_answer_bytes = 96 << 20;
 };
 
 class RegistryService final : public v1::ProjectRegistry::Service {

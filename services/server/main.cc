@@ -21,7 +21,10 @@
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address to listen on (host:port)");
 ABSL_FLAG(std::string, db, "", "PostgreSQL connection string, e.g. 'host=127.0.0.1 port=5432 "
                                "dbname=techreno user=techreno' (default: $TECHRENO_DB)");
-ABSL_FLAG(int, pool_size, 8, "database connections");
+ABSL_FLAG(int, pool_size, 16, "database connections (the real limit on concurrent database work)");
+ABSL_FLAG(int, max_threads, 128,
+          "gRPC worker threads; each open call (a push stream too) holds one, and calls "
+          "beyond it get RESOURCE_EXHAUSTED");
 ABSL_FLAG(bool, migrate, true, "apply pending schema migrations and seed reference data at start");
 ABSL_FLAG(std::string, services, "registry,monitoring,library,banklink", "services to host");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; enables TLS");
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
 
   techreno::rpc::ServerOptions options;
   options.address = absl::GetFlag(FLAGS_listen);
+  options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);

@@ -7,7 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/rpc/server.h"
 #include "libs/store/transaction.h"
+#include "services/registry/registry_service.h"
 #include "tests/integration/harness.h"
 
 namespace techreno::testing {
@@ -194,6 +196,42 @@ TEST_F(PushTest, HundredThousandRecordsInOneStream) {
   EXPECT_EQ(response.results_size(), kRecords);
   EXPECT_EQ(response.results(kRecords - 1).index(), kRecords - 1);
   EXPECT_EQ(State(county).size(), static_cast<size_t>(kRecords));
+}
+
+TEST_F(PushTest, LongStreamsAreAnsweredIncompleteAtTheLimit) {
+  // A server of its own with tiny limits: 5 records per push, batches of 2.
+  registry::RegistryOptions options;
+  options.push_batch_size = 2;
+  options.max_records_per_push = 5;
+  registry::RegistryService service(env_->pool(), options);
+  rpc::ServerOptions server_options;
+  server_options.address = "127.0.0.1:0";
+  auto server = rpc::StartServer(server_options, {&service});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::ProjectRegistry::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", (*server)->port()), grpc::InsecureChannelCredentials()));
+
+  const std::string county = "440114";  // 花都区
+  std::string credit = Enterprise(county, 30);
+  auto push = [&](int count) {
+    auto context = TestEnv::Context(env_->Token("county", county));
+    v1::PushProjectsResponse response;
+    auto writer = stub->PushProjects(context.get(), &response);
+    for (const auto& r : Records(county, credit, 0, count)) {
+      if (!writer->Write(r)) break;  // the server stopped reading
+    }
+    writer->WritesDone();
+    EXPECT_TRUE(writer->Finish().ok());
+    return response;
+  };
+  v1::PushProjectsResponse exact = push(5);
+  EXPECT_FALSE(exact.incomplete());
+  EXPECT_EQ(exact.accepted(), 5);
+  v1::PushProjectsResponse longer = push(8);
+  EXPECT_TRUE(longer.incomplete());
+  EXPECT_EQ(longer.received(), 5);
+  EXPECT_EQ(longer.unchanged(), 5);
+  EXPECT_EQ(State(county).size(), 5u);  // nothing beyond `received` was written
 }
 
 }  // namespace

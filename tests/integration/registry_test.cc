@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "libs/codes/codes.h"
 #include "libs/rpc/status.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 #include "tests/integration/harness.h"
@@ -173,7 +174,8 @@ TEST_F(RegistryTest, EveryBadFieldIsReportedAndNothingIsWritten) {
   bad.set_source_record_id("BAD-1");
   v1::UpsertProjectResponse r;
   grpc::Status s = Upsert(County(kLiwan), bad, &r);
-  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // Writing outside its scope makes it PERMISSION_DENIED; every field is still listed.
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   std::vector<std::string> fields = Fields(s);
   for (const char* f : {"project.enterprise_credit_code", "project.county_code",
                         "project.industry_code", "project.planned_investment_fen",
@@ -261,7 +263,7 @@ TEST_F(RegistryTest, AuthorizationMatrix) {
   v1::UpsertProjectResponse r;
   v1::Project into_liwan = SampleProject(kLiwan, liwan_ent.credit_code(), Next());
   grpc::Status s = Upsert(County(kYuexiu), into_liwan, &r);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Fields(s), std::vector<std::string>{"project.county_code"});
   EXPECT_EQ(Upsert(City("440100"), into_liwan, &r).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -440,6 +442,55 @@ TEST_F(RegistryTest, OtherServicesAnswerUnimplemented) {
                                   &response)
                 .error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST_F(RegistryTest, AssignedCodesSkipCodesACountySentInOurShape) {
+  auto ent = MakeEnterprise("440117", County("440117"));  // 从化区: only this test
+  v1::Project sent = SampleProject("440117", ent.credit_code(), Next());
+  sent.set_project_code(codes::MakeProjectCode(2025, "440117", 1));
+  v1::UpsertProjectResponse first, second;
+  ASSERT_TRUE(Upsert(County("440117"), sent, &first).ok());
+  v1::Project codeless = SampleProject("440117", ent.credit_code(), Next());
+  ASSERT_TRUE(Upsert(County("440117"), codeless, &second).ok());
+  EXPECT_EQ(second.outcome(), v1::OUTCOME_ACCEPTED);
+  EXPECT_EQ(second.project().project_code(), codes::MakeProjectCode(2025, "440117", 2));
+  EXPECT_EQ(second.project().version(), 1);
+}
+
+TEST_F(RegistryTest, SourceRecordIdIsKeptAndNeverShared) {
+  auto ent = MakeEnterprise(kLiwan, County(kLiwan));
+  v1::Project in = SampleProject(kLiwan, ent.credit_code(), Next());
+  v1::UpsertProjectResponse r1, r2, r3;
+  ASSERT_TRUE(Upsert(County(kLiwan), in, &r1).ok());
+  // An update by code without the source id keeps it...
+  v1::Project by_code = in;
+  by_code.set_project_code(r1.project().project_code());
+  by_code.clear_source_record_id();
+  by_code.set_name("更新后的名称");
+  ASSERT_TRUE(Upsert(County(kLiwan), by_code, &r2).ok());
+  EXPECT_EQ(r2.project().source_record_id(), in.source_record_id());
+  // ...so the next code-less push of the record still finds the project.
+  in.set_name("更新后的名称");
+  ASSERT_TRUE(Upsert(County(kLiwan), in, &r3).ok());
+  EXPECT_EQ(r3.project().project_code(), r1.project().project_code());
+  EXPECT_EQ(r3.outcome(), v1::OUTCOME_UNCHANGED);
+  // Another project may not claim that source id.
+  v1::Project other = SampleProject(kLiwan, ent.credit_code(), Next());
+  other.set_project_code(absl::StrCat("2025-440103-34-03-", 20000 + Next(), "3"));
+  other.set_source_record_id(in.source_record_id());
+  grpc::Status s = Upsert(County(kLiwan), other, &r3);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(Fields(s), std::vector<std::string>{"project.source_record_id"});
+}
+
+TEST_F(RegistryTest, IdenticalContentIsUnchangedEvenWithAStaleExpectedVersion) {
+  auto ent = MakeEnterprise(kLiwan, County(kLiwan));
+  v1::Project in = SampleProject(kLiwan, ent.credit_code(), Next());
+  v1::UpsertProjectResponse r1, r2;
+  ASSERT_TRUE(Upsert(County(kLiwan), in, &r1).ok());
+  in.set_project_code(r1.project().project_code());
+  ASSERT_TRUE(Upsert(County(kLiwan), in, &r2, "", /*expected_version=*/9).ok());
+  EXPECT_EQ(r2.outcome(), v1::OUTCOME_UNCHANGED);
 }
 
 }  // namespace
