@@ -84,18 +84,6 @@ void Decorate(v1::Enterprise& e) {
   }
 }
 
-absl::Status RejectionStatus(absl::StatusCode code, const Violations& violations) {
-  std::vector<rpc::FieldViolation> fields;
-  std::string summary;
-  for (const auto& v : violations) {
-    if (v.severity() != v1::SEVERITY_FATAL) continue;
-    fields.push_back({v.field(), absl::StrCat("[", v.rule_id(), "] ", v.message())});
-    if (summary.empty()) summary = absl::StrCat(v.field(), ": ", v.message());
-  }
-  if (fields.size() > 1) absl::StrAppend(&summary, " (and ", fields.size() - 1, " more)");
-  return rpc::WithFieldViolations(code, summary, fields);
-}
-
 WriteOutcome WriteProject(pqxx::work& tx, const auth::Principal& caller, const v1::Project& input,
                           int64_t expected_version, const std::string& request_id,
                           Violations warnings, const std::string& prefix) {

@@ -37,9 +37,6 @@ v1::Project InputContent(const v1::Project& project);
 void Decorate(v1::Project& project);
 void Decorate(v1::Enterprise& enterprise);
 
-// A rejection as a status: `code` with a BadRequest of the fatal findings.
-absl::Status RejectionStatus(absl::StatusCode code, const Violations& violations);
-
 }  // namespace techreno::registry
 
 #endif  // TECHRENO_SERVICES_REGISTRY_PROJECT_WRITER_H_

@@ -3,18 +3,16 @@
 #ifndef TECHRENO_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 #define TECHRENO_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
+#include "libs/rpc/push_stream.h"
 #include "libs/store/pool.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
 namespace techreno::registry {
 
 struct RegistryOptions {
-  int push_batch_size = 500;             // records per transaction in PushProjects
-  // A push answers at most this many records, and stops reading once its answer
-  // reaches max_answer_bytes (well under the server's message limit); the answer
-  // then says `incomplete` and the county pushes the rest in a new stream.
-  int64_t max_records_per_push = 1'000'000;
-  int64_t max_answer_bytes = 96 << 20;
+  // PushProjects: 500 records per transaction; at most 1,000,000 records or
+  // 96 MB of answer per stream, beyond which the answer says `incomplete`.
+  rpc::PushLimits push;
 };
 
 class RegistryService final : public v1::ProjectRegistry::Service {

@@ -72,22 +72,6 @@ void CheckText(Violations& out, const std::string& text, size_t min, size_t max,
 
 }  // namespace
 
-void AddViolation(Violations& out, v1::Severity severity, std::string rule_id, std::string field,
-                  std::string message) {
-  v1::Violation& v = out.emplace_back();
-  v.set_severity(severity);
-  v.set_rule_id(std::move(rule_id));
-  v.set_field(std::move(field));
-  v.set_message(std::move(message));
-}
-
-bool HasFatal(const Violations& violations) {
-  for (const auto& v : violations) {
-    if (v.severity() == SEVERITY_FATAL) return true;
-  }
-  return false;
-}
-
 size_t Utf8Length(const std::string& text) {
   size_t n = 0;
   for (unsigned char c : text) n += (c & 0xC0) != 0x80;

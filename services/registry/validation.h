@@ -8,19 +8,19 @@
 #include <vector>
 
 #include "libs/auth/principal.h"
+#include "libs/rpc/violations.h"
 #include "libs/store/reference_data.h"
 #include "techreno/v1/registry.pb.h"
 
 namespace techreno::registry {
 
-using Violations = std::vector<v1::Violation>;
+using rpc::AddViolation;
+using rpc::HasFatal;
+using rpc::RejectionStatus;
+using rpc::Violations;
 
 // Projects under this planned investment (5 million yuan) are outside the statistics.
 inline constexpr int64_t kStatisticsThresholdFen = 500'000'000;
-
-void AddViolation(Violations& out, v1::Severity severity, std::string rule_id, std::string field,
-                  std::string message);
-bool HasFatal(const Violations& violations);
 
 // `prefix` is the path of the message in the request, e.g. "project".
 Violations ValidateProject(const v1::Project& project, const store::ReferenceData& ref,

@@ -201,8 +201,8 @@ TEST_F(PushTest, HundredThousandRecordsInOneStream) {
 TEST_F(PushTest, LongStreamsAreAnsweredIncompleteAtTheLimit) {
   // A server of its own with tiny limits: 5 records per push, batches of 2.
   registry::RegistryOptions options;
-  options.push_batch_size = 2;
-  options.max_records_per_push = 5;
+  options.push.batch_size = 2;
+  options.push.max_records = 5;
   registry::RegistryService service(env_->pool(), options);
   rpc::ServerOptions server_options;
   server_options.address = "127.0.0.1:0";

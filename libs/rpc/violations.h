@@ -1,0 +1,25 @@
+// Validation findings (techreno.v1.Violation) as every service builds them.
+#ifndef TECHRENO_LIBS_RPC_VIOLATIONS_H_
+#define TECHRENO_LIBS_RPC_VIOLATIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "techreno/v1/common.pb.h"
+
+namespace techreno::rpc {
+
+using Violations = std::vector<v1::Violation>;
+
+void AddViolation(Violations& out, v1::Severity severity, std::string rule_id, std::string field,
+                  std::string message);
+bool HasFatal(const Violations& violations);
+
+// A rejection as a status: `code`, the first fatal finding as message, and a
+// BadRequest listing every fatal finding ("[rule_id] message" per field).
+absl::Status RejectionStatus(absl::StatusCode code, const Violations& violations);
+
+}  // namespace techreno::rpc
+
+#endif  // TECHRENO_LIBS_RPC_VIOLATIONS_H_
