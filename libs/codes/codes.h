@@ -69,6 +69,32 @@ class RegionTable {
 // Checks the shape of a region code: six ASCII digits.
 absl::Status ValidateRegionCodeFormat(absl::string_view code);
 
+// ---------------------------------------------------------- region groups
+
+// A named grouping of regions used in targets and reports (the plan's belts
+// and East/West/North Guangdong). Members are cities or counties; a county
+// belongs to the group when it or its city is a member.
+struct RegionGroup {
+  std::string id;    // e.g. "west-bank-equipment"
+  std::string name;  // e.g. "珠江西岸先进装备制造产业带"
+  std::vector<std::string> members;
+};
+
+class RegionGroupTable {
+ public:
+  // Parses "group_id,group_name,region_code" CSV; every member must be a city
+  // or county of `regions`, and a group's name the same on all its rows.
+  static absl::StatusOr<RegionGroupTable> FromCsv(absl::string_view csv,
+                                                  const RegionTable& regions);
+  const RegionGroup* Find(absl::string_view id) const;  // nullptr if unknown
+  bool ContainsCounty(absl::string_view group_id, absl::string_view county_code,
+                      const RegionTable& regions) const;
+  const std::vector<RegionGroup>& All() const { return groups_; }
+
+ private:
+  std::vector<RegionGroup> groups_;
+};
+
 // ------------------------------------------------------------- industries
 
 struct Industry {

@@ -21,6 +21,12 @@ bool HasFatal(const Violations& violations) {
   return false;
 }
 
+size_t Utf8Length(const std::string& text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 absl::Status RejectionStatus(absl::StatusCode code, const Violations& violations) {
   std::vector<rpc::FieldViolation> fields;
   std::string summary;

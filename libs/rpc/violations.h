@@ -16,6 +16,9 @@ void AddViolation(Violations& out, v1::Severity severity, std::string rule_id, s
                   std::string message);
 bool HasFatal(const Violations& violations);
 
+// Number of Unicode code points in UTF-8 text: text limits count characters.
+size_t Utf8Length(const std::string& text);
+
 // A rejection as a status: `code`, the first fatal finding as message, and a
 // BadRequest listing every fatal finding ("[rule_id] message" per field).
 absl::Status RejectionStatus(absl::StatusCode code, const Violations& violations);

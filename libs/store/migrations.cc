@@ -79,6 +79,18 @@ absl::Status SeedReferenceData(Pool& pool) {
            "parent_code = EXCLUDED.parent_code",
            i.code, i.name, i.level, i.parent_code);
     }
+    for (const codes::RegionGroup& g : ref.region_groups.All()) {
+      Exec(tx, "seed_group",
+           "INSERT INTO region_groups (id, name) VALUES ($1, $2) "
+           "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
+           g.id, g.name);
+      Exec(tx, "seed_group_clear", "DELETE FROM region_group_members WHERE group_id = $1", g.id);
+      for (const std::string& member : g.members) {
+        Exec(tx, "seed_group_member",
+             "INSERT INTO region_group_members (group_id, region_code) VALUES ($1, $2)", g.id,
+             member);
+      }
+    }
     return absl::OkStatus();
   });
 }

@@ -25,12 +25,17 @@ const ReferenceData& Reference() {
     auto regions = codes::RegionTable::FromCsv(EmbeddedDataFile("regions-guangdong.csv"));
     auto industries =
         codes::IndustryTable::FromCsv(EmbeddedDataFile("industries-gbt4754-2017.csv"));
-    if (!regions.ok() || !industries.ok()) {
-      std::fprintf(stderr, "embedded reference data is invalid: %s %s\n",
-                   regions.status().ToString().c_str(), industries.status().ToString().c_str());
+    absl::StatusOr<codes::RegionGroupTable> groups = absl::InternalError("regions did not load");
+    if (regions.ok()) {
+      groups = codes::RegionGroupTable::FromCsv(EmbeddedDataFile("region-groups.csv"), *regions);
+    }
+    if (!regions.ok() || !industries.ok() || !groups.ok()) {
+      std::fprintf(stderr, "embedded reference data is invalid: %s %s %s\n",
+                   regions.status().ToString().c_str(), industries.status().ToString().c_str(),
+                   groups.status().ToString().c_str());
       std::abort();
     }
-    return new ReferenceData{*std::move(regions), *std::move(industries)};
+    return new ReferenceData{*std::move(regions), *std::move(industries), *std::move(groups)};
   }();
   return *data;
 }

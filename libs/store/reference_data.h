@@ -11,6 +11,7 @@ namespace techreno::store {
 struct ReferenceData {
   codes::RegionTable regions;
   codes::IndustryTable industries;
+  codes::RegionGroupTable region_groups;
 };
 
 // The process-wide reference data; aborts at start-up if the embedded files

@@ -72,11 +72,6 @@ void CheckText(Violations& out, const std::string& text, size_t min, size_t max,
 
 }  // namespace
 
-size_t Utf8Length(const std::string& text) {
-  size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 Violations ValidateProject(const v1::Project& p, const store::ReferenceData& ref,
                            const auth::Principal& caller, const std::string& prefix) {

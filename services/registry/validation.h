@@ -17,6 +17,7 @@ namespace techreno::registry {
 using rpc::AddViolation;
 using rpc::HasFatal;
 using rpc::RejectionStatus;
+using rpc::Utf8Length;
 using rpc::Violations;
 
 // Projects under this planned investment (5 million yuan) are outside the statistics.
@@ -28,8 +29,6 @@ Violations ValidateProject(const v1::Project& project, const store::ReferenceDat
 Violations ValidateEnterprise(const v1::Enterprise& enterprise, const store::ReferenceData& ref,
                               const auth::Principal& caller, const std::string& prefix);
 
-// Number of Unicode code points in UTF-8 text.
-size_t Utf8Length(const std::string& text);
 
 // Lifecycle: OK when `from` may become `to` through UpsertProject.
 bool IsLegalTransition(v1::ProjectStatus from, v1::ProjectStatus to);

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   }
 
   techreno::registry::RegistryService registry(pool);
-  techreno::monitoring::MonitoringService monitoring;
+  techreno::monitoring::MonitoringService monitoring(pool);
   techreno::library::LibraryService library;
   techreno::banklink::BankLinkService banklink;
   std::vector<grpc::Service*> services;

@@ -23,7 +23,7 @@ namespace {
 // Lives for the whole test binary: the services must outlive the server.
 struct Hosted {
   std::unique_ptr<registry::RegistryService> registry;
-  monitoring::MonitoringService monitoring;
+  std::unique_ptr<monitoring::MonitoringService> monitoring;
   library::LibraryService library;
   banklink::BankLinkService banklink;
   std::unique_ptr<rpc::RunningServer> server;
@@ -59,10 +59,11 @@ TestEnv* TestEnv::Get() {
     }
     auto* hosted = new Hosted();
     hosted->registry = std::make_unique<registry::RegistryService>(*e->pool_);
+    hosted->monitoring = std::make_unique<monitoring::MonitoringService>(*e->pool_);
     rpc::ServerOptions options;
     options.address = "127.0.0.1:0";
     options.shutdown_grace = absl::Seconds(2);
-    auto server = rpc::StartServer(options, {hosted->registry.get(), &hosted->monitoring,
+    auto server = rpc::StartServer(options, {hosted->registry.get(), hosted->monitoring.get(),
                                              &hosted->library, &hosted->banklink});
     if (!server.ok()) {
       std::fprintf(stderr, "server failed: %s\n", server.status().ToString().c_str());

@@ -1,0 +1,249 @@
+#include "services/monitoring/monitoring_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/store/transaction.h"
+
+namespace techreno::monitoring {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using store::Exec;
+
+#define TECHRENO_REPORT_COLUMNS                                                                 \
+  "project_code, period, covers_january, completed_fen, building_fen, installation_fen, "      \
+  "equipment_fen, other_fen, status, note, source_record_id, version, late, submitted_by, "    \
+  "(extract(epoch from first_submit_at) * 1000000)::bigint, "                                   \
+  "(extract(epoch from updated_at) * 1000000)::bigint, period_index"
+
+StoredReport ReportFromRow(const pqxx::row& r) {
+  StoredReport s;
+  v1::ProgressReport& p = s.report;
+  p.set_project_code(r[0].c_str());
+  p.set_period(r[1].c_str());
+  p.set_covers_january(r[2].as<bool>());
+  p.set_completed_investment_fen(r[3].as<int64_t>());
+  p.mutable_split()->set_building_works_fen(r[4].as<int64_t>());
+  p.mutable_split()->set_installation_fen(r[5].as<int64_t>());
+  p.mutable_split()->set_equipment_tools_fen(r[6].as<int64_t>());
+  p.mutable_split()->set_other_fen(r[7].as<int64_t>());
+  p.set_status(static_cast<v1::ProjectStatus>(r[8].as<int>()));
+  p.set_note(r[9].c_str());
+  p.set_source_record_id(r[10].c_str());
+  p.set_version(r[11].as<int64_t>());
+  p.set_late(r[12].as<bool>());
+  p.set_submitted_by(r[13].c_str());
+  *p.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(r[14].as<int64_t>());
+  *p.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r[15].as<int64_t>());
+  s.period_index = r[16].as<int>();
+  return s;
+}
+
+}  // namespace
+
+std::optional<ProjectFacts> LoadProjectFacts(pqxx::work& tx, const std::string& project_code) {
+  pqxx::result r = Exec(tx, "mon_project_facts",
+                        "SELECT project_code, county_code, industry_code, name, start_period, status "
+                        "FROM v_projects WHERE project_code = $1",
+                        project_code);
+  if (r.empty()) return std::nullopt;
+  return ProjectFacts{r[0][0].c_str(), r[0][1].c_str(), r[0][2].c_str(), r[0][3].c_str(),
+                      r[0][4].c_str(), static_cast<v1::ProjectStatus>(r[0][5].as<int>())};
+}
+
+std::optional<StoredReport> LoadReport(pqxx::work& tx, const std::string& county_code,
+                                       const std::string& project_code, int period_index,
+                                       bool for_update) {
+  constexpr char kSelect[] = "SELECT " TECHRENO_REPORT_COLUMNS
+                             " FROM monitoring_reports WHERE county_code = $1 AND "
+                             "project_code = $2 AND period_index = $3";
+  constexpr char kLocked[] = "SELECT " TECHRENO_REPORT_COLUMNS
+                             " FROM monitoring_reports WHERE county_code = $1 AND "
+                             "project_code = $2 AND period_index = $3 FOR UPDATE";
+  pqxx::result r = for_update
+                       ? Exec(tx, "mon_report_lock", kLocked, county_code, project_code, period_index)
+                       : Exec(tx, "mon_report", kSelect, county_code, project_code, period_index);
+  if (r.empty()) return std::nullopt;
+  return ReportFromRow(r[0]);
+}
+
+void UpsertReport(pqxx::work& tx, const std::string& county_code, int period_index,
+                  const v1::ProgressReport& p, bool insert) {
+  const v1::InvestmentSplit& s = p.split();
+  if (insert) {
+    Exec(tx, "mon_report_insert",
+         "INSERT INTO monitoring_reports (county_code, project_code, period, period_index, "
+         "covers_january, completed_fen, building_fen, installation_fen, equipment_fen, "
+         "other_fen, status, note, source_record_id, version, late, submitted_by) "
+         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         county_code, p.project_code(), p.period(), period_index, p.covers_january(),
+         p.completed_investment_fen(), s.building_works_fen(), s.installation_fen(),
+         s.equipment_tools_fen(), s.other_fen(), static_cast<int>(p.status()), p.note(),
+         p.source_record_id(), p.version(), p.late(), p.submitted_by());
+  } else {
+    Exec(tx, "mon_report_update",
+         "UPDATE monitoring_reports SET covers_january = $4, completed_fen = $5, "
+         "building_fen = $6, installation_fen = $7, equipment_fen = $8, other_fen = $9, "
+         "status = $10, note = $11, source_record_id = $12, version = $13, submitted_by = $14, "
+         "updated_at = now() "
+         "WHERE county_code = $1 AND project_code = $2 AND period_index = $3",
+         county_code, p.project_code(), period_index, p.covers_january(),
+         p.completed_investment_fen(), s.building_works_fen(), s.installation_fen(),
+         s.equipment_tools_fen(), s.other_fen(), static_cast<int>(p.status()), p.note(),
+         p.source_record_id(), p.version(), p.submitted_by());
+  }
+}
+
+std::optional<int> CompletionIndex(pqxx::work& tx, const std::string& project_code) {
+  pqxx::result r = Exec(tx, "mon_completion",
+                        "SELECT min(period_index) FROM monitoring_reports "
+                        "WHERE project_code = $1 AND status = $2",
+                        project_code, static_cast<int>(v1::PROJECT_STATUS_COMPLETED));
+  if (r[0][0].is_null()) return std::nullopt;
+  return r[0][0].as<int>();
+}
+
+std::optional<v1::ProjectStatus> PreviousStatus(pqxx::work& tx, const std::string& project_code,
+                                                int period_index) {
+  pqxx::result r = Exec(tx, "mon_previous_status",
+                        "SELECT status FROM monitoring_reports WHERE project_code = $1 "
+                        "AND period_index < $2 ORDER BY period_index DESC LIMIT 1",
+                        project_code, period_index);
+  if (r.empty()) return std::nullopt;
+  return static_cast<v1::ProjectStatus>(r[0][0].as<int>());
+}
+
+int64_t SumReports(pqxx::work& tx, const std::string& project_code, int from, int to, int skip) {
+  pqxx::result r = Exec(tx, "mon_sum_reports",
+                        "SELECT coalesce(sum(completed_fen), 0)::bigint FROM monitoring_reports "
+                        "WHERE project_code = $1 AND period_index BETWEEN $2 AND $3 "
+                        "AND period_index <> $4",
+                        project_code, from, to, skip);
+  return r[0][0].as<int64_t>();
+}
+
+void AddToRollup(pqxx::work& tx, const std::string& county_code, const std::string& division,
+                 int period_index, int64_t delta_fen, int delta_reports) {
+  Exec(tx, "mon_rollup_add",
+       "INSERT INTO monitoring_rollup (county_code, industry_division, period_index, "
+       "completed_fen, report_count) VALUES ($1, $2, $3, $4, $5) "
+       "ON CONFLICT (county_code, industry_division, period_index) DO UPDATE SET "
+       "completed_fen = monitoring_rollup.completed_fen + EXCLUDED.completed_fen, "
+       "report_count = monitoring_rollup.report_count + EXCLUDED.report_count",
+       county_code, division, period_index, delta_fen, delta_reports);
+}
+
+std::vector<std::string> LockedAmong(pqxx::work& tx, const std::vector<std::string>& periods) {
+  pqxx::result r = Exec(tx, "mon_locked_among",
+                        "SELECT period FROM monitoring_period_locks "
+                        "WHERE locked AND period = ANY ($1::text[]) ORDER BY period",
+                        absl::StrCat("{", absl::StrJoin(periods, ","), "}"));
+  std::vector<std::string> out;
+  for (const auto& row : r) out.push_back(row[0].c_str());
+  return out;
+}
+
+std::optional<v1::PeriodLock> LoadLock(pqxx::work& tx, const std::string& period, bool for_update) {
+  pqxx::result r = Exec(tx, for_update ? "mon_lock_load_lock" : "mon_lock_load",
+                        for_update ? "SELECT period, locked, reason, changed_by, "
+                                     "(extract(epoch from changed_at) * 1000000)::bigint, version "
+                                     "FROM monitoring_period_locks WHERE period = $1 FOR UPDATE"
+                                   : "SELECT period, locked, reason, changed_by, "
+                                     "(extract(epoch from changed_at) * 1000000)::bigint, version "
+                                     "FROM monitoring_period_locks WHERE period = $1",
+                        period);
+  if (r.empty()) return std::nullopt;
+  v1::PeriodLock lock;
+  lock.set_period(r[0][0].c_str());
+  lock.set_locked(r[0][1].as<bool>());
+  lock.set_reason(r[0][2].c_str());
+  lock.set_changed_by(r[0][3].c_str());
+  *lock.mutable_change_time() = TimeUtil::MicrosecondsToTimestamp(r[0][4].as<int64_t>());
+  lock.set_version(r[0][5].as<int64_t>());
+  return lock;
+}
+
+void SaveLock(pqxx::work& tx, const v1::PeriodLock& lock, bool insert) {
+  if (insert) {
+    Exec(tx, "mon_lock_insert",
+         "INSERT INTO monitoring_period_locks (period, locked, reason, changed_by, version) "
+         "VALUES ($1, $2, $3, $4, $5)",
+         lock.period(), lock.locked(), lock.reason(), lock.changed_by(), lock.version());
+  } else {
+    Exec(tx, "mon_lock_update",
+         "UPDATE monitoring_period_locks SET locked = $2, reason = $3, changed_by = $4, "
+         "version = $5, changed_at = now() WHERE period = $1",
+         lock.period(), lock.locked(), lock.reason(), lock.changed_by(), lock.version());
+  }
+}
+
+namespace {
+#define TECHRENO_TARGET_COLUMNS                                                      \
+  "year, scope_kind, scope_code, metric, value, note, version, set_by, "            \
+  "(extract(epoch from updated_at) * 1000000)::bigint"
+
+v1::Target TargetFromRow(const pqxx::row& r) {
+  v1::Target t;
+  t.set_year(r[0].as<int>());
+  if (std::string(r[1].c_str()) == "region") {
+    t.set_region_code(r[2].c_str());
+  } else {
+    t.set_region_group_id(r[2].c_str());
+  }
+  t.set_metric(static_cast<v1::TargetMetric>(r[3].as<int>()));
+  t.set_value(r[4].as<int64_t>());
+  t.set_note(r[5].c_str());
+  t.set_version(r[6].as<int64_t>());
+  t.set_set_by(r[7].c_str());
+  *t.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r[8].as<int64_t>());
+  return t;
+}
+}  // namespace
+
+std::optional<v1::Target> LoadTarget(pqxx::work& tx, int year, const std::string& scope_kind,
+                                     const std::string& scope_code, int metric, bool for_update) {
+  pqxx::result r =
+      for_update
+          ? Exec(tx, "mon_target_lock",
+                 "SELECT " TECHRENO_TARGET_COLUMNS " FROM monitoring_targets WHERE year = $1 AND "
+                 "scope_kind = $2 AND scope_code = $3 AND metric = $4 FOR UPDATE",
+                 year, scope_kind, scope_code, metric)
+          : Exec(tx, "mon_target",
+                 "SELECT " TECHRENO_TARGET_COLUMNS " FROM monitoring_targets WHERE year = $1 AND "
+                 "scope_kind = $2 AND scope_code = $3 AND metric = $4",
+                 year, scope_kind, scope_code, metric);
+  if (r.empty()) return std::nullopt;
+  return TargetFromRow(r[0]);
+}
+
+void SaveTarget(pqxx::work& tx, const v1::Target& t, const std::string& scope_kind,
+                const std::string& scope_code, bool insert) {
+  if (insert) {
+    Exec(tx, "mon_target_insert",
+         "INSERT INTO monitoring_targets (year, scope_kind, scope_code, metric, value, note, "
+         "version, set_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         t.year(), scope_kind, scope_code, static_cast<int>(t.metric()), t.value(), t.note(),
+         t.version(), t.set_by());
+  } else {
+    Exec(tx, "mon_target_update",
+         "UPDATE monitoring_targets SET value = $5, note = $6, version = $7, set_by = $8, "
+         "updated_at = now() WHERE year = $1 AND scope_kind = $2 AND scope_code = $3 "
+         "AND metric = $4",
+         t.year(), scope_kind, scope_code, static_cast<int>(t.metric()), t.value(), t.note(),
+         t.version(), t.set_by());
+  }
+}
+
+std::vector<v1::Target> TargetsOf(pqxx::work& tx, int year, int metric) {
+  pqxx::result r = Exec(tx, "mon_targets_of",
+                        "SELECT " TECHRENO_TARGET_COLUMNS " FROM monitoring_targets "
+                        "WHERE year = $1 AND metric = $2",
+                        year, metric);
+  std::vector<v1::Target> out;
+  for (const auto& row : r) out.push_back(TargetFromRow(row));
+  return out;
+}
+
+}  // namespace techreno::monitoring

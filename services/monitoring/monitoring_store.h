@@ -1,0 +1,67 @@
+// InvestmentMonitoring's SQL behind a narrow interface. Every function runs in
+// a transaction the caller owns and may throw pqxx exceptions (mapped by
+// store::RunInTransaction). Projects are read through the registry's view
+// v_projects, never its tables.
+#ifndef TECHRENO_SERVICES_MONITORING_MONITORING_STORE_H_
+#define TECHRENO_SERVICES_MONITORING_MONITORING_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "techreno/v1/monitoring.pb.h"
+
+namespace techreno::monitoring {
+
+// What a report needs to know of its project (from v_projects).
+struct ProjectFacts {
+  std::string project_code;
+  std::string county_code;
+  std::string industry_code;
+  std::string name;
+  std::string start_period;
+  v1::ProjectStatus status;
+};
+std::optional<ProjectFacts> LoadProjectFacts(pqxx::work& tx, const std::string& project_code);
+
+// A stored report with its bookkeeping columns.
+struct StoredReport {
+  v1::ProgressReport report;  // input fields + version, times, late, submitted_by
+  int period_index = 0;
+};
+std::optional<StoredReport> LoadReport(pqxx::work& tx, const std::string& county_code,
+                                       const std::string& project_code, int period_index,
+                                       bool for_update);
+void UpsertReport(pqxx::work& tx, const std::string& county_code, int period_index,
+                  const v1::ProgressReport& report, bool insert);
+
+// Period index of the project's first report with status COMPLETED, if any.
+std::optional<int> CompletionIndex(pqxx::work& tx, const std::string& project_code);
+// Status of the project's latest report before `period_index`, if any.
+std::optional<v1::ProjectStatus> PreviousStatus(pqxx::work& tx, const std::string& project_code,
+                                                int period_index);
+// Sum of the project's reports with index in [from, to], excluding `skip`.
+int64_t SumReports(pqxx::work& tx, const std::string& project_code, int from, int to, int skip);
+
+// Adds `delta_fen` (and `delta_reports`) to the county × division × month cell.
+void AddToRollup(pqxx::work& tx, const std::string& county_code, const std::string& division,
+                 int period_index, int64_t delta_fen, int delta_reports);
+
+// The locked periods among `periods`.
+std::vector<std::string> LockedAmong(pqxx::work& tx, const std::vector<std::string>& periods);
+std::optional<v1::PeriodLock> LoadLock(pqxx::work& tx, const std::string& period, bool for_update);
+void SaveLock(pqxx::work& tx, const v1::PeriodLock& lock, bool insert);
+
+// Targets: scope_kind "region" or "group".
+std::optional<v1::Target> LoadTarget(pqxx::work& tx, int year, const std::string& scope_kind,
+                                     const std::string& scope_code, int metric, bool for_update);
+void SaveTarget(pqxx::work& tx, const v1::Target& target, const std::string& scope_kind,
+                const std::string& scope_code, bool insert);
+// Every target of a year and metric.
+std::vector<v1::Target> TargetsOf(pqxx::work& tx, int year, int metric);
+
+}  // namespace techreno::monitoring
+
+#endif  // TECHRENO_SERVICES_MONITORING_MONITORING_STORE_H_

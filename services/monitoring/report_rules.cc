@@ -1,0 +1,102 @@
+#include "services/monitoring/report_rules.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace techreno::monitoring {
+namespace {
+
+using rpc::AddViolation;
+using rpc::Utf8Length;
+using v1::SEVERITY_FATAL;
+
+const absl::TimeZone& ChinaStandardTime() {
+  static const absl::TimeZone tz = absl::FixedTimeZone(8 * 60 * 60);
+  return tz;
+}
+
+std::string Wan(int64_t fen) {
+  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
+}
+
+
+}  // namespace
+
+codes::Period CurrentPeriod(absl::Time now) {
+  const absl::CivilMonth month = absl::ToCivilMonth(now, ChinaStandardTime());
+  return codes::Period{static_cast<int>(month.year()), month.month()};
+}
+
+absl::Time DeadlineEnd(const codes::Period& period) {
+  const absl::CivilDay first_after =
+      period.month <= 6 ? absl::CivilDay(period.year, 7, 1) : absl::CivilDay(period.year + 1, 1, 1);
+  return absl::FromCivil(first_after, ChinaStandardTime());
+}
+
+Violations ValidateReport(const v1::ProgressReport& r, const codes::Period& today,
+                          const std::string& prefix) {
+  Violations out;
+  auto f = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
+  if (r.project_code().empty()) {
+    AddViolation(out, SEVERITY_FATAL, "progress.project_code.required", f("project_code"),
+                 "project_code is required");
+  }
+  auto period = codes::ParsePeriod(r.period());
+  if (!period.ok()) {
+    AddViolation(out, SEVERITY_FATAL, "period.format", f("period"),
+                 std::string(period.status().message()));
+  } else {
+    if (today < *period) {
+      AddViolation(out, SEVERITY_FATAL, "progress.period.future", f("period"),
+                   absl::StrCat(r.period(), " is in the future (this month is ",
+                                codes::FormatPeriod(today), ")"));
+    }
+    if (r.covers_january() && period->month != 2) {
+      AddViolation(out, SEVERITY_FATAL, "progress.covers_january.not_february",
+                   f("covers_january"),
+                   "only a February report may cover January and February together");
+    }
+  }
+  const v1::InvestmentSplit& s = r.split();
+  const int64_t parts[] = {s.building_works_fen(), s.installation_fen(), s.equipment_tools_fen(),
+                           s.other_fen()};
+  const char* part_names[] = {"split.building_works_fen", "split.installation_fen",
+                              "split.equipment_tools_fen", "split.other_fen"};
+  bool parts_ok = true;
+  for (int i = 0; i < 4; ++i) {
+    if (parts[i] < 0) {
+      parts_ok = false;
+      AddViolation(out, SEVERITY_FATAL, "progress.amount.negative", f(part_names[i]),
+                   absl::StrCat("must not be negative; got ", Wan(parts[i])));
+    }
+  }
+  if (r.completed_investment_fen() < 0) {
+    AddViolation(out, SEVERITY_FATAL, "progress.amount.negative", f("completed_investment_fen"),
+                 absl::StrCat("must not be negative; got ", Wan(r.completed_investment_fen())));
+  } else if (parts_ok) {
+    const int64_t sum = parts[0] + parts[1] + parts[2] + parts[3];
+    if (sum != r.completed_investment_fen()) {
+      AddViolation(out, SEVERITY_FATAL, "progress.split.sum", f("split"),
+                   absl::StrCat("building works + installation + equipment and tools + other = ",
+                                Wan(sum), ", but completed_investment_fen is ",
+                                Wan(r.completed_investment_fen())));
+    }
+  }
+  if (!v1::ProjectStatus_IsValid(r.status())) {
+    AddViolation(out, SEVERITY_FATAL, "progress.status.unknown", f("status"),
+                 absl::StrCat("unknown status ", r.status()));
+  } else if (r.status() == v1::PROJECT_STATUS_WITHDRAWN) {
+    AddViolation(out, SEVERITY_FATAL, "progress.status.withdrawn", f("status"),
+                 "a report cannot withdraw a project: use ProjectRegistry.WithdrawProject");
+  }
+  if (Utf8Length(r.note()) > 500) {
+    AddViolation(out, SEVERITY_FATAL, "text.length", f("note"), "must be at most 500 characters");
+  }
+  if (Utf8Length(r.source_record_id()) > 64) {
+    AddViolation(out, SEVERITY_FATAL, "text.length", f("source_record_id"),
+                 "must be at most 64 characters");
+  }
+  return out;
+}
+
+}  // namespace techreno::monitoring

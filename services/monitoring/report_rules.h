@@ -1,0 +1,32 @@
+// Pure checks of a monthly progress report, and the reporting calendar
+// (deadlines, lateness). No database.
+#ifndef TECHRENO_SERVICES_MONITORING_REPORT_RULES_H_
+#define TECHRENO_SERVICES_MONITORING_REPORT_RULES_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "libs/codes/codes.h"
+#include "libs/rpc/violations.h"
+#include "techreno/v1/monitoring.pb.h"
+
+namespace techreno::monitoring {
+
+using rpc::Violations;
+
+// Every finding of `report` that needs no stored data; `today` is the current
+// month (no future periods). `prefix` is the message's path, e.g. "report".
+Violations ValidateReport(const v1::ProgressReport& report, const codes::Period& today,
+                          const std::string& prefix);
+
+// The current month in China Standard Time.
+codes::Period CurrentPeriod(absl::Time now);
+
+// The first instant after the reporting deadline of `period`'s half-year:
+// reports for January–June are due by June 30, for July–December by
+// December 31, end of day, China Standard Time.
+absl::Time DeadlineEnd(const codes::Period& period);
+
+}  // namespace techreno::monitoring
+
+#endif  // TECHRENO_SERVICES_MONITORING_REPORT_RULES_H_

@@ -1,0 +1,191 @@
+#include "services/monitoring/report_writer.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "libs/codes/codes.h"
+#include "libs/store/audit.h"
+#include "libs/store/reference_data.h"
+#include "services/monitoring/monitoring_store.h"
+#include "services/monitoring/report_rules.h"
+
+namespace techreno::monitoring {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+ReportOutcome Reject(ReportOutcome out, absl::StatusCode code, const std::string& rule,
+                     const std::string& field, const std::string& message) {
+  rpc::AddViolation(out.violations, v1::SEVERITY_FATAL, rule, field, message);
+  out.outcome = v1::OUTCOME_REJECTED;
+  out.code = code;
+  return out;
+}
+
+std::string Wan(int64_t fen) {
+  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
+}
+
+// The fields a county sends, normalised, for the "unchanged" comparison.
+v1::ProgressReport Content(const v1::ProgressReport& r) {
+  v1::ProgressReport c;
+  c.set_project_code(r.project_code());
+  c.set_period(r.period());
+  c.set_covers_january(r.covers_january());
+  c.set_completed_investment_fen(r.completed_investment_fen());
+  *c.mutable_split() = r.split();
+  c.set_status(r.status());
+  c.set_note(r.note());
+  c.set_source_record_id(r.source_record_id());
+  return c;
+}
+
+// Output fields: running totals and names.
+void Complete(pqxx::work& tx, const ProjectFacts& project, int period_index,
+              v1::ProgressReport& r) {
+  const int year_start = period_index - period_index % 12;
+  r.set_ytd_completed_fen(SumReports(tx, r.project_code(), year_start, period_index, -1));
+  r.set_since_start_completed_fen(SumReports(tx, r.project_code(), 0, period_index, -1));
+  r.set_project_name(project.name);
+  const auto& regions = store::Reference().regions;
+  if (const auto* county = regions.Find(project.county_code)) {
+    r.mutable_county()->set_code(county->code);
+    r.mutable_county()->set_name(county->name);
+    if (const auto* city = regions.Find(regions.CityOf(county->code))) {
+      r.mutable_city()->set_code(city->code);
+      r.mutable_city()->set_name(city->name);
+    }
+  }
+}
+
+}  // namespace
+
+ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
+                          const v1::ProgressReport& input, int64_t expected_version,
+                          const std::string& request_id, rpc::Violations warnings,
+                          absl::Time now, const std::string& prefix) {
+  ReportOutcome out;
+  out.violations = std::move(warnings);
+  auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
+  const auto& regions = store::Reference().regions;
+
+  std::optional<ProjectFacts> project = LoadProjectFacts(tx, input.project_code());
+  if (!project.has_value()) {
+    return Reject(std::move(out), absl::StatusCode::kNotFound, "progress.project_code.unknown",
+                  field("project_code"),
+                  absl::StrCat("no project ", input.project_code(), " in the registry"));
+  }
+  if (!auth::MayWrite(caller, project->county_code, regions) ||
+      caller.role == auth::Role::kCity) {
+    return Reject(std::move(out), absl::StatusCode::kPermissionDenied, "region.county_code.scope",
+                  field("project_code"),
+                  absl::StrCat("project ", project->project_code, " of ",
+                               regions.Label(project->county_code), " is outside the scope of '",
+                               caller.name, "' (", caller.scope, ")"));
+  }
+  if (project->status == v1::PROJECT_STATUS_WITHDRAWN) {
+    return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
+                  "progress.project.withdrawn", field("project_code"),
+                  absl::StrCat("project ", project->project_code, " was withdrawn"));
+  }
+  const codes::Period period = *codes::ParsePeriod(input.period());
+  const int index = period.Index();
+  auto start = codes::ParsePeriod(project->start_period);
+  if (start.ok() && period < *start) {
+    return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
+                  "progress.period.before_start", field("period"),
+                  absl::StrCat(input.period(), " is before the project's start ",
+                               project->start_period));
+  }
+  if (auto completed = CompletionIndex(tx, input.project_code());
+      completed.has_value() && index > *completed) {
+    return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
+                  "progress.period.after_completion", field("period"),
+                  absl::StrCat("the project was reported completed in ",
+                               codes::FormatPeriod({*completed / 12, *completed % 12 + 1})));
+  }
+  // The January–February rule: one report may cover both months, then January
+  // has no report of its own.
+  std::vector<std::string> months = {input.period()};
+  if (input.covers_january()) {
+    months.push_back(codes::FormatPeriod({period.year, 1}));
+    if (LoadReport(tx, project->county_code, input.project_code(), index - 1, false)) {
+      return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
+                    "progress.period.covered_by_february", field("covers_january"),
+                    absl::StrCat("a separate report for ", months.back(),
+                                 " exists; February cannot cover January too"));
+    }
+  } else if (period.month == 1) {
+    auto february = LoadReport(tx, project->county_code, input.project_code(), index + 1, false);
+    if (february.has_value() && february->report.covers_january()) {
+      return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
+                    "progress.period.covered_by_february", field("period"),
+                    absl::StrCat("the ", period.year, "-02 report already covers January"));
+    }
+  }
+  if (auto locked = LockedAmong(tx, months); !locked.empty()) {
+    return Reject(std::move(out), absl::StatusCode::kFailedPrecondition, "progress.period.locked",
+                  field("period"),
+                  absl::StrCat("period ", locked.front(),
+                               " is locked by the province; ask it to unlock with a reason"));
+  }
+
+  std::optional<StoredReport> stored =
+      LoadReport(tx, project->county_code, input.project_code(), index, /*for_update=*/true);
+  v1::ProgressReport wanted = Content(input);
+  if (wanted.status() == v1::PROJECT_STATUS_UNSPECIFIED) {
+    wanted.set_status(PreviousStatus(tx, input.project_code(), index)
+                          .value_or(v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
+  }
+  // Declared totals must agree with the history with this report applied.
+  const int year_start = index - index % 12;
+  const int64_t ytd = SumReports(tx, input.project_code(), year_start, index, index) +
+                      wanted.completed_investment_fen();
+  const int64_t since_start = SumReports(tx, input.project_code(), 0, index, index) +
+                              wanted.completed_investment_fen();
+  if (input.has_declared_ytd_fen() && input.declared_ytd_fen() != ytd) {
+    return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
+                  "progress.declared_ytd.mismatch", field("declared_ytd_fen"),
+                  absl::StrCat("declared year-to-date ", Wan(input.declared_ytd_fen()),
+                               " but the stored reports with this one give ", Wan(ytd)));
+  }
+  if (input.has_declared_since_start_fen() && input.declared_since_start_fen() != since_start) {
+    return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
+                  "progress.declared_since_start.mismatch", field("declared_since_start_fen"),
+                  absl::StrCat("declared since start ", Wan(input.declared_since_start_fen()),
+                               " but the stored reports with this one give ", Wan(since_start)));
+  }
+
+  const int64_t current_version = stored.has_value() ? stored->report.version() : 0;
+  if (stored.has_value() && MessageDifferencer::Equals(Content(stored->report), wanted)) {
+    out.outcome = v1::OUTCOME_UNCHANGED;
+    out.report = stored->report;
+    Complete(tx, *project, index, out.report);
+    return out;
+  }
+  if (expected_version != 0 && expected_version != current_version) {
+    return Reject(std::move(out), absl::StatusCode::kAborted, "version.mismatch",
+                  "expected_version",
+                  absl::StrCat("expected version ", expected_version, " but the stored version is ",
+                               current_version));
+  }
+  wanted.set_version(current_version + 1);
+  wanted.set_submitted_by(caller.name);
+  wanted.set_late(stored.has_value() ? stored->report.late() : now >= DeadlineEnd(period));
+  UpsertReport(tx, project->county_code, index, wanted, /*insert=*/!stored.has_value());
+  const int64_t before = stored.has_value() ? stored->report.completed_investment_fen() : 0;
+  AddToRollup(tx, project->county_code, codes::IndustryTable::DivisionOf(project->industry_code),
+              index, wanted.completed_investment_fen() - before, stored.has_value() ? 0 : 1);
+  out.report = LoadReport(tx, project->county_code, input.project_code(), index, false)->report;
+  store::WriteAudit(tx, {caller.id, caller.name, stored.has_value() ? "correct" : "report",
+                         "progress", absl::StrCat(input.project_code(), "@", input.period()),
+                         project->county_code, wanted.version(), request_id,
+                         stored.has_value() ? &stored->report : nullptr, &out.report});
+  Complete(tx, *project, index, out.report);
+  out.outcome = v1::OUTCOME_ACCEPTED;
+  out.corrected = stored.has_value();
+  return out;
+}
+
+}  // namespace techreno::monitoring

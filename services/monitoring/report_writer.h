@@ -1,0 +1,36 @@
+// The write path of one progress report, shared by SubmitProgress and
+// PushProgress: project and scope, the reporting calendar (start, completion,
+// locks, the January–February rule), corrections with versions, declared
+// totals, the rollup kept exact in the same transaction, and the audit row.
+#ifndef TECHRENO_SERVICES_MONITORING_REPORT_WRITER_H_
+#define TECHRENO_SERVICES_MONITORING_REPORT_WRITER_H_
+
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "libs/auth/principal.h"
+#include "libs/rpc/violations.h"
+#include "techreno/v1/monitoring.pb.h"
+
+namespace techreno::monitoring {
+
+struct ReportOutcome {
+  v1::Outcome outcome = v1::OUTCOME_REJECTED;
+  v1::ProgressReport report;   // as stored, with computed totals (accepted or unchanged)
+  rpc::Violations violations;  // every finding, warnings included
+  absl::StatusCode code = absl::StatusCode::kOk;  // for rejections: the unary error class
+  bool corrected = false;      // an earlier report of this project-month was replaced
+};
+
+// `input` must have passed ValidateReport without fatal findings (`warnings`).
+ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
+                          const v1::ProgressReport& input, int64_t expected_version,
+                          const std::string& request_id, rpc::Violations warnings,
+                          absl::Time now, const std::string& prefix);
+
+}  // namespace techreno::monitoring
+
+#endif  // TECHRENO_SERVICES_MONITORING_REPORT_WRITER_H_

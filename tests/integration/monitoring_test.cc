@@ -1,0 +1,348 @@
+// InvestmentMonitoring over a real server and database: progress reports and
+// their calendar rules, corrections, locks, the rollup kept exact, targets.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "libs/rpc/status.h"
+#include "libs/store/transaction.h"
+#include "techreno/v1/monitoring.grpc.pb.h"
+#include "tests/integration/harness.h"
+
+namespace techreno::testing {
+namespace {
+
+class MonitoringTest : public DbTest {
+ protected:
+  void SetUp() override {
+    DbTest::SetUp();
+    if (env_ != nullptr) monitoring_ = v1::InvestmentMonitoring::NewStub(env_->channel());
+  }
+
+  static int Next() {
+    static std::atomic<int> n{0};
+    return ++n;
+  }
+  std::string County(const std::string& code) { return env_->Token("county", code); }
+  std::string Province() { return env_->Token("province", "440000"); }
+
+  // A registered project in `county` starting 2024-01; returns its code.
+  std::string Project(const std::string& county, const std::string& industry = "34") {
+    auto registry = env_->Registry();
+    const int n = Next();
+    v1::UpsertEnterpriseRequest ent;
+    ent.set_request_id(absl::StrCat("mon-ent-", n));
+    *ent.mutable_enterprise() = SampleEnterprise(county, 70000 + n);
+    v1::UpsertEnterpriseResponse ent_resp;
+    EXPECT_TRUE(registry->UpsertEnterprise(TestEnv::Context(County(county)).get(), ent, &ent_resp)
+                    .ok());
+    v1::UpsertProjectRequest req;
+    req.set_request_id(absl::StrCat("mon-prj-", n));
+    *req.mutable_project() = SampleProject(county, ent.enterprise().credit_code(), 70000 + n);
+    req.mutable_project()->set_industry_code(industry);
+    req.mutable_project()->set_start_period("2024-01");
+    v1::UpsertProjectResponse resp;
+    grpc::Status s = registry->UpsertProject(TestEnv::Context(County(county)).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.project().project_code();
+  }
+
+  static v1::ProgressReport Report(const std::string& code, const std::string& period,
+                                   int64_t fen) {
+    v1::ProgressReport r;
+    r.set_project_code(code);
+    r.set_period(period);
+    r.set_completed_investment_fen(fen);
+    r.mutable_split()->set_equipment_tools_fen(fen - fen / 4);
+    r.mutable_split()->set_building_works_fen(fen / 4);
+    return r;
+  }
+
+  grpc::Status Submit(const std::string& token, const v1::ProgressReport& report,
+                      v1::SubmitProgressResponse* out, const std::string& request_id = "") {
+    v1::SubmitProgressRequest req;
+    req.set_request_id(request_id.empty() ? absl::StrCat("sub-", Next()) : request_id);
+    *req.mutable_report() = report;
+    return monitoring_->SubmitProgress(TestEnv::Context(token).get(), req, out);
+  }
+
+  grpc::Status Lock(const std::string& period, bool lock, const std::string& reason) {
+    v1::LockPeriodRequest req;
+    req.set_request_id(absl::StrCat("lock-", Next()));
+    req.set_period(period);
+    req.set_lock(lock);
+    req.set_reason(reason);
+    v1::LockPeriodResponse resp;
+    return monitoring_->LockPeriod(TestEnv::Context(Province()).get(), req, &resp);
+  }
+
+  static std::vector<std::string> Rules(const grpc::Status& s) {
+    std::vector<std::string> out;
+    for (const auto& v : rpc::FieldViolations(rpc::FromGrpcStatus(s))) {
+      out.push_back(v.description.substr(1, v.description.find(']') - 1));
+    }
+    return out;
+  }
+
+  std::unique_ptr<v1::InvestmentMonitoring::Stub> monitoring_;
+};
+
+TEST_F(MonitoringTest, ReportsCorrectionsAndTotals) {
+  const std::string code = Project("440103");
+  v1::SubmitProgressResponse r1, r2, r3, r4;
+  ASSERT_TRUE(Submit(County("440103"), Report(code, "2024-01", 100'000'000), &r1).ok());
+  EXPECT_EQ(r1.outcome(), v1::OUTCOME_ACCEPTED);
+  EXPECT_EQ(r1.report().version(), 1);
+  EXPECT_FALSE(r1.corrected());
+  EXPECT_TRUE(r1.report().late());  // 2024-H1 reports were due by 2024-06-30
+  EXPECT_EQ(r1.report().county().name(), "荔湾区");
+  ASSERT_TRUE(Submit(County("440103"), Report(code, "2024-03", 50'000'000), &r2).ok());
+  EXPECT_EQ(r2.report().ytd_completed_fen(), 150'000'000);
+  ASSERT_TRUE(Submit(County("440103"), Report(code, "2025-01", 10'000'000), &r3).ok());
+  EXPECT_EQ(r3.report().ytd_completed_fen(), 10'000'000);
+  EXPECT_EQ(r3.report().since_start_completed_fen(), 160'000'000);
+  // Re-sending a month is a correction; the same figures again change nothing.
+  ASSERT_TRUE(Submit(County("440103"), Report(code, "2024-01", 120'000'000), &r4).ok());
+  EXPECT_TRUE(r4.corrected());
+  EXPECT_EQ(r4.report().version(), 2);
+  ASSERT_TRUE(Submit(County("440103"), Report(code, "2024-01", 120'000'000), &r4).ok());
+  EXPECT_EQ(r4.outcome(), v1::OUTCOME_UNCHANGED);
+  EXPECT_EQ(r4.report().version(), 2);
+  // Declared totals must agree with the history, naming both figures.
+  v1::ProgressReport declared = Report(code, "2024-03", 50'000'000);
+  declared.set_declared_ytd_fen(1);
+  grpc::Status s = Submit(County("440103"), declared, &r4);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("170000000"), std::string::npos) << s.error_message();
+  declared.set_declared_ytd_fen(170'000'000);
+  declared.set_declared_since_start_fen(170'000'000);  // 2025-01 comes later
+  EXPECT_TRUE(Submit(County("440103"), declared, &r4).ok());
+}
+
+TEST_F(MonitoringTest, EveryBadFieldAndCalendarRule) {
+  const std::string code = Project("440103");
+  v1::ProgressReport bad = Report(code, "2024-13", -5);
+  bad.mutable_split()->set_other_fen(-1);
+  bad.set_covers_january(true);
+  v1::SubmitProgressResponse r;
+  grpc::Status s = Submit(County("440103"), bad, &r);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<std::string> rules = Rules(s);
+  for (const char* rule : {"period.format", "progress.amount.negative"}) {
+    EXPECT_NE(std::find(rules.begin(), rules.end(), rule), rules.end()) << rule;
+  }
+  v1::ProgressReport split = Report(code, "2024-02", 100);
+  split.mutable_split()->set_other_fen(7);
+  EXPECT_EQ(Rules(Submit(County("440103"), split, &r)), std::vector<std::string>{"progress.split.sum"});
+  EXPECT_EQ(Rules(Submit(County("440103"), Report(code, "2099-01", 1), &r)),
+            std::vector<std::string>{"progress.period.future"});
+  EXPECT_EQ(Rules(Submit(County("440103"), Report(code, "2023-12", 1), &r)),
+            std::vector<std::string>{"progress.period.before_start"});
+  // Scope: another county, a city and an auditor may not report here.
+  EXPECT_EQ(Submit(County("440104"), Report(code, "2024-02", 1), &r).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Submit(env_->Token("city", "440100"), Report(code, "2024-02", 1), &r).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Submit(County("440103"), Report("2024-440103-00-03-999999", "2024-02", 1), &r)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(MonitoringTest, FebruaryMayCoverJanuaryButNotBoth) {
+  const std::string code = Project("440103");
+  v1::ProgressReport feb = Report(code, "2024-02", 300);
+  feb.set_covers_january(true);
+  v1::SubmitProgressResponse r;
+  ASSERT_TRUE(Submit(County("440103"), feb, &r).ok());
+  EXPECT_EQ(Rules(Submit(County("440103"), Report(code, "2024-01", 1), &r)),
+            std::vector<std::string>{"progress.period.covered_by_february"});
+  const std::string other = Project("440103");
+  ASSERT_TRUE(Submit(County("440103"), Report(other, "2024-01", 1), &r).ok());
+  feb.set_project_code(other);
+  EXPECT_EQ(Rules(Submit(County("440103"), feb, &r)),
+            std::vector<std::string>{"progress.period.covered_by_february"});
+}
+
+TEST_F(MonitoringTest, NoReportsAfterCompletion) {
+  const std::string code = Project("440103");
+  v1::ProgressReport done = Report(code, "2024-05", 10);
+  done.set_status(v1::PROJECT_STATUS_COMPLETED);
+  v1::SubmitProgressResponse r;
+  ASSERT_TRUE(Submit(County("440103"), done, &r).ok());
+  EXPECT_EQ(Rules(Submit(County("440103"), Report(code, "2024-06", 1), &r)),
+            std::vector<std::string>{"progress.period.after_completion"});
+  EXPECT_TRUE(Submit(County("440103"), Report(code, "2024-04", 1), &r).ok());
+}
+
+TEST_F(MonitoringTest, LockedPeriodsRefuseReportsUntilUnlockedWithReason) {
+  const std::string code = Project("440105");
+  ASSERT_TRUE(Lock("2025-07", true, "2025年下半年截止").ok());
+  v1::SubmitProgressResponse r;
+  grpc::Status s = Submit(County("440105"), Report(code, "2025-07", 1), &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Rules(s), std::vector<std::string>{"progress.period.locked"});
+  EXPECT_EQ(Lock("2025-07", false, "").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(Lock("2025-07", false, "允许更正").ok());
+  EXPECT_TRUE(Submit(County("440105"), Report(code, "2025-07", 1), &r).ok());
+  // Only the province locks.
+  v1::LockPeriodRequest req;
+  req.set_request_id("county-lock");
+  req.set_period("2025-08");
+  req.set_lock(true);
+  v1::LockPeriodResponse resp;
+  EXPECT_EQ(monitoring_->LockPeriod(TestEnv::Context(County("440105")).get(), req, &resp)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Locking twice changes nothing the second time.
+  ASSERT_TRUE(Lock("2025-09", true, "").ok());
+  req.set_request_id("lock-again");
+  req.set_period("2025-09");
+  ASSERT_TRUE(monitoring_->LockPeriod(TestEnv::Context(Province()).get(), req, &resp).ok());
+  EXPECT_EQ(resp.outcome(), v1::OUTCOME_UNCHANGED);
+  ASSERT_TRUE(Lock("2025-09", false, "测试结束").ok());  // other tests report into 2025
+}
+
+// Every cell of the rollup equals plain SQL over the reports, after reports
+// and corrections from several counties at once.
+TEST_F(MonitoringTest, ConcurrentReportsLeaveTheRollupExact) {
+  const std::vector<std::string> counties = {"440303", "440304", "440305", "440306"};
+  std::vector<std::thread> threads;
+  for (const std::string& county : counties) {
+    threads.emplace_back([&, county] {
+      std::vector<std::string> codes = {Project(county, "34"), Project(county, "391")};
+      auto context = TestEnv::Context(County(county));
+      v1::PushProgressResponse response;
+      auto writer = monitoring_->PushProgress(context.get(), &response);
+      for (int round = 0; round < 2; ++round) {  // the second round corrects every month
+        for (const std::string& code : codes) {
+          for (int month = 1; month <= 12; ++month) {
+            v1::PushProgressRequest record;
+            *record.mutable_report() = Report(code, absl::StrFormat("2024-%02d", month),
+                                              (round + 1) * 1000 * month + code.back());
+            writer->Write(record);
+          }
+        }
+      }
+      writer->WritesDone();
+      grpc::Status s = writer->Finish();
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_EQ(response.accepted(), 48);
+      for (const auto& r : response.results()) {
+        if (r.outcome() != v1::OUTCOME_ACCEPTED) ADD_FAILURE() << r.DebugString();
+      }
+      EXPECT_EQ(response.corrected(), 24);
+    });
+  }
+  for (auto& t : threads) t.join();
+  int64_t mismatches = -1;
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::work& tx) {
+                mismatches = tx.exec(R"(
+      WITH truth AS (
+        SELECT r.county_code, left(p.industry_code, 2) AS division, r.period_index,
+               sum(r.completed_fen) AS fen, count(*) AS n
+        FROM monitoring_reports r JOIN v_projects p USING (project_code)
+        GROUP BY 1, 2, 3)
+      SELECT count(*) FROM truth FULL JOIN monitoring_rollup m
+        ON m.county_code = truth.county_code AND m.industry_division = truth.division
+       AND m.period_index = truth.period_index
+      WHERE m.completed_fen IS DISTINCT FROM truth.fen
+         OR m.report_count IS DISTINCT FROM truth.n)")[0][0]
+                                 .as<int64_t>();
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(mismatches, 0);
+}
+
+TEST_F(MonitoringTest, TargetsAreSetByProvinceAndCitiesAndShowShortfalls) {
+  auto set = [&](const std::string& token, const std::string& region, const std::string& group,
+                 int64_t value) {
+    v1::SetTargetRequest req;
+    req.set_request_id(absl::StrCat("target-", Next()));
+    req.mutable_target()->set_year(2016);
+    req.mutable_target()->set_region_code(region);
+    req.mutable_target()->set_region_group_id(group);
+    req.mutable_target()->set_metric(v1::TARGET_METRIC_TECH_RENOVATION_INVESTMENT_FEN);
+    req.mutable_target()->set_value(value);
+    v1::SetTargetResponse resp;
+    return monitoring_->SetTarget(TestEnv::Context(token).get(), req, &resp);
+  };
+  const std::string city = env_->Token("city", "440100");
+  ASSERT_TRUE(set(Province(), "440000", "", 1000).ok());
+  ASSERT_TRUE(set(Province(), "440100", "", 300).ok());
+  ASSERT_TRUE(set(Province(), "", "west-bank-equipment", 200).ok());
+  ASSERT_TRUE(set(city, "440103", "", 100).ok());
+  ASSERT_TRUE(set(city, "440104", "", 100).ok());
+  EXPECT_EQ(set(city, "440100", "", 1).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(set(city, "440305", "", 1).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(set(County("440103"), "440103", "", 1).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(set(Province(), "440000", "west-bank-equipment", 1).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(set(Province(), "", "no-such-belt", 1).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::ListTargetsRequest list;
+  list.set_year(2016);
+  list.set_metric(v1::TARGET_METRIC_TECH_RENOVATION_INVESTMENT_FEN);
+  list.set_include_region_groups(true);
+  list.set_page_size(1000);
+  v1::ListTargetsResponse tree;
+  ASSERT_TRUE(monitoring_->ListTargets(TestEnv::Context(Province()).get(), list, &tree).ok());
+  ASSERT_GT(tree.nodes_size(), 144);
+  const v1::TargetNode& root = tree.nodes(0);
+  EXPECT_EQ(root.region().name(), "广东省");
+  EXPECT_EQ(root.children_count(), 21);
+  EXPECT_EQ(root.children_total(), 300);
+  EXPECT_TRUE(root.children_short());
+  EXPECT_EQ(root.shortfall(), 700);
+  for (const auto& node : tree.nodes()) {
+    if (node.region().code() == "440100" && node.parent_group_id().empty()) {
+      EXPECT_EQ(node.children_total(), 200);
+      EXPECT_EQ(node.shortfall(), 100);
+      EXPECT_EQ(node.depth(), 1);
+    }
+  }
+  // A city sees its own subtree only.
+  v1::ListTargetsResponse city_tree;
+  list.set_include_region_groups(false);
+  ASSERT_TRUE(monitoring_->ListTargets(TestEnv::Context(city).get(), list, &city_tree).ok());
+  EXPECT_EQ(city_tree.nodes(0).region().code(), "440100");
+  list.set_root_region_code("440300");
+  EXPECT_EQ(monitoring_->ListTargets(TestEnv::Context(city).get(), list, &city_tree).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  list.clear_root_region_code();
+  list.set_only_short(true);
+  ASSERT_TRUE(monitoring_->ListTargets(TestEnv::Context(Province()).get(), list, &tree).ok());
+  EXPECT_EQ(tree.nodes_size(), 2);  // the province and Guangzhou
+}
+
+TEST_F(MonitoringTest, PushedStreamRetriedChangesNothing) {
+  const std::string code = Project("440106");
+  auto push = [&](std::vector<v1::ProgressReport> reports) {
+    auto context = TestEnv::Context(County("440106"));
+    v1::PushProgressResponse response;
+    auto writer = monitoring_->PushProgress(context.get(), &response);
+    for (auto& r : reports) {
+      v1::PushProgressRequest record;
+      *record.mutable_report() = r;
+      writer->Write(record);
+    }
+    writer->WritesDone();
+    EXPECT_TRUE(writer->Finish().ok());
+    return response;
+  };
+  std::vector<v1::ProgressReport> reports = {Report(code, "2024-01", 10), Report(code, "2024-02", 20),
+                                             Report(code, "2099-01", 30)};
+  v1::PushProgressResponse first = push(reports);
+  EXPECT_EQ(first.accepted(), 2);
+  EXPECT_EQ(first.rejected(), 1);
+  EXPECT_EQ(first.results(2).violations(0).rule_id(), "progress.period.future");
+  v1::PushProgressResponse again = push(reports);
+  EXPECT_EQ(again.unchanged(), 2);
+  EXPECT_EQ(again.accepted(), 0);
+}
+
+}  // namespace
+}  // namespace techreno::testing
