@@ -1,9 +1,16 @@
 #include "clients/cli/client.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "libs/rpc/status.h"
 
@@ -11,15 +18,27 @@ namespace techreno::cli {
 namespace {
 // The response of a large push carries one result per record.
 constexpr int kMaxReceiveBytes = 128 * 1024 * 1024;
-}  // namespace
 
-std::unique_ptr<v1::ProjectRegistry::Stub> NewRegistryStub(const GlobalOptions& options) {
+std::shared_ptr<grpc::Channel> NewChannel(const GlobalOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
   // Plain TCP: the local and test servers listen without TLS.
-  auto channel =
-      grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
-  return v1::ProjectRegistry::NewStub(channel);
+  return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+}
+
+std::string HexRequestId(const unsigned char* bytes, size_t size) {
+  return absl::StrCat("cli-", absl::BytesToHexString(
+                                  absl::string_view(reinterpret_cast<const char*>(bytes), size)));
+}
+
+}  // namespace
+
+std::unique_ptr<v1::ProjectRegistry::Stub> NewRegistryStub(const GlobalOptions& options) {
+  return v1::ProjectRegistry::NewStub(NewChannel(options));
+}
+
+std::unique_ptr<v1::InvestmentMonitoring::Stub> NewMonitoringStub(const GlobalOptions& options) {
+  return v1::InvestmentMonitoring::NewStub(NewChannel(options));
 }
 
 void PrepareContext(const GlobalOptions& options, absl::Duration timeout,
@@ -32,10 +51,34 @@ void PrepareContext(const GlobalOptions& options, absl::Duration timeout,
   }
 }
 
+std::string RandomRequestId() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();  // no entropy: never guess
+  return HexRequestId(bytes, sizeof bytes);
+}
+
+std::string ContentRequestId(const google::protobuf::Message& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);  // same content, same bytes, same id
+    message.SerializeToCodedStream(&coded);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return HexRequestId(digest, sizeof digest);
+}
+
+bool SafeToRetry(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED;
+}
+
 void ReportRpcError(const GlobalOptions& options, const grpc::Status& status) {
   const absl::Status error = rpc::FromGrpcStatus(status);
-  std::cerr << "error: " << absl::StatusCodeToString(error.code()) << ": " << error.message()
-            << "\n";
+  std::cerr << "error: " << absl::StatusCodeToString(error.code());
+  if (!error.message().empty()) std::cerr << ": " << error.message();
+  std::cerr << "\n";
   for (const rpc::FieldViolation& v : rpc::FieldViolations(error)) {
     std::cerr << "  " << v.field << ": " << v.description << "\n";
   }
@@ -47,6 +90,10 @@ void ReportRpcError(const GlobalOptions& options, const grpc::Status& status) {
     case absl::StatusCode::kUnauthenticated:
       std::cerr << "hint: pass a token with --token or $TECHRENO_TOKEN "
                    "(techreno admin create-principal makes one)\n";
+      break;
+    case absl::StatusCode::kUnimplemented:
+      std::cerr << "hint: the server at " << options.server
+                << " does not offer this method (yet); nothing was changed\n";
       break;
     default:
       break;

@@ -1,14 +1,17 @@
 // Talking to techreno-server: the channel, the per-call context (bearer token,
-// deadline), and the one way every command reports a failed call.
+// deadline), request ids, and the one way every command reports a failed call.
 #ifndef TECHRENO_CLIENTS_CLI_CLIENT_H_
 #define TECHRENO_CLIENTS_CLI_CLIENT_H_
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <string>
 
 #include "absl/time/time.h"
 #include "clients/cli/options.h"
+#include "techreno/v1/monitoring.grpc.pb.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
 namespace techreno::cli {
@@ -17,15 +20,31 @@ namespace techreno::cli {
 inline constexpr absl::Duration kCallTimeout = absl::Seconds(60);
 
 std::unique_ptr<v1::ProjectRegistry::Stub> NewRegistryStub(const GlobalOptions& options);
+std::unique_ptr<v1::InvestmentMonitoring::Stub> NewMonitoringStub(const GlobalOptions& options);
 
 // Adds "authorization: Bearer <token>" (when a token is set) and, unless
 // `timeout` is infinite, a deadline.
 void PrepareContext(const GlobalOptions& options, absl::Duration timeout,
                     grpc::ClientContext* context);
 
+// "cli-" + 128 random bits: unique per invocation, so running a command twice
+// is two requests, while a retry that reuses the printed id is answered from
+// the first call.
+std::string RandomRequestId();
+
+// "cli-" + hex SHA-256 of the deterministic serialization of `message`: the
+// same content always gets the same id, so running the same command or file
+// again changes nothing twice. (The server replays the first answer of an id:
+// going back to an earlier content after a change replays, it does not write.)
+std::string ContentRequestId(const google::protobuf::Message& message);
+
+// Failures after which a write may or may not have happened: only a retry
+// with the same request_id can tell.
+bool SafeToRetry(grpc::StatusCode code);
+
 // On stderr: the gRPC code name, the message, every BadRequest field
 // violation, and a hint for the failures people hit first (server not
-// running, no token).
+// running, no token, a method the server does not offer yet).
 void ReportRpcError(const GlobalOptions& options, const grpc::Status& status);
 
 }  // namespace techreno::cli

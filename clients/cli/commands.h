@@ -42,6 +42,85 @@ int ShowHistory(const GlobalOptions& options, const std::string& project_code);
 int WithdrawProject(const GlobalOptions& options, const std::string& project_code,
                     const std::string& reason, std::string request_id);
 
+// ---------------------------------------------------------------- monitoring
+
+// progress push FILE: one PushProgress stream for the whole file, or for its
+// records from file line `from_line` on (to go on after an incomplete push).
+int PushProgress(const GlobalOptions& options, const std::string& path,
+                 const std::string& format_in, int64_t from_line);
+
+// progress submit: one report as typed; amounts in 万元, empty = not given.
+struct SubmitProgressOptions {
+  std::string project;
+  std::string period;  // "YYYY-MM"
+  std::string completed_wan;
+  std::string building_wan;      // split: 建筑工程
+  std::string installation_wan;  // 安装工程
+  std::string equipment_wan;     // 设备工器具购置
+  std::string other_wan;         // 其他费用
+  std::string status;            // ProjectStatus name, with or without prefix
+  std::string note;
+  bool covers_january = false;
+  std::string request_id;  // empty = random (printed when a retry may be needed)
+};
+int SubmitProgress(const GlobalOptions& options, const SubmitProgressOptions& submit);
+
+// lock PERIOD / unlock PERIOD. An empty request_id gets a random one.
+int LockPeriod(const GlobalOptions& options, const std::string& period, bool lock,
+               const std::string& reason, std::string request_id);
+
+// targets set: exactly one of region and group; the value in the flag that
+// fits the metric (value_yi or value_wan for money, value for counts).
+struct SetTargetOptions {
+  int32_t year = 0;
+  std::string region;
+  std::string group;
+  std::string metric;  // TargetMetric name, with or without prefix and _FEN
+  std::string value;
+  std::string value_yi;
+  std::string value_wan;
+  std::string note;
+};
+int SetTarget(const GlobalOptions& options, const SetTargetOptions& target);
+
+struct ListTargetsOptions {
+  int32_t year = 0;
+  std::string metric;  // empty = tech-renovation investment; "all" = every metric
+  std::string root;    // empty = the caller's scope
+  bool groups = false;
+  bool only_short = false;
+};
+int ListTargets(const GlobalOptions& options, const ListTargetsOptions& list);
+
+// targets seed-plan: the Three-Year Action Plan's province targets (plan_targets.h).
+int SeedPlanTargets(const GlobalOptions& options);
+
+// aggregates: lists are comma-separated as typed.
+struct AggregatesOptions {
+  std::string from;
+  std::string to;
+  std::string granularity;  // month, quarter, half or year
+  std::string group_by;     // region, group, industry, type, support, size, stage
+  std::string tier;         // province, city or county (grouping by region)
+  std::string regions;
+  std::string groups;
+  std::string industries;
+};
+int QueryAggregates(const GlobalOptions& options, const AggregatesOptions& query);
+
+int ShowCompliance(const GlobalOptions& options, const std::string& from, const std::string& to,
+                   const std::string& region);
+
+// lagging: empty threshold / months = the server's defaults (20 points, 3 months).
+struct LaggingOptions {
+  std::string region;
+  std::string threshold;
+  std::string months;
+  int64_t limit = 50;
+  bool all = false;
+};
+int ListLagging(const GlobalOptions& options, const LaggingOptions& lagging);
+
 // Database administration on options.db, without a server.
 int AdminMigrate(const GlobalOptions& options);
 int AdminCreatePrincipal(const GlobalOptions& options, const std::string& name,

@@ -40,6 +40,21 @@ const absl::flat_hash_map<std::string, std::string>& ChineseNames() {
       {"OUTCOME_ACCEPTED", "已写入"},
       {"OUTCOME_UNCHANGED", "无变化"},
       {"OUTCOME_REJECTED", "已拒绝"},
+      {"REGION_TIER_PROVINCE", "省"},
+      {"REGION_TIER_CITY", "地级市"},
+      {"REGION_TIER_COUNTY", "县级"},
+      {"TARGET_METRIC_TECH_RENOVATION_INVESTMENT_FEN", "技术改造投资"},
+      {"TARGET_METRIC_INDUSTRIAL_INVESTMENT_FEN", "工业投资"},
+      {"TARGET_METRIC_ENTERPRISES_COMPLETING_RENOVATION", "完成技术改造的规上企业"},
+      {"TARGET_METRIC_INTEGRATION_PILOT_ENTERPRISES", "两化融合试点企业"},
+      {"TARGET_METRIC_ENTERPRISES_OVER_50M_COMPLETING_RENOVATION",
+       "完成技术改造的营收5000万元以上企业"},
+      {"TARGET_METRIC_INTEGRATION_CERTIFIED_ENTERPRISES", "两化融合管理体系评定企业"},
+      {"PROJECT_STAGE_NEW_START", "新开工"},
+      {"PROJECT_STAGE_CONTINUING", "续建"},
+      {"PROJECT_STAGE_COMPLETED", "竣工"},
+      {"LAGGING_REASON_BEHIND_SCHEDULE", "进度滞后"},
+      {"LAGGING_REASON_NOT_REPORTING", "未报送"},
   };
   return *names;
 }
@@ -69,6 +84,13 @@ std::string FormatWanNumber(int64_t fen) {
   const uint64_t magnitude = fen < 0 ? 0 - static_cast<uint64_t>(fen) : fen;
   const uint64_t hundredths = (magnitude + 5'000) / 10'000;
   return absl::StrFormat("%s%d.%02d", fen < 0 ? "-" : "", hundredths / 100, hundredths % 100);
+}
+
+std::string FormatYiNumber(int64_t fen) {
+  // Tenths of 亿元 are 1,000,000,000 fen; round half away from zero.
+  const uint64_t magnitude = fen < 0 ? 0 - static_cast<uint64_t>(fen) : fen;
+  const uint64_t tenths = (magnitude + 500'000'000) / 1'000'000'000;
+  return absl::StrFormat("%s%d.%d", fen < 0 ? "-" : "", tenths / 10, tenths % 10);
 }
 
 std::string FormatWan(int64_t fen) { return absl::StrCat(FormatWanNumber(fen), " 万元"); }

@@ -23,6 +23,9 @@ namespace techreno::cli {
 std::string FormatWan(int64_t fen);
 // "1234.56", the same without the unit (table cells under a "(万元)" header).
 std::string FormatWanNumber(int64_t fen);
+// "2417.6", 亿元 rounded to 0.1 亿元 with integer arithmetic: annual targets are
+// written that way in plans and bulletins.
+std::string FormatYiNumber(int64_t fen);
 
 // ISO 8601 in the local time zone with its offset, "2025-03-01T16:05:09+08:00";
 // "" for an unset timestamp.

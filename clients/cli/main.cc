@@ -24,20 +24,59 @@ ABSL_FLAG(std::string, db, "", "libpq connection string for admin commands ($TEC
 ABSL_FLAG(std::string, format, "table", "output: table or json");
 // push
 ABSL_FLAG(std::string, format_in, "", "input format: csv or jsonl (default: from the extension)");
+ABSL_FLAG(int64_t, from_line, 0, "progress push: only the records from this file line on");
 // list projects
 ABSL_FLAG(std::string, county, "", "list: county code");
 ABSL_FLAG(std::string, city, "", "list: city code");
-ABSL_FLAG(std::string, industry, "", "list: industry division or group code");
-ABSL_FLAG(std::string, status, "", "list: project status, e.g. PLANNED");
+ABSL_FLAG(std::string, industry, "",
+          "list: industry division or group code; aggregates: codes separated by ','");
+ABSL_FLAG(std::string, status, "", "list, progress submit: project status, e.g. PLANNED");
 ABSL_FLAG(std::string, renovation_type, "", "list: renovation type, e.g. EQUIPMENT_RENEWAL");
 ABSL_FLAG(std::string, enterprise, "", "list: enterprise credit code");
 ABSL_FLAG(std::string, min_planned_wan, "", "list: minimum planned investment in 万元");
 ABSL_FLAG(std::string, max_planned_wan, "", "list: maximum planned investment in 万元");
-ABSL_FLAG(int64_t, limit, 50, "list: at most this many projects");
-ABSL_FLAG(bool, all, false, "list: every matching project (ignores --limit)");
-// withdraw
-ABSL_FLAG(std::string, reason, "", "withdraw: why the project is withdrawn");
-ABSL_FLAG(std::string, request_id, "", "withdraw: request id (default: random)");
+ABSL_FLAG(int64_t, limit, 50, "list, lagging: at most this many projects");
+ABSL_FLAG(bool, all, false, "list, lagging: every matching project (ignores --limit)");
+// withdraw, lock, unlock
+ABSL_FLAG(std::string, reason, "", "withdraw, lock, unlock: why (kept in the audit trail)");
+ABSL_FLAG(std::string, request_id, "",
+          "withdraw, progress submit, lock, unlock: request id (default: random)");
+// progress submit
+ABSL_FLAG(std::string, project, "", "progress submit: project code");
+ABSL_FLAG(std::string, period, "", "progress submit: reporting month YYYY-MM");
+ABSL_FLAG(std::string, completed_wan, "", "progress submit: investment completed, 万元");
+ABSL_FLAG(std::string, building_wan, "",
+          "progress submit: of which building works (建筑工程), 万元");
+ABSL_FLAG(std::string, installation_wan, "",
+          "progress submit: of which installation (安装工程), 万元");
+ABSL_FLAG(std::string, equipment_wan, "",
+          "progress submit: of which equipment and tools (设备工器具购置), 万元");
+ABSL_FLAG(std::string, other_wan, "", "progress submit: of which other costs (其他费用), 万元");
+ABSL_FLAG(std::string, note, "", "progress submit, targets set: remark");
+ABSL_FLAG(bool, covers_january, false,
+          "progress submit: a February report that covers January too");
+// targets
+ABSL_FLAG(int32_t, year, 0, "targets: calendar year");
+ABSL_FLAG(std::string, region, "",
+          "targets set, compliance, lagging: region code; aggregates: codes separated by ','");
+ABSL_FLAG(std::string, group, "", "targets set: region group id; aggregates: ids separated by ','");
+ABSL_FLAG(std::string, metric, "",
+          "targets: metric, e.g. TECH_RENOVATION_INVESTMENT (list: default; all = every one)");
+ABSL_FLAG(std::string, value, "", "targets set: a count target");
+ABSL_FLAG(std::string, value_yi, "", "targets set: a money target in 亿元");
+ABSL_FLAG(std::string, value_wan, "", "targets set: a money target in 万元");
+ABSL_FLAG(std::string, root, "", "targets list: root region code (default: your scope)");
+ABSL_FLAG(bool, groups, false, "targets list: also the region groups");
+ABSL_FLAG(bool, only_short, false, "targets list: only targets whose children fall short");
+// aggregates, compliance, lagging
+ABSL_FLAG(std::string, from, "", "aggregates, compliance: first month YYYY-MM");
+ABSL_FLAG(std::string, to, "", "aggregates, compliance: last month YYYY-MM (inclusive)");
+ABSL_FLAG(std::string, granularity, "month", "aggregates: month, quarter, half or year");
+ABSL_FLAG(std::string, group_by, "",
+          "aggregates: region, group, industry, type, support, size, stage (',' separated)");
+ABSL_FLAG(std::string, tier, "", "aggregates: province, city or county (grouping by region)");
+ABSL_FLAG(std::string, threshold, "", "lagging: percentage points behind schedule (default 20)");
+ABSL_FLAG(std::string, months, "", "lagging: months without a report (default 3; 0 = off)");
 // admin create-principal
 ABSL_FLAG(std::string, name, "", "create-principal: principal name");
 ABSL_FLAG(std::string, role, "", "create-principal: county, city, province, bank or auditor");
@@ -104,6 +143,115 @@ const std::vector<Command>& Commands() {
        [](const GlobalOptions& o, const Args& a) {
          return WithdrawProject(o, a[0], absl::GetFlag(FLAGS_reason),
                                 absl::GetFlag(FLAGS_request_id));
+       }},
+      {{"progress", "push"},
+       1,
+       "progress push FILE [--from_line=L]",
+       [](const GlobalOptions& o, const Args& a) {
+         return PushProgress(o, a[0], absl::GetFlag(FLAGS_format_in),
+                             absl::GetFlag(FLAGS_from_line));
+       }},
+      {{"progress", "submit"},
+       0,
+       "progress submit --project=CODE --period=YYYY-MM --completed_wan=N [--building_wan= "
+       "--installation_wan= --equipment_wan= --other_wan=] [--status= --note= --covers_january "
+       "--request_id=]",
+       [](const GlobalOptions& o, const Args&) {
+         SubmitProgressOptions submit;
+         submit.project = absl::GetFlag(FLAGS_project);
+         submit.period = absl::GetFlag(FLAGS_period);
+         submit.completed_wan = absl::GetFlag(FLAGS_completed_wan);
+         submit.building_wan = absl::GetFlag(FLAGS_building_wan);
+         submit.installation_wan = absl::GetFlag(FLAGS_installation_wan);
+         submit.equipment_wan = absl::GetFlag(FLAGS_equipment_wan);
+         submit.other_wan = absl::GetFlag(FLAGS_other_wan);
+         submit.status = absl::GetFlag(FLAGS_status);
+         submit.note = absl::GetFlag(FLAGS_note);
+         submit.covers_january = absl::GetFlag(FLAGS_covers_january);
+         submit.request_id = absl::GetFlag(FLAGS_request_id);
+         return SubmitProgress(o, submit);
+       }},
+      {{"lock"},
+       1,
+       "lock PERIOD --reason=TEXT",
+       [](const GlobalOptions& o, const Args& a) {
+         return LockPeriod(o, a[0], true, absl::GetFlag(FLAGS_reason),
+                           absl::GetFlag(FLAGS_request_id));
+       }},
+      {{"unlock"},
+       1,
+       "unlock PERIOD --reason=TEXT",
+       [](const GlobalOptions& o, const Args& a) {
+         return LockPeriod(o, a[0], false, absl::GetFlag(FLAGS_reason),
+                           absl::GetFlag(FLAGS_request_id));
+       }},
+      {{"targets", "set"},
+       0,
+       "targets set --year=Y (--region=CODE | --group=ID) --metric=NAME "
+       "(--value_yi=N | --value_wan=N | --value=N) [--note=TEXT]",
+       [](const GlobalOptions& o, const Args&) {
+         SetTargetOptions target;
+         target.year = absl::GetFlag(FLAGS_year);
+         target.region = absl::GetFlag(FLAGS_region);
+         target.group = absl::GetFlag(FLAGS_group);
+         target.metric = absl::GetFlag(FLAGS_metric);
+         target.value = absl::GetFlag(FLAGS_value);
+         target.value_yi = absl::GetFlag(FLAGS_value_yi);
+         target.value_wan = absl::GetFlag(FLAGS_value_wan);
+         target.note = absl::GetFlag(FLAGS_note);
+         return SetTarget(o, target);
+       }},
+      {{"targets", "list"},
+       0,
+       "targets list --year=Y [--metric=NAME|all] [--root=CODE] [--groups] [--only_short]",
+       [](const GlobalOptions& o, const Args&) {
+         ListTargetsOptions list;
+         list.year = absl::GetFlag(FLAGS_year);
+         list.metric = absl::GetFlag(FLAGS_metric);
+         list.root = absl::GetFlag(FLAGS_root);
+         list.groups = absl::GetFlag(FLAGS_groups);
+         list.only_short = absl::GetFlag(FLAGS_only_short);
+         return ListTargets(o, list);
+       }},
+      {{"targets", "seed-plan"},
+       0,
+       "targets seed-plan",
+       [](const GlobalOptions& o, const Args&) { return SeedPlanTargets(o); }},
+      {{"aggregates"},
+       0,
+       "aggregates --from=YYYY-MM --to=YYYY-MM [--granularity=month|quarter|half|year] "
+       "[--group_by=region,industry,...] [--tier=province|city|county] [--region=CODE,...] "
+       "[--group=ID,...] [--industry=CODE,...]",
+       [](const GlobalOptions& o, const Args&) {
+         AggregatesOptions query;
+         query.from = absl::GetFlag(FLAGS_from);
+         query.to = absl::GetFlag(FLAGS_to);
+         query.granularity = absl::GetFlag(FLAGS_granularity);
+         query.group_by = absl::GetFlag(FLAGS_group_by);
+         query.tier = absl::GetFlag(FLAGS_tier);
+         query.regions = absl::GetFlag(FLAGS_region);
+         query.groups = absl::GetFlag(FLAGS_group);
+         query.industries = absl::GetFlag(FLAGS_industry);
+         return QueryAggregates(o, query);
+       }},
+      {{"compliance"},
+       0,
+       "compliance --from=YYYY-MM --to=YYYY-MM [--region=CODE]",
+       [](const GlobalOptions& o, const Args&) {
+         return ShowCompliance(o, absl::GetFlag(FLAGS_from), absl::GetFlag(FLAGS_to),
+                               absl::GetFlag(FLAGS_region));
+       }},
+      {{"lagging"},
+       0,
+       "lagging [--region=CODE] [--threshold=POINTS] [--months=N] [--limit=N | --all]",
+       [](const GlobalOptions& o, const Args&) {
+         LaggingOptions lagging;
+         lagging.region = absl::GetFlag(FLAGS_region);
+         lagging.threshold = absl::GetFlag(FLAGS_threshold);
+         lagging.months = absl::GetFlag(FLAGS_months);
+         lagging.limit = absl::GetFlag(FLAGS_limit);
+         lagging.all = absl::GetFlag(FLAGS_all);
+         return ListLagging(o, lagging);
        }},
       {{"admin", "migrate"},
        0,

@@ -3,16 +3,11 @@
 // Each request_id is derived from the record's content, so running the same
 // file again (after a timeout, a crash, a lost connection) changes nothing
 // twice: the server answers a repeated request_id with its first answer.
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <openssl/sha.h>
-
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
@@ -23,21 +18,6 @@
 
 namespace techreno::cli {
 namespace {
-
-// "cli-" + hex SHA-256 of the deterministic serialization of the enterprise.
-std::string RequestIdFor(const v1::Enterprise& enterprise) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);  // same content, same bytes, same id
-    enterprise.SerializeToCodedStream(&coded);
-  }
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return absl::StrCat("cli-", absl::BytesToHexString(absl::string_view(
-                                  reinterpret_cast<const char*>(digest), sizeof digest)));
-}
 
 // Failures that every following record would hit too: stop instead of
 // printing the same error for each of them.
@@ -61,7 +41,7 @@ class EnterprisePush {
   // Sends one record; false when the push must stop.
   bool Send(int64_t line, const v1::Enterprise& enterprise) {
     v1::UpsertEnterpriseRequest request;
-    request.set_request_id(RequestIdFor(enterprise));
+    request.set_request_id(ContentRequestId(enterprise));
     *request.mutable_enterprise() = enterprise;
     grpc::ClientContext context;
     PrepareContext(options_, kCallTimeout, &context);

@@ -4,10 +4,7 @@
 // out one by one while the file is read, so memory stays flat however large
 // the file. The server answers once, with an outcome per streamed record;
 // stream positions are mapped back to file lines for the report.
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -16,33 +13,12 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/read_meter.h"
 #include "clients/cli/record_reader.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
 namespace techreno::cli {
 namespace {
-
-constexpr int64_t kProgressEvery = 10'000;
-
-// "12,345 records read" on stderr, only for a person watching a terminal.
-class Progress {
- public:
-  Progress() : enabled_(isatty(STDERR_FILENO) == 1) {}
-  void Record(int64_t records) {
-    if (!enabled_ || records % kProgressEvery != 0) return;
-    std::fprintf(stderr, "\r%lld records read", static_cast<long long>(records));
-    shown_ = true;
-  }
-  void Waiting(int64_t records) {
-    if (!shown_) return;
-    std::fprintf(stderr, "\r%lld records read; waiting for the server to commit\n",
-                 static_cast<long long>(records));
-  }
-
- private:
-  bool enabled_;
-  bool shown_ = false;
-};
 
 // One line of the findings table, kept with its file line for sorting.
 struct Finding {
@@ -116,13 +92,13 @@ int PushProjects(const GlobalOptions& options, const std::string& path,
   std::vector<int64_t> lines;  // stream index -> file line
   std::vector<Finding> findings;
   int64_t local_rejects = 0;
-  Progress progress;
+  ReadMeter meter;
   v1::PushProjectsRequest request;
   int64_t line = 0;
   std::vector<RowError> errors;
   bool stream_open = true;
   for (int64_t read = 1; input->reader->Next(request.mutable_project(), &line, &errors); ++read) {
-    progress.Record(read);
+    meter.Record(read);
     if (!errors.empty()) {
       ++local_rejects;
       for (Finding& f : LocalFindings(request.project(), errors)) findings.push_back(std::move(f));
@@ -135,7 +111,7 @@ int PushProjects(const GlobalOptions& options, const std::string& path,
     }
     lines.push_back(line);
   }
-  progress.Waiting(static_cast<int64_t>(lines.size()) + local_rejects);
+  meter.Waiting(static_cast<int64_t>(lines.size()) + local_rejects);
   if (stream_open) writer->WritesDone();
   const grpc::Status status = writer->Finish();
 

@@ -22,18 +22,53 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-constexpr int64_t kFenPerWan = 1'000'000;
-constexpr size_t kWanDecimals = 6;  // 10^-6 万元 = 1 fen: more decimals cannot be exact
+// A unit people type money in. `decimals` is where the last decimal is one fen:
+// more decimals cannot be converted exactly.
+struct MoneyUnit {
+  absl::string_view name;
+  uint64_t fen;
+  size_t decimals;
+  absl::string_view fen_text;  // `fen` with thousands separators, for messages
+};
+constexpr MoneyUnit kWan = {"万元", 1'000'000, 6, "1,000,000"};
+constexpr MoneyUnit kYi = {"亿元", 10'000'000'000, 10, "10,000,000,000"};
 
-// Fields the contract marks "Output only" on Project and Enterprise: the
-// server sets them, so input may not (CSV) or is cleared of them (JSON).
-constexpr absl::string_view kOutputOnly[] = {
-    "version",         "create_time", "update_time", "completed_investment_fen",
-    "withdraw_reason", "county",      "city",        "industry_name"};
+// Fields the contract marks "Output only", per message type: the server sets
+// them, so input may not (CSV) or is cleared of them (JSON). Per type because
+// one name means different things: completed_investment_fen is computed on a
+// Project but is the reported figure itself on a ProgressReport.
+const absl::flat_hash_map<std::string, std::vector<std::string>>& OutputOnlyFields() {
+  static const auto* fields = new absl::flat_hash_map<std::string, std::vector<std::string>>{
+      {"techreno.v1.Project",
+       {"version", "create_time", "update_time", "completed_investment_fen", "withdraw_reason",
+        "county", "city", "industry_name"}},
+      {"techreno.v1.Enterprise", {"version", "update_time", "county"}},
+      {"techreno.v1.ProgressReport",
+       {"ytd_completed_fen", "since_start_completed_fen", "version", "first_submit_time",
+        "update_time", "late", "submitted_by", "project_name", "county", "city"}},
+  };
+  return *fields;
+}
 
 bool IsOutputOnly(const FieldDescriptor& field) {
-  return std::find(std::begin(kOutputOnly), std::end(kOutputOnly), field.name()) !=
-         std::end(kOutputOnly);
+  auto it = OutputOnlyFields().find(field.containing_type()->full_name());
+  if (it == OutputOnlyFields().end()) return false;
+  return std::find(it->second.begin(), it->second.end(), field.name()) != it->second.end();
+}
+
+// Singular message fields a person fills in (ProgressReport.split). CSV is
+// flat, so their fields are columns of their own: building_works_wan fills
+// split.building_works_fen.
+std::vector<const FieldDescriptor*> InputSubMessages(const Descriptor& type) {
+  std::vector<const FieldDescriptor*> out;
+  for (int i = 0; i < type.field_count(); ++i) {
+    const FieldDescriptor* f = type.field(i);
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !f->is_repeated() &&
+        !IsOutputOnly(*f)) {
+      out.push_back(f);
+    }
+  }
+  return out;
 }
 
 bool IsDigits(absl::string_view s) {
@@ -50,17 +85,34 @@ std::string EnumPrefix(const EnumDescriptor& type) {
 
 // A CSV column resolved to the field it fills.
 struct Column {
+  const FieldDescriptor* parent = nullptr;  // the sub-message holding `field`, if any
   const FieldDescriptor* field = nullptr;
   bool wan = false;  // the value is in 万元, the field in fen
 };
 
+// `name` in `type` itself, else in one of its input sub-messages (the first
+// that has it: the contract's messages do not repeat names across them).
+const FieldDescriptor* FindColumnField(const Descriptor& type, const std::string& name,
+                                       const FieldDescriptor** parent) {
+  *parent = nullptr;
+  if (const FieldDescriptor* f = type.FindFieldByName(name)) return f;
+  for (const FieldDescriptor* sub : InputSubMessages(type)) {
+    if (const FieldDescriptor* f = sub->message_type()->FindFieldByName(name)) {
+      *parent = sub;
+      return f;
+    }
+  }
+  return nullptr;
+}
+
 absl::StatusOr<Column> ResolveColumn(const Descriptor& type, absl::string_view name) {
   Column column;
   if (absl::EndsWith(name, "_wan")) {
-    column.field = type.FindFieldByName(absl::StrCat(name.substr(0, name.size() - 4), "_fen"));
+    column.field = FindColumnField(type, absl::StrCat(name.substr(0, name.size() - 4), "_fen"),
+                                   &column.parent);
     column.wan = true;
   } else {
-    column.field = type.FindFieldByName(std::string(name));
+    column.field = FindColumnField(type, std::string(name), &column.parent);
   }
   if (column.field == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("'", name, "' is not a field of ", type.name()));
@@ -80,14 +132,18 @@ absl::StatusOr<Column> ResolveColumn(const Descriptor& type, absl::string_view n
 // The columns a person may use for `type`, for the header error message.
 std::string InputColumns(const Descriptor& type) {
   std::vector<std::string> names;
-  for (int i = 0; i < type.field_count(); ++i) {
-    const FieldDescriptor& f = *type.field(i);
-    if (!ResolveColumn(type, f.name()).ok()) continue;
-    names.push_back(f.name());
-    if (absl::EndsWith(f.name(), "_fen")) {
-      names.push_back(absl::StrCat(f.name().substr(0, f.name().size() - 4), "_wan"));
+  auto add_fields_of = [&](const Descriptor& holder) {
+    for (int i = 0; i < holder.field_count(); ++i) {
+      const FieldDescriptor& f = *holder.field(i);
+      if (!ResolveColumn(type, f.name()).ok()) continue;
+      names.push_back(f.name());
+      if (absl::EndsWith(f.name(), "_fen")) {
+        names.push_back(absl::StrCat(f.name().substr(0, f.name().size() - 4), "_wan"));
+      }
     }
-  }
+  };
+  add_fields_of(type);
+  for (const FieldDescriptor* sub : InputSubMessages(type)) add_fields_of(*sub->message_type());
   return absl::StrJoin(names, ", ");
 }
 
@@ -151,21 +207,17 @@ std::string SetField(Message* message, const Column& column, absl::string_view v
 
 void ClearOutputOnly(Message* message) {
   const Descriptor& type = *message->GetDescriptor();
-  for (absl::string_view name : kOutputOnly) {
-    if (const FieldDescriptor* f = type.FindFieldByName(std::string(name))) {
+  auto it = OutputOnlyFields().find(type.full_name());
+  if (it == OutputOnlyFields().end()) return;
+  for (const std::string& name : it->second) {
+    if (const FieldDescriptor* f = type.FindFieldByName(name)) {
       message->GetReflection()->ClearField(message, f);
     }
   }
 }
 
-}  // namespace
-
-std::string RowError::ToString() const {
-  if (column.empty()) return absl::StrCat("line ", line, ": ", message);
-  return absl::StrCat("line ", line, ", column ", column, ": ", message);
-}
-
-absl::StatusOr<int64_t> ParseWanToFen(absl::string_view text) {
+// An amount in `unit` ("1234.56", "-3") to fen, with integer arithmetic only.
+absl::StatusOr<int64_t> ParseAmountToFen(absl::string_view text, const MoneyUnit& unit) {
   const absl::string_view original = text;
   auto bad = [&original](absl::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat("'", original, "' ", why));
@@ -180,23 +232,38 @@ absl::StatusOr<int64_t> ParseWanToFen(absl::string_view text) {
   const absl::string_view fraction =
       dot == absl::string_view::npos ? absl::string_view() : text.substr(dot + 1);
   if (!IsDigits(whole) || (dot != absl::string_view::npos && !IsDigits(fraction))) {
-    return bad("is not an amount in 万元 (digits with an optional '.' and decimals, e.g. 1234.56)");
+    return bad(absl::StrCat("is not an amount in ", unit.name,
+                            " (digits with an optional '.' and decimals, e.g. 1234.56)"));
   }
-  if (fraction.size() > kWanDecimals) {
-    return bad("has more than 6 decimals (1 万元 = 1,000,000 fen: the 6th decimal is one fen)");
+  if (fraction.size() > unit.decimals) {
+    return bad(absl::StrCat("has more than ", unit.decimals, " decimals (1 ", unit.name, " = ",
+                            unit.fen_text, " fen: the ", unit.decimals, "th decimal is one fen)"));
   }
-  uint64_t whole_wan;
-  if (whole.size() > 19 || !absl::SimpleAtoi(whole, &whole_wan)) return bad("is too large");
+  uint64_t whole_units;
+  if (whole.size() > 19 || !absl::SimpleAtoi(whole, &whole_units)) return bad("is too large");
   uint64_t fraction_fen = 0;
   if (!fraction.empty()) {
-    (void)absl::SimpleAtoi(fraction, &fraction_fen);  // at most 6 digits, checked above
-    for (size_t i = fraction.size(); i < kWanDecimals; ++i) fraction_fen *= 10;
+    (void)absl::SimpleAtoi(fraction, &fraction_fen);  // at most 10 digits, checked above
+    for (size_t i = fraction.size(); i < unit.decimals; ++i) fraction_fen *= 10;
   }
   const uint64_t max = std::numeric_limits<int64_t>::max();
-  if (whole_wan > (max - fraction_fen) / kFenPerWan) return bad("is too large");
-  const int64_t fen = static_cast<int64_t>(whole_wan * kFenPerWan + fraction_fen);
+  if (whole_units > (max - fraction_fen) / unit.fen) return bad("is too large");
+  const int64_t fen = static_cast<int64_t>(whole_units * unit.fen + fraction_fen);
   return negative ? -fen : fen;
 }
+
+}  // namespace
+
+std::string RowError::ToString() const {
+  if (column.empty()) return absl::StrCat("line ", line, ": ", message);
+  return absl::StrCat("line ", line, ", column ", column, ": ", message);
+}
+
+absl::StatusOr<int64_t> ParseWanToFen(absl::string_view text) {
+  return ParseAmountToFen(text, kWan);
+}
+
+absl::StatusOr<int64_t> ParseYiToFen(absl::string_view text) { return ParseAmountToFen(text, kYi); }
 
 absl::StatusOr<bool> ParseBool(absl::string_view text) {
   const std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
@@ -275,7 +342,10 @@ std::vector<RowError> MessageFromCsv(const CsvHeader& header, const CsvRecord& r
       error(name, absl::StrCat("both ", it->second, " and ", name, " are filled in; use one"));
       continue;
     }
-    if (std::string problem = SetField(message, *column, value); !problem.empty()) {
+    Message* target = column->parent == nullptr
+                          ? message
+                          : message->GetReflection()->MutableMessage(message, column->parent);
+    if (std::string problem = SetField(target, *column, value); !problem.empty()) {
       error(name, std::move(problem));
     }
   }

@@ -1,5 +1,6 @@
 // Turning one input record — a CSV row read by header name, or one JSON
-// object — into a v1::Project or v1::Enterprise, without aborting on bad input:
+// object — into a v1::Project, v1::Enterprise or v1::ProgressReport, without
+// aborting on bad input:
 // every problem of the record is returned with its line and column, so the
 // caller can skip the record, report it, and go on with the others.
 //
@@ -10,6 +11,8 @@
 //    ("equipment_renewal", "RENOVATION_TYPE_EQUIPMENT_RENEWAL");
 //  - repeated enums: names separated by ';';
 //  - booleans: true/false, 1/0, 是/否;
+//  - fields of a sub-message by their own names (building_works_wan fills
+//    ProgressReport.split.building_works_fen);
 //  - an empty cell leaves the field unset.
 #ifndef TECHRENO_CLIENTS_CLI_RECORDS_H_
 #define TECHRENO_CLIENTS_CLI_RECORDS_H_
@@ -40,6 +43,9 @@ struct RowError {
 // 万元 as people write them ("1234.56", "-3", up to 6 decimals) to fen, with
 // integer arithmetic only: a float would turn 0.07 万元 into 69,999 fen.
 absl::StatusOr<int64_t> ParseWanToFen(absl::string_view text);
+// The same for 亿元 (1 亿元 = 10,000,000,000 fen, up to 10 decimals), as annual
+// targets are written.
+absl::StatusOr<int64_t> ParseYiToFen(absl::string_view text);
 
 // true/false, 1/0, 是/否 (ASCII case-insensitive).
 absl::StatusOr<bool> ParseBool(absl::string_view text);

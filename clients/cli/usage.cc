@@ -10,7 +10,8 @@
 
 namespace techreno::cli {
 
-const char kUsage[] = R"(techreno: command-line client of the techreno project registry
+const char kUsage[] =
+    R"(techreno: command-line client of techreno (project registry and investment monitoring)
 
 Usage: techreno COMMAND [ARGUMENTS] [FLAGS]
 
@@ -26,6 +27,39 @@ Commands:
   withdraw CODE --reason=TEXT [--request_id=ID]
                               withdraw a project (撤销); reuse a printed request_id
                               to retry safely
+  progress push FILE [--from_line=L]
+                              push monthly progress reports in one stream; prints
+                              rejected records and warnings, then a summary
+  progress submit --project=CODE --period=YYYY-MM --completed_wan=N
+        [--building_wan=N --installation_wan=N --equipment_wan=N --other_wan=N]
+        [--status=NAME] [--note=TEXT] [--covers_january] [--request_id=ID]
+                              one report; prints it with its year-to-date and
+                              since-start totals (万元), version, late, corrected
+  lock PERIOD --reason=TEXT   lock a reporting month province-wide (province only)
+  unlock PERIOD --reason=TEXT reopen it
+  targets set --year=Y (--region=CODE | --group=ID) --metric=NAME
+        (--value_yi=N | --value_wan=N | --value=N) [--note=TEXT]
+                              set an annual target: money metrics in 亿元 or 万元,
+                              counts with --value (idempotent: the request id comes
+                              from the content)
+  targets list --year=Y [--metric=NAME|all] [--root=CODE] [--groups] [--only_short]
+                              the target tree (province, cities, counties; region
+                              groups with --groups), flagging children that fall short
+  targets seed-plan           set the province targets 2015-2017 of the Three-Year
+                              Action Plan (工业转型升级攻坚战三年行动计划)
+  aggregates --from=YYYY-MM --to=YYYY-MM [--granularity=month|quarter|half|year]
+        [--group_by=region,group,industry,type,support,size,stage]
+        [--tier=province|city|county] [--region=CODE,...] [--group=ID,...]
+        [--industry=CODE,...]
+                              bulletin figures: completed, YTD, since start (万元),
+                              YoY %, target, % of target, points ahead/behind,
+                              contribution %
+  compliance --from=YYYY-MM --to=YYYY-MM [--region=CODE]
+                              reports expected, received, missing, late, corrected
+                              and the score, per region
+  lagging [--region=CODE] [--threshold=POINTS] [--months=N] [--limit=N | --all]
+                              projects behind a straight-line schedule or not
+                              reporting, worst gap first
   admin migrate               apply schema migrations and load reference data (--db)
   admin create-principal --name=NAME --role=county|city|province|bank|auditor --scope=S
                               create a principal (--db); prints only its token
@@ -41,6 +75,8 @@ Global flags:
 push flags:
   --format_in=csv|jsonl input format; default from the file name (.csv; .jsonl and
                         .json are read as one JSON object per line); FILE "-" is stdin
+  --from_line=L         progress push: only the records from file line L on (to go
+                        on where a push the server answered incomplete stopped)
 
 list projects filters:
   --county=CODE  --city=CODE  --industry=CODE (division "34" or group "342")
@@ -49,13 +85,17 @@ list projects filters:
   --limit=N (default 50)  --all (every page)
 
 Input files:
-  CSV with a header row of Project or Enterprise field names (UTF-8, BOM allowed).
-  Money as <field>_fen (whole fen) or <base>_wan (万元, up to 6 decimals), e.g.
-  planned_investment_wan=1234.56 is 1,234,560,000 fen. Enum names with or without
-  their prefix (EQUIPMENT_RENEWAL or RENOVATION_TYPE_EQUIPMENT_RENEWAL); lists
-  separated by ';'; booleans true/false, 1/0, 是/否. JSON lines use protobuf's JSON
-  mapping of Project or Enterprise. A record that cannot be read is reported with
+  CSV with a header row of Project, Enterprise or ProgressReport field names (UTF-8,
+  BOM allowed). Money as <field>_fen (whole fen) or <base>_wan (万元, up to 6
+  decimals), e.g. planned_investment_wan=1234.56 is 1,234,560,000 fen. Enum names with
+  or without their prefix (EQUIPMENT_RENEWAL or RENOVATION_TYPE_EQUIPMENT_RENEWAL);
+  lists separated by ';'; booleans true/false, 1/0, 是/否. JSON lines use protobuf's
+  JSON mapping of the same messages. A record that cannot be read is reported with
   its line and column and not sent; the others are.
+  Progress reports: project_code, period (YYYY-MM), completed_investment_wan and its
+  split building_works_wan, installation_wan, equipment_tools_wan, other_wan (parts
+  that add up exactly); optional status, note, covers_january (February reports
+  only), declared_ytd_wan, declared_since_start_wan, source_record_id.
 
 Exit status: 0 ok; 1 server error or rejected records; 2 usage error.
 
@@ -70,6 +110,20 @@ Examples:
   techreno history 2025-440103-00-03-00001X
   techreno withdraw 2025-440103-00-03-00001X --reason="企业调整投资计划"
   techreno list projects --all --format=json > projects.jsonl
+  techreno progress push deploy/local/demo/progress.csv
+  techreno progress submit --project=2025-440103-00-03-00001X --period=2025-10 \
+      --completed_wan=650 --building_wan=50 --installation_wan=80 --equipment_wan=480 \
+      --other_wan=40 --status=UNDER_CONSTRUCTION
+  techreno lock 2025-06 --reason="上半年数据已核定"            # province token
+  techreno unlock 2025-06 --reason="荔湾区更正6月数据"
+  techreno targets set --year=2016 --region=440100 --metric=TECH_RENOVATION_INVESTMENT \
+      --value_yi=520 --note="市下达目标"
+  techreno targets list --year=2016 --root=440000 --only_short
+  techreno targets seed-plan
+  techreno aggregates --from=2025-01 --to=2025-10 --granularity=quarter \
+      --group_by=region,industry --tier=county --region=440100
+  techreno compliance --from=2025-01 --to=2025-10 --region=440100
+  techreno lagging --region=440103 --threshold=15 --months=2
 )";
 
 absl::Status CheckFlags(int argc, char** argv) {

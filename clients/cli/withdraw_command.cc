@@ -1,11 +1,7 @@
 // techreno withdraw CODE --reason=TEXT [--request_id=ID]
-#include <openssl/rand.h>
-
-#include <cstdlib>
 #include <iostream>
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
@@ -13,23 +9,6 @@
 #include "techreno/v1/registry.grpc.pb.h"
 
 namespace techreno::cli {
-namespace {
-
-// "cli-" + 128 random bits: unique per invocation, so an accidental second
-// withdraw is a new request (and fails as "already withdrawn"), while a retry
-// that reuses the printed id is answered from the first call.
-std::string RandomRequestId() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();  // no entropy: never guess
-  return absl::StrCat("cli-", absl::BytesToHexString(absl::string_view(
-                                  reinterpret_cast<const char*>(bytes), sizeof bytes)));
-}
-
-bool SafeToRetry(grpc::StatusCode code) {
-  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED;
-}
-
-}  // namespace
 
 int WithdrawProject(const GlobalOptions& options, const std::string& project_code,
                     const std::string& reason, std::string request_id) {

@@ -3,8 +3,9 @@
 // and the target tree) and monitoring_store.h (SQL).
 //
 // Implemented: SubmitProgress, PushProgress, LockPeriod, SetTarget,
-// ListTargets. QueryAggregates, GetReportingCompliance and ListLaggingProjects
-// answer UNIMPLEMENTED until they land.
+// ListTargets, QueryAggregates (region, region group and industry division;
+// see aggregates.cc for what is not served yet). GetReportingCompliance and
+// ListLaggingProjects answer UNIMPLEMENTED until they land.
 #ifndef TECHRENO_SERVICES_MONITORING_MONITORING_SERVICE_H_
 #define TECHRENO_SERVICES_MONITORING_MONITORING_SERVICE_H_
 
@@ -39,6 +40,9 @@ class MonitoringService final : public v1::InvestmentMonitoring::Service {
                          v1::SetTargetResponse* response) override;
   grpc::Status ListTargets(grpc::ServerContext* context, const v1::ListTargetsRequest* request,
                            v1::ListTargetsResponse* response) override;
+  grpc::Status QueryAggregates(grpc::ServerContext* context,
+                               const v1::QueryAggregatesRequest* request,
+                               v1::QueryAggregatesResponse* response) override;
 
  private:
   store::Pool& pool_;

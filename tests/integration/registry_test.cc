@@ -436,10 +436,10 @@ TEST_F(RegistryTest, EnterpriseUpsertGetAndScope) {
 TEST_F(RegistryTest, OtherServicesAnswerUnimplemented) {
   // Monitoring, library and banklink land in later issues; they must say so.
   auto monitoring = v1::InvestmentMonitoring::NewStub(env_->channel());
-  v1::QueryAggregatesResponse response;
+  v1::GetReportingComplianceResponse response;
   EXPECT_EQ(monitoring
-                ->QueryAggregates(TestEnv::Context(Province()).get(), v1::QueryAggregatesRequest(),
-                                  &response)
+                ->GetReportingCompliance(TestEnv::Context(Province()).get(),
+                                         v1::GetReportingComplianceRequest(), &response)
                 .error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
 }

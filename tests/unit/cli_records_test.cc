@@ -1,5 +1,6 @@
 // Unit tests for the techreno CLI's input side: the CSV reader and the
-// conversion of CSV rows and JSON lines into Project / Enterprise messages.
+// conversion of CSV rows and JSON lines into Project / Enterprise /
+// ProgressReport messages.
 
 #include <sstream>
 #include <string>
@@ -11,6 +12,7 @@
 #include "clients/cli/records.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "techreno/v1/monitoring.pb.h"
 #include "techreno/v1/registry.pb.h"
 
 namespace techreno::cli {
@@ -133,6 +135,16 @@ TEST(WanTest, RejectsWhatIsNotExact) {
     EXPECT_FALSE(ParseWanToFen(bad).ok()) << bad;
   }
   EXPECT_THAT(ParseWanToFen("1.2345678").status().message(), HasSubstr("6 decimals"));
+}
+
+TEST(YiTest, ConvertsExactly) {
+  EXPECT_EQ(*ParseYiToFen("1"), 10'000'000'000);
+  EXPECT_EQ(*ParseYiToFen("2417.6"), 24'176'000'000'000);
+  EXPECT_EQ(*ParseYiToFen("0.0000000001"), 1);
+  EXPECT_FALSE(ParseYiToFen("0.00000000001").ok());
+  EXPECT_THAT(ParseYiToFen("1.2.3").status().message(), HasSubstr("亿元"));
+  EXPECT_TRUE(ParseYiToFen("922337203").ok());
+  EXPECT_FALSE(ParseYiToFen("922337204").ok());  // over int64 fen
 }
 
 TEST(BoolTest, EnglishDigitsAndChinese) {
@@ -279,6 +291,62 @@ TEST(EnterpriseCsvTest, BooleansAndRevenueBand) {
   EXPECT_EQ(e.revenue_band(), v1::REVENUE_BAND_OVER_50M);
   EXPECT_TRUE(e.integration_pilot());
   EXPECT_FALSE(e.integration_certified());
+}
+
+TEST(ProgressCsvTest, SplitColumnsFillTheSubMessage) {
+  CsvHeader header = Header({"project_code", "period", "completed_investment_wan",
+                             "building_works_wan", "installation_fen", "equipment_tools_wan",
+                             "other_wan", "status", "covers_january", "declared_ytd_wan"});
+  ASSERT_TRUE(CheckCsvHeader(header, *v1::ProgressReport::descriptor()).ok());
+  v1::ProgressReport r;
+  EXPECT_THAT(MessageFromCsv(header,
+                             {2,
+                              {"2025-440103-34-03-012345", "2025-02", "650.5", "50", "80000000",
+                               "480.5", "40", "under_construction", "是", "1300"}},
+                             &r),
+              NoErrors());
+  EXPECT_EQ(r.completed_investment_fen(), 650'500'000);  // an input field here
+  EXPECT_EQ(r.split().building_works_fen(), 50'000'000);
+  EXPECT_EQ(r.split().installation_fen(), 80'000'000);
+  EXPECT_EQ(r.split().equipment_tools_fen(), 480'500'000);
+  EXPECT_EQ(r.split().other_fen(), 40'000'000);
+  EXPECT_EQ(r.status(), v1::PROJECT_STATUS_UNDER_CONSTRUCTION);
+  EXPECT_TRUE(r.covers_january());
+  ASSERT_TRUE(r.has_declared_ytd_fen());
+  EXPECT_EQ(r.declared_ytd_fen(), 1'300'000'000);
+  EXPECT_FALSE(r.has_declared_since_start_fen());  // no column: absent, not 0
+}
+
+TEST(ProgressCsvTest, NoSplitColumnsLeaveSplitUnset) {
+  CsvHeader header = Header({"project_code", "period", "completed_investment_fen"});
+  v1::ProgressReport r;
+  EXPECT_THAT(MessageFromCsv(header, {2, {"X", "2025-03", "0"}}, &r), NoErrors());
+  EXPECT_FALSE(r.has_split());
+}
+
+TEST(ProgressCsvTest, OutputOnlyColumnsAreRejected) {
+  const auto& type = *v1::ProgressReport::descriptor();
+  EXPECT_FALSE(CheckCsvHeader(Header({"ytd_completed_wan"}), type).ok());
+  EXPECT_FALSE(CheckCsvHeader(Header({"late"}), type).ok());
+  EXPECT_FALSE(CheckCsvHeader(Header({"version"}), type).ok());
+  EXPECT_FALSE(CheckCsvHeader(Header({"split"}), type).ok());  // its parts are the columns
+  auto typo = CheckCsvHeader(Header({"building_wan"}), type);
+  ASSERT_FALSE(typo.ok());
+  EXPECT_THAT(typo.message(), HasSubstr("building_works_wan"));  // lists split columns too
+}
+
+TEST(JsonTest, ProgressReportKeepsInputClearsOutput) {
+  v1::ProgressReport r;
+  EXPECT_THAT(MessageFromJson(R"({"project_code":"X","completed_investment_fen":"5",)"
+                              R"("split":{"other_fen":"5"},"version":"3","late":true,)"
+                              R"("ytd_completed_fen":"9"})",
+                              1, &r),
+              NoErrors());
+  EXPECT_EQ(r.completed_investment_fen(), 5);
+  EXPECT_EQ(r.split().other_fen(), 5);
+  EXPECT_EQ(r.version(), 0);
+  EXPECT_FALSE(r.late());
+  EXPECT_EQ(r.ytd_completed_fen(), 0);
 }
 
 TEST(JsonTest, ProtobufJsonMappingAndOutputOnlyFieldsCleared) {
