@@ -1,11 +1,11 @@
-// techreno.v1.InvestmentMonitoring: thin handlers over report_rules.h (pure
-// checks), report_writer.h (the report write path), targets.h (target rules
-// and the target tree) and monitoring_store.h (SQL).
+// techreno.v1.InvestmentMonitoring: handlers over report_rules.h (pure
+// checks), report_writer.h (the report write path), monitoring_store.h (SQL)
+// and scope_tree.h (the regions an answer walks). One file per method group:
+// monitoring_service.cc (SubmitProgress, LockPeriod), push_progress.cc,
+// targets.cc, aggregates.cc, compliance.cc, lagging.cc.
 //
-// Implemented: SubmitProgress, PushProgress, LockPeriod, SetTarget,
-// ListTargets, QueryAggregates (region, region group and industry division;
-// see aggregates.cc for what is not served yet). GetReportingCompliance and
-// ListLaggingProjects answer UNIMPLEMENTED until they land.
+// Every method is served; QueryAggregates does not yet group by project or
+// enterprise attributes (see aggregates.cc).
 #ifndef TECHRENO_SERVICES_MONITORING_MONITORING_SERVICE_H_
 #define TECHRENO_SERVICES_MONITORING_MONITORING_SERVICE_H_
 
@@ -43,6 +43,12 @@ class MonitoringService final : public v1::InvestmentMonitoring::Service {
   grpc::Status QueryAggregates(grpc::ServerContext* context,
                                const v1::QueryAggregatesRequest* request,
                                v1::QueryAggregatesResponse* response) override;
+  grpc::Status GetReportingCompliance(grpc::ServerContext* context,
+                                      const v1::GetReportingComplianceRequest* request,
+                                      v1::GetReportingComplianceResponse* response) override;
+  grpc::Status ListLaggingProjects(grpc::ServerContext* context,
+                                   const v1::ListLaggingProjectsRequest* request,
+                                   v1::ListLaggingProjectsResponse* response) override;
 
  private:
   store::Pool& pool_;

@@ -14,6 +14,7 @@
 #include "libs/store/transaction.h"
 #include "services/monitoring/monitoring_service.h"
 #include "services/monitoring/monitoring_store.h"
+#include "services/monitoring/scope_tree.h"
 
 namespace techreno::monitoring {
 namespace {
@@ -22,14 +23,6 @@ constexpr int64_t kMaxTargetValue = 100'000'000'000'000'000;  // 10^17
 
 grpc::Status Fail(const absl::Status& status) { return rpc::ToGrpcStatus(status); }
 
-v1::RegionTier TierOf(const codes::Region& r) {
-  switch (r.tier) {
-    case codes::RegionTier::kProvince: return v1::REGION_TIER_PROVINCE;
-    case codes::RegionTier::kCity: return v1::REGION_TIER_CITY;
-    case codes::RegionTier::kCounty: return v1::REGION_TIER_COUNTY;
-  }
-  return v1::REGION_TIER_UNSPECIFIED;
-}
 
 // Fills the output-only names of a target.
 void Decorate(v1::Target& t) {

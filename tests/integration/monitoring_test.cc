@@ -344,5 +344,118 @@ TEST_F(MonitoringTest, PushedStreamRetriedChangesNothing) {
   EXPECT_EQ(again.accepted(), 0);
 }
 
+TEST_F(MonitoringTest, ComplianceCountsMissingLateAndCorrectedReports) {
+  // 增城区 (440118): two projects from 2024-01; one reports Jan–Mar (Feb
+  // corrected), the other only March.
+  const std::string a = Project("440118"), b = Project("440118");
+  v1::SubmitProgressResponse r;
+  for (const char* month : {"2024-01", "2024-02", "2024-03"}) {
+    ASSERT_TRUE(Submit(County("440118"), Report(a, month, 100), &r).ok());
+  }
+  ASSERT_TRUE(Submit(County("440118"), Report(a, "2024-02", 150), &r).ok());  // a correction
+  ASSERT_TRUE(Submit(County("440118"), Report(b, "2024-03", 100), &r).ok());
+  v1::GetReportingComplianceRequest req;
+  req.set_from_period("2024-01");
+  req.set_to_period("2024-03");
+  req.set_region_code("440100");
+  req.set_include_issues(true);
+  v1::GetReportingComplianceResponse resp;
+  ASSERT_TRUE(monitoring_
+                  ->GetReportingCompliance(TestEnv::Context(env_->Token("city", "440100")).get(),
+                                           req, &resp)
+                  .ok());
+  ASSERT_GT(resp.regions_size(), 1);
+  EXPECT_EQ(resp.regions(0).region().code(), "440100");
+  const v1::RegionCompliance* county = nullptr;
+  for (const auto& rc : resp.regions()) {
+    if (rc.region().code() == "440118") county = &rc;
+  }
+  ASSERT_NE(county, nullptr);
+  EXPECT_EQ(county->region().name(), "增城区");
+  EXPECT_EQ(county->parent_region_code(), "440100");
+  ASSERT_EQ(county->months_size(), 3);
+  EXPECT_EQ(county->total().expected(), 6);
+  EXPECT_EQ(county->total().reported(), 4);
+  EXPECT_EQ(county->total().missing(), 2);
+  EXPECT_EQ(county->total().late(), 4);  // 2024-H1 was due by 2024-06-30
+  EXPECT_EQ(county->total().corrected(), 1);
+  EXPECT_EQ(county->total().corrected_after_deadline(), 1);
+  // 4 late reports earn 0.5 each, one correction after the deadline costs 0.25.
+  EXPECT_NEAR(county->score(), 100.0 * (4 * 0.5 - 0.25) / 6, 1e-9);
+  int missing = 0;
+  for (const auto& issue : county->issues()) {
+    missing += issue.kind() == v1::COMPLIANCE_ISSUE_KIND_MISSING;
+  }
+  EXPECT_EQ(missing, 2);
+  // The city row adds up its counties (this county is the only one reporting).
+  EXPECT_GE(resp.regions(0).total().expected(), 6);
+  // Another city's region is out of scope; the future is refused.
+  req.set_region_code("440300");
+  EXPECT_EQ(monitoring_
+                ->GetReportingCompliance(TestEnv::Context(env_->Token("city", "440100")).get(),
+                                         req, &resp)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  req.set_region_code("");
+  req.set_to_period("2099-01");
+  EXPECT_EQ(monitoring_->GetReportingCompliance(TestEnv::Context(Province()).get(), req, &resp)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(MonitoringTest, LaggingProjectsTrailTheirScheduleOrStopReporting) {
+  // 从化区 (440117): projects planned 2024-01..2024-10 (10 months, 2,000 万元).
+  const std::string behind = Project("440117"), on_track = Project("440117"),
+                    silent = Project("440117");
+  auto registry = env_->Registry();
+  for (const std::string& code : {behind, on_track, silent}) {
+    v1::GetProjectRequest get;
+    get.set_project_code(code);
+    v1::Project p;
+    ASSERT_TRUE(registry->GetProject(TestEnv::Context(Province()).get(), get, &p).ok());
+    p.set_planned_completion_period("2024-10");
+    v1::UpsertProjectRequest up;
+    up.set_request_id(absl::StrCat("lag-", code));
+    *up.mutable_project() = p;
+    v1::UpsertProjectResponse resp;
+    ASSERT_TRUE(registry->UpsertProject(TestEnv::Context(County("440117")).get(), up, &resp).ok());
+  }
+  const int64_t planned = 2'000'000'000 + 0;  // as SampleProject sets, plus its n
+  v1::SubmitProgressResponse r;
+  for (int month = 1; month <= 5; ++month) {
+    const std::string period = absl::StrFormat("2024-%02d", month);
+    ASSERT_TRUE(Submit(County("440117"), Report(behind, period, planned / 100), &r).ok());
+    ASSERT_TRUE(Submit(County("440117"), Report(on_track, period, planned / 10), &r).ok());
+  }
+  ASSERT_TRUE(Submit(County("440117"), Report(silent, "2024-01", planned / 10), &r).ok());
+  v1::ListLaggingProjectsRequest req;
+  req.set_region_code("440117");
+  req.set_as_of_period("2024-05");
+  v1::ListLaggingProjectsResponse resp;
+  ASSERT_TRUE(
+      monitoring_->ListLaggingProjects(TestEnv::Context(County("440117")).get(), req, &resp).ok());
+  ASSERT_EQ(resp.projects_size(), 2);
+  // Ordered by gap: `behind` is at ~5 % of a 50 % schedule; `silent` at ~10 %.
+  EXPECT_EQ(resp.projects(0).project_code(), behind);
+  EXPECT_NEAR(resp.projects(0).expected_pct(), 50.0, 0.01);
+  EXPECT_NEAR(resp.projects(0).completed_pct(), 5.0, 0.01);
+  EXPECT_NEAR(resp.projects(0).gap_points(), 45.0, 0.01);
+  EXPECT_EQ(resp.projects(0).county().name(), "从化区");
+  EXPECT_EQ(resp.projects(1).project_code(), silent);
+  EXPECT_EQ(resp.projects(1).months_without_report(), 4);
+  EXPECT_EQ(resp.projects(1).last_reported_period(), "2024-01");
+  EXPECT_EQ(resp.projects(1).reasons_size(), 2);
+  // Only the silent one when asked for non-reporting projects.
+  req.add_reasons(v1::LAGGING_REASON_NOT_REPORTING);
+  ASSERT_TRUE(
+      monitoring_->ListLaggingProjects(TestEnv::Context(County("440117")).get(), req, &resp).ok());
+  ASSERT_EQ(resp.projects_size(), 1);
+  EXPECT_EQ(resp.projects(0).project_code(), silent);
+  // Another county sees none of this.
+  EXPECT_EQ(monitoring_->ListLaggingProjects(TestEnv::Context(County("440103")).get(), req, &resp)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 }  // namespace
 }  // namespace techreno::testing

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/codes/codes.h"
 #include "libs/rpc/status.h"
-#include "techreno/v1/monitoring.grpc.pb.h"
+#include "techreno/v1/library.grpc.pb.h"
 #include "tests/integration/harness.h"
 
 namespace techreno::testing {
@@ -434,12 +434,11 @@ TEST_F(RegistryTest, EnterpriseUpsertGetAndScope) {
 }
 
 TEST_F(RegistryTest, OtherServicesAnswerUnimplemented) {
-  // Monitoring, library and banklink land in later issues; they must say so.
-  auto monitoring = v1::InvestmentMonitoring::NewStub(env_->channel());
-  v1::GetReportingComplianceResponse response;
-  EXPECT_EQ(monitoring
-                ->GetReportingCompliance(TestEnv::Context(Province()).get(),
-                                         v1::GetReportingComplianceRequest(), &response)
+  // The library and banklink land in later issues; they must say so.
+  auto library = v1::KeyProjectLibrary::NewStub(env_->channel());
+  v1::ListEntriesResponse response;
+  EXPECT_EQ(library->ListEntries(TestEnv::Context(Province()).get(), v1::ListEntriesRequest(),
+                                 &response)
                 .error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
 }

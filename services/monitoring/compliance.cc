@@ -1,0 +1,234 @@
+// GetReportingCompliance: per county and month, the reports expected from the
+// projects in the statistics, those received, missing, late and corrected, and
+// a score; cities and the root add up their counties.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/rpc/call.h"
+#include "libs/rpc/page_token.h"
+#include "libs/rpc/status.h"
+#include "libs/store/reference_data.h"
+#include "libs/store/transaction.h"
+#include "services/monitoring/buckets.h"
+#include "services/monitoring/monitoring_service.h"
+#include "services/monitoring/report_rules.h"
+#include "services/monitoring/scope_tree.h"
+
+namespace techreno::monitoring {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+struct ProjectRow {
+  std::string code, county, name;
+  int start = 0, completion = -1;
+};
+struct ReportRow {
+  int64_t version = 0, first_us = 0, updated_us = 0;
+  bool late = false;
+};
+
+void Add(v1::MonthCompliance& into, const v1::MonthCompliance& m) {
+  into.set_expected(into.expected() + m.expected());
+  into.set_reported(into.reported() + m.reported());
+  into.set_missing(into.missing() + m.missing());
+  into.set_late(into.late() + m.late());
+  into.set_corrected(into.corrected() + m.corrected());
+  into.set_corrected_after_deadline(into.corrected_after_deadline() +
+                                    m.corrected_after_deadline());
+}
+
+double Score(const v1::MonthCompliance& t) {
+  if (t.expected() == 0) return 100.0;
+  const double earned = (t.reported() - t.late()) + 0.5 * t.late() -
+                        0.25 * t.corrected_after_deadline();
+  return 100.0 * earned / t.expected();
+}
+
+}  // namespace
+
+grpc::Status MonitoringService::GetReportingCompliance(
+    grpc::ServerContext* context, const v1::GetReportingComplianceRequest* request,
+    v1::GetReportingComplianceResponse* response) {
+  auto caller = rpc::AuthenticateCall(pool_, *context);
+  if (!caller.ok()) return rpc::ToGrpcStatus(caller.status());
+  auto months = MakeBuckets(v1::GRANULARITY_MONTH, request->from_period(), request->to_period());
+  if (!months.ok()) return rpc::ToGrpcStatus(months.status());
+  if (months->size() > 36) {
+    return rpc::ToGrpcStatus(rpc::InvalidField("to_period", "at most 36 months"));
+  }
+  if (CurrentPeriod(options_.clock()).Index() < months->back().last) {
+    return rpc::ToGrpcStatus(rpc::InvalidField("to_period", "must not be in the future"));
+  }
+  auto tree = ScopeTree(*caller, request->region_code(), "region_code");
+  if (!tree.ok()) return rpc::ToGrpcStatus(tree.status());
+  auto page_size = rpc::ResolvePageSize(request->page_size(), 200, 500);
+  if (!page_size.ok()) return rpc::ToGrpcStatus(page_size.status());
+  auto max_issues = rpc::ResolvePageSize(request->max_issues_per_region(), 100, 1000);
+  if (!max_issues.ok()) {
+    return rpc::ToGrpcStatus(rpc::InvalidField("max_issues_per_region", "1-1000; 0 means 100"));
+  }
+  v1::GetReportingComplianceRequest query = *request;
+  query.clear_page_size();
+  query.clear_page_token();
+  const std::string fingerprint =
+      rpc::QueryFingerprint(absl::StrCat(caller->id, "|", query.SerializeAsString()));
+  auto after = rpc::DecodePageToken(request->page_token(), fingerprint);
+  if (!after.ok()) return rpc::ToGrpcStatus(after.status());
+  size_t offset = 0;
+  if (!after->empty() && !absl::SimpleAtoi(*after, &offset)) {
+    return rpc::ToGrpcStatus(rpc::InvalidField("page_token", "malformed page token"));
+  }
+
+  const int first = months->front().first, last = months->back().last;
+  const std::vector<std::string> counties = tree->Counties();
+  std::vector<ProjectRow> projects;
+  absl::flat_hash_map<std::string, std::map<int, ReportRow>> reports;  // code → month → report
+  std::set<std::string> locked;
+  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
+    projects.clear();
+    reports.clear();
+    locked.clear();
+    const std::string county_array = absl::StrCat("{", absl::StrJoin(counties, ","), "}");
+    for (const auto& row : store::Exec(
+             tx, "cmp_projects",
+             "SELECT p.project_code, p.county_code, p.name, p.start_period, "
+             "coalesce(c.completion, -1) FROM v_projects p LEFT JOIN ("
+             "  SELECT project_code, min(period_index) AS completion FROM monitoring_reports "
+             "  WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c USING (project_code) "
+             "WHERE p.county_code = ANY ($1::text[]) AND p.planned_investment_fen >= 500000000 "
+             "AND p.status <> 5 /* WITHDRAWN */",
+             county_array)) {
+      auto start = codes::ParsePeriod(row[3].c_str());
+      projects.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(),
+                          start.ok() ? start->Index() : 0, row[4].as<int>()});
+    }
+    // One month past the range: a February report may cover a January in it.
+    for (const auto& row : store::Exec(
+             tx, "cmp_reports",
+             "SELECT project_code, period_index, covers_january, late, version, "
+             "(extract(epoch from first_submit_at) * 1000000)::bigint, "
+             "(extract(epoch from updated_at) * 1000000)::bigint FROM monitoring_reports "
+             "WHERE county_code = ANY ($1::text[]) AND period_index BETWEEN $2 AND $3",
+             county_array, first, last + 1)) {
+      ReportRow report{row[4].as<int64_t>(), row[5].as<int64_t>(), row[6].as<int64_t>(),
+                       row[3].as<bool>()};
+      const int index = row[1].as<int>();
+      auto& by_month = reports[row[0].c_str()];
+      by_month[index] = report;
+      if (row[2].as<bool>()) by_month[index - 1] = report;  // covers January
+    }
+    for (const auto& row : store::Exec(tx, "cmp_locks",
+                                       "SELECT period FROM monitoring_period_locks WHERE locked")) {
+      locked.insert(row[0].c_str());
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return rpc::ToGrpcStatus(status);
+
+  // County × month figures, and the issues behind them.
+  std::map<std::string, std::vector<v1::MonthCompliance>> by_county;
+  std::map<std::string, std::vector<v1::ComplianceIssue>> issues;
+  auto blank_months = [&] {
+    std::vector<v1::MonthCompliance> out;
+    for (const Bucket& m : *months) {
+      v1::MonthCompliance& mc = out.emplace_back();
+      mc.set_period(PeriodOf(m.first));
+      mc.set_locked(locked.count(mc.period()) > 0);
+      *mc.mutable_deadline() =
+          TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(DeadlineEnd({m.first / 12, m.first % 12 + 1})));
+    }
+    return out;
+  };
+  for (const std::string& county : counties) by_county[county] = blank_months();
+  for (const ProjectRow& p : projects) {
+    auto& cells = by_county[p.county];
+    const auto found = reports.find(p.code);
+    for (int m = std::max(first, p.start); m <= last; ++m) {
+      if (p.completion >= 0 && p.completion < m) break;
+      v1::MonthCompliance& cell = cells[m - first];
+      cell.set_expected(cell.expected() + 1);
+      const ReportRow* r = nullptr;
+      if (found != reports.end()) {
+        auto it = found->second.find(m);
+        if (it != found->second.end()) r = &it->second;
+      }
+      auto issue = [&](v1::ComplianceIssueKind kind) {
+        v1::ComplianceIssue& i = issues[p.county].emplace_back();
+        i.set_project_code(p.code);
+        i.set_project_name(p.name);
+        i.set_period(PeriodOf(m));
+        i.set_kind(kind);
+        if (r != nullptr) {
+          *i.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(r->first_us);
+          *i.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r->updated_us);
+          i.set_version(r->version);
+        }
+      };
+      if (r == nullptr) {
+        cell.set_missing(cell.missing() + 1);
+        issue(v1::COMPLIANCE_ISSUE_KIND_MISSING);
+        continue;
+      }
+      cell.set_reported(cell.reported() + 1);
+      if (r->late) {
+        cell.set_late(cell.late() + 1);
+        issue(v1::COMPLIANCE_ISSUE_KIND_LATE);
+      }
+      if (r->version > 1) {
+        cell.set_corrected(cell.corrected() + 1);
+        if (absl::FromUnixMicros(r->updated_us) >= DeadlineEnd({m / 12, m % 12 + 1})) {
+          cell.set_corrected_after_deadline(cell.corrected_after_deadline() + 1);
+        }
+        issue(v1::COMPLIANCE_ISSUE_KIND_CORRECTED);
+      }
+    }
+  }
+
+  const std::vector<ScopeNode>& nodes = tree->nodes();
+  const size_t end = std::min(nodes.size(), offset + static_cast<size_t>(*page_size));
+  for (size_t n = offset; n < end; ++n) {
+    const ScopeNode& node = nodes[n];
+    v1::RegionCompliance& rc = *response->add_regions();
+    rc.mutable_region()->set_code(node.region->code);
+    rc.mutable_region()->set_name(node.region->name);
+    rc.set_tier(node.tier);
+    rc.set_parent_region_code(node.parent);
+    std::vector<v1::MonthCompliance> cells = blank_months();
+    for (const std::string& county : node.counties) {
+      for (size_t i = 0; i < cells.size(); ++i) Add(cells[i], by_county[county][i]);
+    }
+    v1::MonthCompliance total;
+    for (auto& cell : cells) {
+      Add(total, cell);
+      *rc.add_months() = std::move(cell);
+    }
+    rc.set_score(Score(total));
+    *rc.mutable_total() = std::move(total);
+    if (request->include_issues() && node.tier == v1::REGION_TIER_COUNTY) {
+      auto& list = issues[node.region->code];
+      std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+        return std::make_tuple(a.kind(), a.period(), a.project_code()) <
+               std::make_tuple(b.kind(), b.period(), b.project_code());
+      });
+      for (int i = 0; i < static_cast<int>(list.size()) && i < *max_issues; ++i) {
+        *rc.add_issues() = list[i];
+      }
+      rc.set_issues_truncated(static_cast<int>(list.size()) > *max_issues);
+    }
+  }
+  if (end < nodes.size()) {
+    response->set_next_page_token(rpc::EncodePageToken(absl::StrCat(end), fingerprint));
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace techreno::monitoring
