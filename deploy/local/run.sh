@@ -75,6 +75,23 @@ echo "-- the county lists its projects"
 "$CLI" --token="$COUNTY_TOKEN" list projects
 echo "-- the city sees its counties' projects"
 "$CLI" --token="$CITY_TOKEN" list projects --limit=5
+echo "-- the county reports monthly investment progress (2025-03 .. 2025-10)"
+"$CLI" --token="$COUNTY_TOKEN" progress push "$DEMO/progress.csv" || true
+echo "-- the province loads the plan's targets and sets 2025 targets; the city splits its own"
+"$CLI" --token="$PROVINCE_TOKEN" targets seed-plan
+"$CLI" --token="$PROVINCE_TOKEN" targets set --year=2025 --region=440000 \
+  --metric=TECH_RENOVATION_INVESTMENT --value_yi=5000 --note="2025年全省技术改造投资目标（演示）"
+"$CLI" --token="$PROVINCE_TOKEN" targets set --year=2025 --region=440100 \
+  --metric=TECH_RENOVATION_INVESTMENT --value_wan=40000 --note="演示"
+"$CLI" --token="$CITY_TOKEN" targets set --year=2025 --region=440103 \
+  --metric=TECH_RENOVATION_INVESTMENT --value_wan=30000 --note="演示"
+"$CLI" --token="$PROVINCE_TOKEN" targets list --year=2025 --root=440100 --only_short
+echo "-- the province watches investment by city and quarter against target"
+"$CLI" --token="$PROVINCE_TOKEN" aggregates --from=2025-01 --to=2025-10 --granularity=quarter \
+  --group_by=region --tier=city --region=440100
+echo "-- which reports are missing, late or corrected, and which projects lag"
+"$CLI" --token="$CITY_TOKEN" compliance --from=2025-03 --to=2025-10 --region=440103
+"$CLI" --token="$CITY_TOKEN" lagging --region=440103 --limit=5
 echo
 echo "techreno is running on $TECHRENO_SERVER (PostgreSQL 127.0.0.1:$PG_PORT)."
 echo "Try:   export TECHRENO_SERVER=$TECHRENO_SERVER TECHRENO_TOKEN=\$COUNTY_TOKEN (from $VAR_DIR/tokens.env)"
