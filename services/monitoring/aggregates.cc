@@ -1,13 +1,10 @@
 // QueryAggregates: the bulletin figures for any grouping by region (at a
-// tier), region group and industry division, over month / quarter / half-year
-// / year buckets, served from the county × division × month rollup (kept exact
-// in the transaction of every report) plus the projects' start and completion
-// months. Rolling counties up to cities, groups and the province happens here,
-// at query time, over that small table.
-//
-// Not yet served (UNIMPLEMENTED, naming what): grouping or filtering by
-// renovation type, support instrument, enterprise size or project stage;
-// industry groups (three digits); the enterprise-count metrics.
+// tier), region group, industry division, renovation type, support
+// instrument, enterprise size and project stage, over month / quarter /
+// half-year / year buckets. Figures come from aggregate_sources.h: the rollup
+// when it suffices (region, group and division; rolling counties up to cities,
+// groups and the province happens here, over that small table), every project
+// otherwise. This file validates, attaches targets and growth, and pages.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -22,6 +19,7 @@
 #include "libs/rpc/status.h"
 #include "libs/store/reference_data.h"
 #include "libs/store/transaction.h"
+#include "services/monitoring/aggregate_sources.h"
 #include "services/monitoring/buckets.h"
 #include "services/monitoring/monitoring_service.h"
 #include "services/monitoring/monitoring_store.h"
@@ -29,36 +27,9 @@
 namespace techreno::monitoring {
 namespace {
 
-using Key = std::vector<std::string>;  // one value per group_by dimension
+using Key = AggregateKey;
 
 grpc::Status Fail(const absl::Status& status) { return rpc::ToGrpcStatus(status); }
-
-// Projects in the statistics with the same county, division, start and
-// completion month: how many, and their planned investment.
-struct ProjectCohort {
-  int start = 0;
-  int completion = -1;  // -1: not reported completed
-  int64_t count = 0;
-  int64_t planned_fen = 0;
-};
-
-// Everything known about one row key (or the totals), by month.
-struct Series {
-  std::map<int, int64_t> monthly;  // period index → completed fen
-  int64_t opening = 0;             // completed before the window
-  std::vector<ProjectCohort> cohorts;
-
-  int64_t Sum(int first, int last) const {
-    int64_t sum = 0;
-    for (auto it = monthly.lower_bound(first); it != monthly.end() && it->first <= last; ++it) {
-      sum += it->second;
-    }
-    return sum;
-  }
-  int64_t Upto(int last) const {
-    return opening + Sum(std::numeric_limits<int>::min(), last);
-  }
-};
 
 double Pct(int64_t part, int64_t whole) { return 100.0 * static_cast<double>(part) / whole; }
 
@@ -94,41 +65,29 @@ absl::StatusOr<std::set<std::string>> CountiesInScope(const auth::Principal& cal
   return out;
 }
 
-absl::Status CheckSupported(const v1::QueryAggregatesRequest& r) {
+absl::Status CheckRequest(const v1::QueryAggregatesRequest& r) {
   std::set<int> seen;
   for (int d : r.group_by()) {
-    if (!seen.insert(d).second) {
-      return rpc::InvalidField("group_by", "each dimension at most once");
+    if (d == 0 || !v1::AggregateDimension_IsValid(d)) {
+      return rpc::InvalidField("group_by", absl::StrCat("unknown dimension ", d));
     }
-    if (d != v1::AGGREGATE_DIMENSION_REGION && d != v1::AGGREGATE_DIMENSION_REGION_GROUP &&
-        d != v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION) {
-      return absl::UnimplementedError(absl::StrCat(
-          "grouping by ", v1::AggregateDimension_Name(v1::AggregateDimension(d)),
-          " is not served yet; region, region group and industry division are"));
-    }
+    if (!seen.insert(d).second) return rpc::InvalidField("group_by", "each dimension at most once");
   }
   if (seen.count(v1::AGGREGATE_DIMENSION_REGION) &&
       (r.region_tier() == v1::REGION_TIER_UNSPECIFIED || !v1::RegionTier_IsValid(r.region_tier()))) {
     return rpc::InvalidField("region_tier", "required when grouping by region");
   }
-  if (!r.renovation_types().empty() || !r.support_instruments().empty() ||
-      !r.revenue_bands().empty() || !r.project_stages().empty()) {
-    return absl::UnimplementedError(
-        "filtering by renovation type, support instrument, revenue band or project stage is not "
-        "served yet");
-  }
+  const auto& industries = store::Reference().industries;
   for (const std::string& code : r.industry_codes()) {
-    if (code.size() != 2) {
-      return absl::UnimplementedError("industry filters take divisions (two digits) for now");
-    }
-  }
-  for (int m : r.metrics()) {
-    if (m == v1::AGGREGATE_METRIC_ENTERPRISES_COMPLETED ||
-        m == v1::AGGREGATE_METRIC_INTEGRATION_ENTERPRISES) {
-      return absl::UnimplementedError("the enterprise-count metrics are not served yet");
+    if (absl::Status s = industries.ValidateIndustrial(code); !s.ok()) {
+      return rpc::InvalidField("industry_codes", std::string(s.message()));
     }
   }
   return absl::OkStatus();
+}
+
+bool Wants(const v1::QueryAggregatesRequest& r, v1::AggregateMetric m) {
+  return std::count(r.metrics().begin(), r.metrics().end(), m) > 0;
 }
 
 }  // namespace
@@ -142,7 +101,7 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
     return Fail(absl::PermissionDeniedError("banks do not read monitoring aggregates"));
   }
   const auto& ref = store::Reference();
-  if (absl::Status s = CheckSupported(*request); !s.ok()) return Fail(s);
+  if (absl::Status s = CheckRequest(*request); !s.ok()) return Fail(s);
   auto buckets = MakeBuckets(request->granularity(), request->from_period(), request->to_period());
   if (!buckets.ok()) return Fail(buckets.status());
   const v1::RegionTier own_tier = caller->role == auth::Role::kCounty ? v1::REGION_TIER_COUNTY
@@ -168,109 +127,26 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
   if (!after->empty() && !absl::SimpleAtoi(*after, &offset)) {
     return Fail(rpc::InvalidField("page_token", "malformed page token"));
   }
-  const std::set<std::string> divisions(request->industry_codes().begin(),
-                                        request->industry_codes().end());
-
-  // The keys a county × division cell contributes to (several when region
-  // groups overlap).
-  auto keys_of = [&](const std::string& county, const std::string& division) {
-    std::vector<Key> keys(1);
-    for (int d : request->group_by()) {
-      std::vector<Key> next;
-      std::vector<std::string> values;
-      if (d == v1::AGGREGATE_DIMENSION_REGION) {
-        values.push_back(request->region_tier() == v1::REGION_TIER_COUNTY ? county
-                         : request->region_tier() == v1::REGION_TIER_CITY
-                             ? ref.regions.CityOf(county)
-                             : ref.regions.ProvinceCode());
-      } else if (d == v1::AGGREGATE_DIMENSION_REGION_GROUP) {
-        for (const codes::RegionGroup& g : ref.region_groups.All()) {
-          const bool asked = request->region_group_ids().empty() ||
-                             std::count(request->region_group_ids().begin(),
-                                        request->region_group_ids().end(), g.id) > 0;
-          if (asked && ref.region_groups.ContainsCounty(g.id, county, ref.regions)) {
-            values.push_back(g.id);
-          }
-        }
-      } else {
-        values.push_back(division);
-      }
-      for (const Key& k : keys) {
-        for (const std::string& v : values) {
-          Key extended = k;
-          extended.push_back(v);
-          next.push_back(std::move(extended));
-        }
-      }
-      keys = std::move(next);
-    }
-    return keys;
-  };
-
-  const int window_first = (buckets->front().first / 12 - 1) * 12;  // prior year's January
-  const int window_last = buckets->back().last;
-  std::map<Key, Series> rows;
-  Series totals;
+  AggregateScope scope{request, *std::move(counties), *std::move(buckets)};
+  AggregateData data;
   std::map<int, std::vector<v1::Target>> targets;
   absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
-    rows.clear();
-    totals = Series();
+    data = NeedsProjects(*request) ? FromProjects(tx, scope) : FromRollup(tx, scope);
     targets.clear();
-    auto wanted = [&](const std::string& county, const std::string& division) {
-      return counties->count(county) > 0 && (divisions.empty() || divisions.count(division) > 0);
-    };
-    for (const auto& row : store::Exec(
-             tx, "agg_rollup",
-             "SELECT county_code, industry_division, period_index, completed_fen "
-             "FROM monitoring_rollup WHERE period_index BETWEEN $1 AND $2",
-             window_first, window_last)) {
-      const std::string county = row[0].c_str(), division = row[1].c_str();
-      if (!wanted(county, division)) continue;
-      const int index = row[2].as<int>();
-      const int64_t fen = row[3].as<int64_t>();
-      for (const Key& key : keys_of(county, division)) rows[key].monthly[index] += fen;
-      totals.monthly[index] += fen;
-    }
-    for (const auto& row : store::Exec(
-             tx, "agg_opening",
-             "SELECT county_code, industry_division, sum(completed_fen)::bigint "
-             "FROM monitoring_rollup WHERE period_index < $1 GROUP BY 1, 2",
-             window_first)) {
-      const std::string county = row[0].c_str(), division = row[1].c_str();
-      if (!wanted(county, division)) continue;
-      const int64_t fen = row[2].as<int64_t>();
-      for (const Key& key : keys_of(county, division)) rows[key].opening += fen;
-      totals.opening += fen;
-    }
-    // Projects in the statistics (≥ 5 million yuan planned, not withdrawn),
-    // with the month they were first reported completed.
-    for (const auto& row : store::Exec(
-             tx, "agg_cohorts",
-             "SELECT p.county_code, left(p.industry_code, 2), p.start_period, "
-             "coalesce(c.completion, -1), count(*), sum(p.planned_investment_fen)::bigint "
-             "FROM v_projects p LEFT JOIN (SELECT project_code, min(period_index) AS completion "
-             "  FROM monitoring_reports WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c "
-             "USING (project_code) "
-             "WHERE p.planned_investment_fen >= 500000000 AND p.status <> 5 /* WITHDRAWN */ "
-             "GROUP BY 1, 2, 3, 4")) {
-      const std::string county = row[0].c_str(), division = row[1].c_str();
-      if (!wanted(county, division)) continue;
-      auto start = codes::ParsePeriod(row[2].c_str());
-      ProjectCohort cohort{start.ok() ? start->Index() : 0, row[3].as<int>(), row[4].as<int64_t>(),
-                           row[5].as<int64_t>()};
-      for (const Key& key : keys_of(county, division)) rows[key].cohorts.push_back(cohort);
-      totals.cohorts.push_back(cohort);
-    }
-    for (int year = buckets->front().first / 12; year <= window_last / 12; ++year) {
+    for (int year = scope.buckets.front().first / 12; year <= scope.buckets.back().last / 12;
+         ++year) {
       targets[year] = TargetsOf(tx, year, v1::TARGET_METRIC_TECH_RENOVATION_INVESTMENT_FEN);
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return Fail(status);
+  const std::vector<Bucket>& buckets_ = scope.buckets;
 
   // Targets belong to a row only when it stands for one region or group and
   // no filter cuts into its projects (see AggregateRow.target_fen).
-  const bool cut = !request->industry_codes().empty();
+  const bool cut = !request->industry_codes().empty() || !request->renovation_types().empty() ||
+                   !request->support_instruments().empty() || !request->revenue_bands().empty() ||
+                   !request->project_stages().empty();
   auto target_subject = [&](const Key& key) -> std::pair<std::string, std::string> {
     if (cut) return {};
     if (request->group_by().empty()) {
@@ -303,37 +179,37 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
     return nullptr;
   };
 
-  auto fill = [&](const Series& s, const Bucket& b, const Series* total, v1::AggregateRow& row) {
-    const int year_start = b.last - b.last % 12;
+  const bool enterprises = Wants(*request, v1::AGGREGATE_METRIC_ENTERPRISES_COMPLETED);
+  const bool integration = Wants(*request, v1::AGGREGATE_METRIC_INTEGRATION_ENTERPRISES);
+  auto fill = [&](const Figures& f, const Bucket& b, const Figures* total, v1::AggregateRow& row) {
     row.set_period_start(PeriodOf(b.first));
     row.set_period_end(PeriodOf(b.last));
     row.set_period_label(b.label);
     row.set_partial(b.partial);
-    for (const ProjectCohort& c : s.cohorts) {
-      if (c.start <= b.last && (c.completion < 0 || c.completion >= b.first)) {
-        row.set_project_count(row.project_count() + c.count);
-        row.set_planned_investment_fen(row.planned_investment_fen() + c.planned_fen);
-      }
-    }
-    const int64_t completed = s.Sum(b.first, b.last);
-    const int64_t prior = s.Sum(b.first - 12, b.last - 12);
-    row.set_completed_fen(completed);
-    row.set_ytd_completed_fen(s.Sum(year_start, b.last));
-    row.set_since_start_completed_fen(s.Upto(b.last));
-    row.set_prior_year_completed_fen(prior);
-    if (prior != 0) row.set_yoy_growth_pct(Pct(completed - prior, prior));
-    row.set_prior_year_ytd_fen(s.Sum(year_start - 12, b.last - 12));
-    if (row.prior_year_ytd_fen() != 0) {
-      row.set_ytd_yoy_growth_pct(Pct(row.ytd_completed_fen() - row.prior_year_ytd_fen(),
-                                     row.prior_year_ytd_fen()));
-    }
+    row.set_project_count(f.projects);
+    row.set_planned_investment_fen(f.planned);
+    row.set_completed_fen(f.completed);
+    row.set_ytd_completed_fen(f.ytd);
+    row.set_since_start_completed_fen(f.since_start);
+    row.set_prior_year_completed_fen(f.prior);
+    if (f.prior != 0) row.set_yoy_growth_pct(Pct(f.completed - f.prior, f.prior));
+    row.set_prior_year_ytd_fen(f.prior_ytd);
+    if (f.prior_ytd != 0) row.set_ytd_yoy_growth_pct(Pct(f.ytd - f.prior_ytd, f.prior_ytd));
     if (total != nullptr) {
-      const int64_t total_now = total->Sum(b.first, b.last);
-      const int64_t total_prior = total->Sum(b.first - 12, b.last - 12);
-      if (total_now != total_prior) {
-        row.set_growth_contribution_pct(Pct(completed - prior, total_now - total_prior));
+      if (total->completed != total->prior) {
+        row.set_growth_contribution_pct(
+            Pct(f.completed - f.prior, total->completed - total->prior));
       }
-      if (total_prior != 0) row.set_growth_pull_points(Pct(completed - prior, total_prior));
+      if (total->prior != 0) row.set_growth_pull_points(Pct(f.completed - f.prior, total->prior));
+    }
+    if (enterprises) {
+      row.set_enterprises_completed(static_cast<int64_t>(f.completed_enterprises.size()));
+      row.set_enterprises_completed_ytd(static_cast<int64_t>(f.completed_enterprises_ytd.size()));
+    }
+    if (integration) {
+      row.set_integration_pilot_enterprises(static_cast<int64_t>(f.pilot_enterprises.size()));
+      row.set_integration_certified_enterprises(
+          static_cast<int64_t>(f.certified_enterprises.size()));
     }
   };
   auto set_target = [&](const v1::Target* t, const Bucket& b, v1::AggregateRow& row) {
@@ -359,20 +235,33 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
             out.mutable_region_group()->set_name(g->name);
           }
           break;
-        default:
+        case v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION:
           out.set_industry_division(v);
           if (const auto* industry = ref.industries.Find(v)) {
             out.set_industry_division_name(industry->name);
           }
+          break;
+        case v1::AGGREGATE_DIMENSION_RENOVATION_TYPE:
+          out.set_renovation_type(static_cast<v1::RenovationType>(std::stoi(v)));
+          break;
+        case v1::AGGREGATE_DIMENSION_SUPPORT_INSTRUMENT:
+          out.set_support_instrument(static_cast<v1::SupportInstrument>(std::stoi(v)));
+          break;
+        case v1::AGGREGATE_DIMENSION_ENTERPRISE_SIZE:
+          out.set_revenue_band(static_cast<v1::RevenueBand>(std::stoi(v)));
+          break;
+        default:
+          out.set_project_stage(static_cast<v1::ProjectStage>(std::stoi(v)));
       }
     }
   };
 
-  // An empty grouping is one row per bucket: the whole filtered scope.
-  if (request->group_by().empty()) rows = {{Key(), totals}};
+  // An empty grouping is one row per bucket: the whole filtered scope. Keys
+  // sort as strings, which orders codes and (single-digit) enum numbers.
+  if (request->group_by().empty()) data.rows = {{Key(), data.totals}};
   size_t index = 0;
-  for (const auto& [key, series] : rows) {
-    for (const Bucket& b : *buckets) {
+  for (const auto& [key, figures] : data.rows) {
+    for (size_t i = 0; i < buckets_.size(); ++i) {
       if (index++ < offset) continue;
       if (response->rows_size() >= *page_size) {
         response->set_next_page_token(rpc::EncodePageToken(absl::StrCat(index - 1), fingerprint));
@@ -380,13 +269,15 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
       }
       v1::AggregateRow* row = response->add_rows();
       describe(key, *row->mutable_key());
-      fill(series, b, request->group_by().empty() ? nullptr : &totals, *row);
-      set_target(find_target(b.last / 12, target_subject(key)), b, *row);
+      fill(figures[i], buckets_[i], request->group_by().empty() ? nullptr : &data.totals[i], *row);
+      set_target(find_target(buckets_[i].last / 12, target_subject(key)), buckets_[i], *row);
     }
     if (!response->next_page_token().empty()) break;
   }
   if (request->include_totals() && offset == 0) {
-    for (const Bucket& b : *buckets) fill(totals, b, nullptr, *response->add_totals());
+    for (size_t i = 0; i < buckets_.size(); ++i) {
+      fill(data.totals[i], buckets_[i], nullptr, *response->add_totals());
+    }
   }
   *response->mutable_as_of() = google::protobuf::util::TimeUtil::GetCurrentTime();
   return grpc::Status::OK;

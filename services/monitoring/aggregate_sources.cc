@@ -1,0 +1,390 @@
+#include "services/monitoring/aggregate_sources.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "libs/codes/codes.h"
+#include "libs/store/reference_data.h"
+#include "libs/store/transaction.h"
+
+namespace techreno::monitoring {
+namespace {
+
+using Dim = v1::AggregateDimension;
+
+// The first month whose figures any bucket needs: January of the year before
+// the first bucket (prior-year and year-to-date figures).
+int WindowFirst(const AggregateScope& s) { return (s.buckets.front().first / 12 - 1) * 12; }
+int WindowLast(const AggregateScope& s) { return s.buckets.back().last; }
+
+// Every combination of one value per dimension.
+std::vector<AggregateKey> Product(const std::vector<std::vector<std::string>>& values) {
+  std::vector<AggregateKey> keys(1);
+  for (const auto& options : values) {
+    std::vector<AggregateKey> next;
+    for (const AggregateKey& k : keys) {
+      for (const std::string& v : options) {
+        AggregateKey extended = k;
+        extended.push_back(v);
+        next.push_back(std::move(extended));
+      }
+    }
+    keys = std::move(next);
+  }
+  return keys;
+}
+
+std::string RegionAt(const v1::QueryAggregatesRequest& r, const std::string& county) {
+  const auto& regions = store::Reference().regions;
+  switch (r.region_tier()) {
+    case v1::REGION_TIER_COUNTY: return county;
+    case v1::REGION_TIER_CITY: return regions.CityOf(county);
+    default: return regions.ProvinceCode();
+  }
+}
+
+std::vector<std::string> GroupsOf(const v1::QueryAggregatesRequest& r, const std::string& county) {
+  const auto& ref = store::Reference();
+  std::vector<std::string> out;
+  for (const codes::RegionGroup& g : ref.region_groups.All()) {
+    const bool asked = r.region_group_ids().empty() ||
+                       std::count(r.region_group_ids().begin(), r.region_group_ids().end(), g.id);
+    if (asked && ref.region_groups.ContainsCounty(g.id, county, ref.regions)) out.push_back(g.id);
+  }
+  return out;
+}
+
+// A month-indexed series of one key, for the rollup path.
+struct Series {
+  std::map<int, int64_t> monthly;
+  int64_t opening = 0;  // everything before the window
+  struct Cohort {
+    int start, completion;
+    int64_t count, planned;
+  };
+  std::vector<Cohort> cohorts;
+
+  int64_t Sum(int first, int last) const {
+    int64_t sum = 0;
+    for (auto it = monthly.lower_bound(first); it != monthly.end() && it->first <= last; ++it) {
+      sum += it->second;
+    }
+    return sum;
+  }
+  std::vector<Figures> Per(const std::vector<Bucket>& buckets) const {
+    std::vector<Figures> out(buckets.size());
+    for (size_t i = 0; i < buckets.size(); ++i) {
+      const Bucket& b = buckets[i];
+      const int jan = b.last - b.last % 12;
+      Figures& f = out[i];
+      f.completed = Sum(b.first, b.last);
+      f.ytd = Sum(jan, b.last);
+      f.since_start = opening + Sum(std::numeric_limits<int>::min(), b.last);
+      f.prior = Sum(b.first - 12, b.last - 12);
+      f.prior_ytd = Sum(jan - 12, b.last - 12);
+      for (const Cohort& c : cohorts) {
+        if (c.start <= b.last && (c.completion < 0 || c.completion >= b.first)) {
+          f.projects += c.count;
+          f.planned += c.planned;
+        }
+      }
+    }
+    return out;
+  }
+};
+
+int StartIndex(const char* period) {
+  auto p = codes::ParsePeriod(period);
+  return p.ok() ? p->Index() : 0;
+}
+
+std::string CountyArray(const AggregateScope& s) {
+  return absl::StrCat("{", absl::StrJoin(s.counties, ","), "}");
+}
+
+}  // namespace
+
+bool NeedsProjects(const v1::QueryAggregatesRequest& r) {
+  for (int d : r.group_by()) {
+    if (d != v1::AGGREGATE_DIMENSION_REGION && d != v1::AGGREGATE_DIMENSION_REGION_GROUP &&
+        d != v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION) {
+      return true;
+    }
+  }
+  for (const std::string& code : r.industry_codes()) {
+    if (code.size() != 2) return true;
+  }
+  for (int m : r.metrics()) {
+    if (m == v1::AGGREGATE_METRIC_ENTERPRISES_COMPLETED ||
+        m == v1::AGGREGATE_METRIC_INTEGRATION_ENTERPRISES) {
+      return true;
+    }
+  }
+  return !r.renovation_types().empty() || !r.support_instruments().empty() ||
+         !r.revenue_bands().empty() || !r.project_stages().empty();
+}
+
+AggregateData FromRollup(pqxx::work& tx, const AggregateScope& scope) {
+  const v1::QueryAggregatesRequest& r = *scope.request;
+  const std::set<std::string> divisions(r.industry_codes().begin(), r.industry_codes().end());
+  auto keys_of = [&](const std::string& county, const std::string& division) {
+    std::vector<std::vector<std::string>> values;
+    for (int d : r.group_by()) {
+      if (d == v1::AGGREGATE_DIMENSION_REGION) values.push_back({RegionAt(r, county)});
+      else if (d == v1::AGGREGATE_DIMENSION_REGION_GROUP) values.push_back(GroupsOf(r, county));
+      else values.push_back({division});
+    }
+    return Product(values);
+  };
+  auto wanted = [&](const std::string& county, const std::string& division) {
+    return scope.counties.count(county) > 0 && (divisions.empty() || divisions.count(division));
+  };
+  std::map<AggregateKey, Series> rows;
+  Series totals;
+  auto add_month = [&](const std::string& county, const std::string& division, int index,
+                       int64_t fen) {
+    if (!wanted(county, division)) return;
+    for (const AggregateKey& key : keys_of(county, division)) {
+      (index < WindowFirst(scope) ? rows[key].opening : rows[key].monthly[index]) += fen;
+    }
+    (index < WindowFirst(scope) ? totals.opening : totals.monthly[index]) += fen;
+  };
+  for (const auto& row : store::Exec(
+           tx, "agg_rollup",
+           "SELECT county_code, industry_division, period_index, completed_fen "
+           "FROM monitoring_rollup WHERE period_index BETWEEN $1 AND $2 "
+           "AND county_code = ANY ($3::text[])",
+           WindowFirst(scope), WindowLast(scope), CountyArray(scope))) {
+    add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), row[3].as<int64_t>());
+  }
+  for (const auto& row : store::Exec(
+           tx, "agg_opening",
+           "SELECT county_code, industry_division, min(period_index), sum(completed_fen)::bigint "
+           "FROM monitoring_rollup WHERE period_index < $1 AND county_code = ANY ($2::text[]) "
+           "GROUP BY 1, 2",
+           WindowFirst(scope), CountyArray(scope))) {
+    add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), row[3].as<int64_t>());
+  }
+  // The rollup holds every report; take out those of projects outside the
+  // statistics (under the threshold, or withdrawn), which are few.
+  for (const auto& row : store::Exec(
+           tx, "agg_outside",
+           "SELECT r.county_code, left(p.industry_code, 2), r.period_index, r.completed_fen "
+           "FROM v_projects_outside_statistics o JOIN monitoring_reports r USING (project_code) "
+           "JOIN v_projects p USING (project_code) "
+           "WHERE o.county_code = ANY ($2::text[]) AND r.period_index <= $1",
+           WindowLast(scope), CountyArray(scope))) {
+    add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), -row[3].as<int64_t>());
+  }
+  // Projects in the statistics, by start and completion month.
+  for (const auto& row : store::Exec(
+           tx, "agg_cohorts",
+           "SELECT p.county_code, left(p.industry_code, 2), p.start_period, "
+           "coalesce(c.completion, -1), count(*), sum(p.planned_investment_fen)::bigint "
+           "FROM v_projects p LEFT JOIN (SELECT project_code, min(period_index) AS completion "
+           "  FROM monitoring_reports WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c "
+           "USING (project_code) WHERE p.county_code = ANY ($1::text[]) "
+           "AND p.planned_investment_fen >= 500000000 AND p.status <> 5 /* WITHDRAWN */ "
+           "GROUP BY 1, 2, 3, 4",
+           CountyArray(scope))) {
+    const std::string county = row[0].c_str(), division = row[1].c_str();
+    if (!wanted(county, division)) continue;
+    Series::Cohort cohort{StartIndex(row[2].c_str()), row[3].as<int>(), row[4].as<int64_t>(),
+                          row[5].as<int64_t>()};
+    for (const AggregateKey& key : keys_of(county, division)) rows[key].cohorts.push_back(cohort);
+    totals.cohorts.push_back(cohort);
+  }
+  AggregateData out;
+  for (const auto& [key, series] : rows) out.rows[key] = series.Per(scope.buckets);
+  out.totals = totals.Per(scope.buckets);
+  return out;
+}
+
+namespace {
+
+// One project in scope with its reports, for the project path.
+struct ProjectData {
+  std::string county, industry, credit_code;
+  std::vector<int> types, supports;
+  int revenue_band = 0, start = 0, completion = -1;
+  bool above_size = false, pilot = false, certified = false;
+  int64_t planned = 0, opening = 0;
+  std::map<int, int64_t> monthly;
+
+  int64_t Sum(int first, int last) const {
+    int64_t sum = 0;
+    for (auto it = monthly.lower_bound(first); it != monthly.end() && it->first <= last; ++it) {
+      sum += it->second;
+    }
+    return sum;
+  }
+  // 新开工 / 竣工 / 续建 within `year`.
+  v1::ProjectStage StageIn(int year) const {
+    if (start / 12 == year) return v1::PROJECT_STAGE_NEW_START;
+    if (completion >= 0 && completion / 12 == year) return v1::PROJECT_STAGE_COMPLETED;
+    return v1::PROJECT_STAGE_CONTINUING;
+  }
+};
+
+std::vector<int> IntArray(absl::string_view text) {
+  std::vector<int> out;
+  text = absl::StripPrefix(absl::StripSuffix(text, "}"), "{");
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    int v = 0;
+    if (absl::SimpleAtoi(part, &v)) out.push_back(v);
+  }
+  return out;
+}
+
+template <typename Repeated>
+bool AnyOf(const Repeated& wanted, const std::vector<int>& have) {
+  if (wanted.empty()) return true;
+  for (int v : have) {
+    if (std::count(wanted.begin(), wanted.end(), v)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> AsStrings(const std::vector<int>& values) {
+  std::vector<std::string> out;
+  for (int v : values) out.push_back(absl::StrCat(v));
+  if (out.empty()) out.push_back("0");  // e.g. no support requested
+  return out;
+}
+
+}  // namespace
+
+AggregateData FromProjects(pqxx::work& tx, const AggregateScope& scope) {
+  const v1::QueryAggregatesRequest& r = *scope.request;
+  absl::flat_hash_map<std::string, ProjectData> projects;
+  for (const auto& row : store::Exec(
+           tx, "agg_projects",
+           "SELECT p.project_code, p.county_code, p.industry_code, p.renovation_types::text, "
+           "p.requested_support::text, p.planned_investment_fen, p.start_period, "
+           "coalesce(c.completion, -1), e.credit_code, e.revenue_band, e.above_designated_size, "
+           "e.integration_pilot, e.integration_certified "
+           "FROM v_projects p JOIN v_enterprises e ON e.credit_code = p.enterprise_credit_code "
+           "LEFT JOIN (SELECT project_code, min(period_index) AS completion "
+           "  FROM monitoring_reports WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c "
+           "USING (project_code) WHERE p.county_code = ANY ($1::text[]) "
+           "AND p.planned_investment_fen >= 500000000 AND p.status <> 5 /* WITHDRAWN */",
+           CountyArray(scope))) {
+    ProjectData p;
+    p.county = row[1].c_str();
+    p.industry = row[2].c_str();
+    p.types = IntArray(row[3].c_str());
+    p.supports = IntArray(row[4].c_str());
+    p.planned = row[5].as<int64_t>();
+    p.start = StartIndex(row[6].c_str());
+    p.completion = row[7].as<int>();
+    p.credit_code = row[8].c_str();
+    p.revenue_band = row[9].as<int>();
+    p.above_size = row[10].as<bool>();
+    p.pilot = row[11].as<bool>();
+    p.certified = row[12].as<bool>();
+    const bool industry_ok =
+        r.industry_codes().empty() ||
+        std::any_of(r.industry_codes().begin(), r.industry_codes().end(), [&](const auto& c) {
+          return p.industry == c || codes::IndustryTable::DivisionOf(p.industry) == c;
+        });
+    if (!industry_ok || !AnyOf(r.renovation_types(), p.types) ||
+        !AnyOf(r.support_instruments(), p.supports) ||
+        !AnyOf(r.revenue_bands(), std::vector<int>{p.revenue_band})) {
+      continue;
+    }
+    projects.emplace(row[0].c_str(), std::move(p));
+  }
+  for (const auto& row : store::Exec(
+           tx, "agg_project_reports",
+           "SELECT project_code, period_index, completed_fen FROM monitoring_reports "
+           "WHERE county_code = ANY ($1::text[]) AND period_index <= $2",
+           CountyArray(scope), WindowLast(scope))) {
+    auto it = projects.find(row[0].c_str());
+    if (it == projects.end()) continue;
+    const int index = row[1].as<int>();
+    (index < WindowFirst(scope) ? it->second.opening : it->second.monthly[index]) +=
+        row[2].as<int64_t>();
+  }
+
+  AggregateData out;
+  out.totals.resize(scope.buckets.size());
+  auto keys_at = [&](const ProjectData& p, int year) {
+    std::vector<std::vector<std::string>> values;
+    for (int d : r.group_by()) {
+      switch (d) {
+        case v1::AGGREGATE_DIMENSION_REGION: values.push_back({RegionAt(r, p.county)}); break;
+        case v1::AGGREGATE_DIMENSION_REGION_GROUP: values.push_back(GroupsOf(r, p.county)); break;
+        case v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION:
+          values.push_back({codes::IndustryTable::DivisionOf(p.industry)});
+          break;
+        case v1::AGGREGATE_DIMENSION_RENOVATION_TYPE: values.push_back(AsStrings(p.types)); break;
+        case v1::AGGREGATE_DIMENSION_SUPPORT_INSTRUMENT:
+          values.push_back(AsStrings(p.supports));
+          break;
+        case v1::AGGREGATE_DIMENSION_ENTERPRISE_SIZE:
+          values.push_back({absl::StrCat(p.revenue_band)});
+          break;
+        default: values.push_back({absl::StrCat(static_cast<int>(p.StageIn(year)))});
+      }
+    }
+    return Product(values);
+  };
+  auto stage_ok = [&](const ProjectData& p, int year) {
+    return r.project_stages().empty() ||
+           std::count(r.project_stages().begin(), r.project_stages().end(), p.StageIn(year));
+  };
+  for (const auto& [code, p] : projects) {
+    for (size_t i = 0; i < scope.buckets.size(); ++i) {
+      const Bucket& b = scope.buckets[i];
+      const int year = b.last / 12, jan = b.last - b.last % 12;
+      auto add_now = [&](Figures& f) {
+        if (p.start <= b.last && (p.completion < 0 || p.completion >= b.first)) {
+          ++f.projects;
+          f.planned += p.planned;
+        }
+        f.completed += p.Sum(b.first, b.last);
+        f.ytd += p.Sum(jan, b.last);
+        f.since_start += p.opening + p.Sum(std::numeric_limits<int>::min(), b.last);
+        if (p.above_size && p.completion >= b.first && p.completion <= b.last) {
+          f.completed_enterprises.insert(p.credit_code);
+        }
+        if (p.above_size && p.completion >= jan && p.completion <= b.last) {
+          f.completed_enterprises_ytd.insert(p.credit_code);
+        }
+        if (p.pilot) f.pilot_enterprises.insert(p.credit_code);
+        if (p.certified) f.certified_enterprises.insert(p.credit_code);
+      };
+      auto add_prior = [&](Figures& f) {
+        f.prior += p.Sum(b.first - 12, b.last - 12);
+        f.prior_ytd += p.Sum(jan - 12, b.last - 12);
+      };
+      // The stage is that of the bucket's year; the prior-year figures go to
+      // the row of the stage the project had a year earlier.
+      if (stage_ok(p, year)) {
+        add_now(out.totals[i]);
+        for (const AggregateKey& key : keys_at(p, year)) {
+          auto& figures = out.rows[key];
+          figures.resize(scope.buckets.size());
+          add_now(figures[i]);
+        }
+      }
+      if (stage_ok(p, year - 1)) {
+        add_prior(out.totals[i]);
+        for (const AggregateKey& key : keys_at(p, year - 1)) {
+          auto& figures = out.rows[key];
+          figures.resize(scope.buckets.size());
+          add_prior(figures[i]);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace techreno::monitoring
