@@ -132,7 +132,12 @@ bool NeedsProjects(const v1::QueryAggregatesRequest& r) {
 
 AggregateData FromRollup(pqxx::work& tx, const AggregateScope& scope) {
   const v1::QueryAggregatesRequest& r = *scope.request;
-  const std::set<std::string> divisions(r.industry_codes().begin(), r.industry_codes().end());
+  // Divisions are summed away in SQL unless the rows are by division, so that
+  // only county × month cells cross the wire.
+  const bool by_division = std::count(r.group_by().begin(), r.group_by().end(),
+                                      v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION) > 0;
+  const std::string division_filter =
+      absl::StrCat("{", absl::StrJoin(r.industry_codes(), ","), "}");
   auto keys_of = [&](const std::string& county, const std::string& division) {
     std::vector<std::vector<std::string>> values;
     for (int d : r.group_by()) {
@@ -142,63 +147,74 @@ AggregateData FromRollup(pqxx::work& tx, const AggregateScope& scope) {
     }
     return Product(values);
   };
-  auto wanted = [&](const std::string& county, const std::string& division) {
-    return scope.counties.count(county) > 0 && (divisions.empty() || divisions.count(division));
-  };
   std::map<AggregateKey, Series> rows;
   Series totals;
+  absl::flat_hash_map<std::string, std::vector<AggregateKey>> key_cache;
   auto add_month = [&](const std::string& county, const std::string& division, int index,
                        int64_t fen) {
-    if (!wanted(county, division)) return;
-    for (const AggregateKey& key : keys_of(county, division)) {
+    auto [it, fresh] = key_cache.try_emplace(absl::StrCat(county, "/", division));
+    if (fresh) it->second = keys_of(county, division);
+    for (const AggregateKey& key : it->second) {
       (index < WindowFirst(scope) ? rows[key].opening : rows[key].monthly[index]) += fen;
     }
     (index < WindowFirst(scope) ? totals.opening : totals.monthly[index]) += fen;
   };
+  // Cells in the window, then everything before it as one opening figure per
+  // cell (at the window's first month minus one, so it lands in `opening`).
   for (const auto& row : store::Exec(
            tx, "agg_rollup",
-           "SELECT county_code, industry_division, period_index, completed_fen "
-           "FROM monitoring_rollup WHERE period_index BETWEEN $1 AND $2 "
-           "AND county_code = ANY ($3::text[])",
-           WindowFirst(scope), WindowLast(scope), CountyArray(scope))) {
-    add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), row[3].as<int64_t>());
-  }
-  for (const auto& row : store::Exec(
-           tx, "agg_opening",
-           "SELECT county_code, industry_division, min(period_index), sum(completed_fen)::bigint "
-           "FROM monitoring_rollup WHERE period_index < $1 AND county_code = ANY ($2::text[]) "
-           "GROUP BY 1, 2",
-           WindowFirst(scope), CountyArray(scope))) {
+           "SELECT county_code, CASE WHEN $4 THEN industry_division ELSE '' END, "
+           "  greatest(period_index, $1 - 1), sum(completed_fen)::bigint "
+           "FROM monitoring_rollup WHERE period_index <= $2 AND county_code = ANY ($3::text[]) "
+           "AND (cardinality($5::text[]) = 0 OR industry_division = ANY ($5::text[])) "
+           "GROUP BY 1, 2, 3",
+           WindowFirst(scope), WindowLast(scope), CountyArray(scope), by_division,
+           division_filter)) {
     add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), row[3].as<int64_t>());
   }
   // The rollup holds every report; take out those of projects outside the
   // statistics (under the threshold, or withdrawn), which are few.
   for (const auto& row : store::Exec(
            tx, "agg_outside",
-           "SELECT r.county_code, left(p.industry_code, 2), r.period_index, r.completed_fen "
+           "SELECT r.county_code, CASE WHEN $3 THEN left(p.industry_code, 2) ELSE '' END, "
+           "  greatest(r.period_index, $4 - 1), r.completed_fen "
            "FROM v_projects_outside_statistics o JOIN monitoring_reports r USING (project_code) "
            "JOIN v_projects p USING (project_code) "
-           "WHERE o.county_code = ANY ($2::text[]) AND r.period_index <= $1",
-           WindowLast(scope), CountyArray(scope))) {
+           "WHERE o.county_code = ANY ($2::text[]) AND r.period_index <= $1 "
+           "AND (cardinality($5::text[]) = 0 OR left(p.industry_code, 2) = ANY ($5::text[]))",
+           WindowLast(scope), CountyArray(scope), by_division, WindowFirst(scope),
+           division_filter)) {
     add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), -row[3].as<int64_t>());
   }
-  // Projects in the statistics, by start and completion month.
-  for (const auto& row : store::Exec(
-           tx, "agg_cohorts",
-           "SELECT p.county_code, left(p.industry_code, 2), p.start_period, "
-           "coalesce(c.completion, -1), count(*), sum(p.planned_investment_fen)::bigint "
-           "FROM v_projects p LEFT JOIN (SELECT project_code, min(period_index) AS completion "
-           "  FROM monitoring_reports WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c "
-           "USING (project_code) WHERE p.county_code = ANY ($1::text[]) "
-           "AND p.planned_investment_fen >= 500000000 AND p.status <> 5 /* WITHDRAWN */ "
-           "GROUP BY 1, 2, 3, 4",
-           CountyArray(scope))) {
-    const std::string county = row[0].c_str(), division = row[1].c_str();
-    if (!wanted(county, division)) continue;
-    Series::Cohort cohort{StartIndex(row[2].c_str()), row[3].as<int>(), row[4].as<int64_t>(),
-                          row[5].as<int64_t>()};
-    for (const AggregateKey& key : keys_of(county, division)) rows[key].cohorts.push_back(cohort);
-    totals.cohorts.push_back(cohort);
+  // Projects in the statistics, by start and completion month: only when the
+  // project count or planned investment is asked for (this reads every
+  // project in scope).
+  const bool counts = r.metrics().empty() ||
+                      std::count(r.metrics().begin(), r.metrics().end(),
+                                 v1::AGGREGATE_METRIC_PROJECT_COUNT) ||
+                      std::count(r.metrics().begin(), r.metrics().end(),
+                                 v1::AGGREGATE_METRIC_PLANNED_INVESTMENT);
+  if (counts) {
+    for (const auto& row : store::Exec(
+             tx, "agg_cohorts",
+             "SELECT p.county_code, CASE WHEN $2 THEN left(p.industry_code, 2) ELSE '' END, "
+             "p.start_period, coalesce(c.completion, -1), count(*), "
+             "sum(p.planned_investment_fen)::bigint "
+             "FROM v_projects p LEFT JOIN (SELECT project_code, min(period_index) AS completion "
+             "  FROM monitoring_reports WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c "
+             "USING (project_code) WHERE p.county_code = ANY ($1::text[]) "
+             "AND p.planned_investment_fen >= 500000000 AND p.status <> 5 /* WITHDRAWN */ "
+             "AND (cardinality($3::text[]) = 0 OR left(p.industry_code, 2) = ANY ($3::text[])) "
+             "GROUP BY 1, 2, 3, 4",
+             CountyArray(scope), by_division, division_filter)) {
+      const std::string county = row[0].c_str(), division = row[1].c_str();
+      Series::Cohort cohort{StartIndex(row[2].c_str()), row[3].as<int>(), row[4].as<int64_t>(),
+                            row[5].as<int64_t>()};
+      for (const AggregateKey& key : keys_of(county, division)) {
+        rows[key].cohorts.push_back(cohort);
+      }
+      totals.cohorts.push_back(cohort);
+    }
   }
   AggregateData out;
   for (const auto& [key, series] : rows) out.rows[key] = series.Per(scope.buckets);

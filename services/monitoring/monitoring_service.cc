@@ -56,7 +56,8 @@ grpc::Status MonitoringService::SubmitProgress(grpc::ServerContext* context,
                           rpc::RequestFingerprint(*request)};
   return Fail(rpc::RunIdempotent(pool_, key, response, [&](pqxx::work& tx) {
     ReportOutcome out = WriteReport(tx, *caller, request->report(), request->expected_version(),
-                                    request->request_id(), findings, now, "report");
+                                    request->request_id(), findings, now, "report",
+                                    /*with_totals=*/true);
     if (out.outcome == v1::OUTCOME_REJECTED) return rpc::RejectionStatus(out.code, out.violations);
     *response->mutable_report() = std::move(out.report);
     response->set_outcome(out.outcome);

@@ -23,7 +23,8 @@ class ProgressPush final
                                  const v1::PushProgressRequest& record,
                                  const rpc::Violations& findings) override {
     ReportOutcome out = WriteReport(tx, caller_, record.report(), record.expected_version(),
-                                    record.request_id(), findings, now_, "report");
+                                    record.request_id(), findings, now_, "report",
+                                    /*with_totals=*/false);
     if (out.outcome == v1::OUTCOME_REJECTED) return Reject(index, record, std::move(out.violations));
     v1::ProgressRecordResult result = Base(index, record);
     result.set_outcome(out.outcome);

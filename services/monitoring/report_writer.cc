@@ -64,7 +64,7 @@ void Complete(pqxx::work& tx, const ProjectFacts& project, int period_index,
 ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
                           const v1::ProgressReport& input, int64_t expected_version,
                           const std::string& request_id, rpc::Violations warnings,
-                          absl::Time now, const std::string& prefix) {
+                          absl::Time now, const std::string& prefix, bool with_totals) {
   ReportOutcome out;
   out.violations = std::move(warnings);
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
@@ -140,28 +140,32 @@ ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
   }
   // Declared totals must agree with the history with this report applied.
   const int year_start = index - index % 12;
-  const int64_t ytd = SumReports(tx, input.project_code(), year_start, index, index) +
-                      wanted.completed_investment_fen();
-  const int64_t since_start = SumReports(tx, input.project_code(), 0, index, index) +
-                              wanted.completed_investment_fen();
-  if (input.has_declared_ytd_fen() && input.declared_ytd_fen() != ytd) {
-    return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
-                  "progress.declared_ytd.mismatch", field("declared_ytd_fen"),
-                  absl::StrCat("declared year-to-date ", Wan(input.declared_ytd_fen()),
-                               " but the stored reports with this one give ", Wan(ytd)));
+  if (input.has_declared_ytd_fen()) {
+    const int64_t ytd = SumReports(tx, input.project_code(), year_start, index, index) +
+                        wanted.completed_investment_fen();
+    if (input.declared_ytd_fen() != ytd) {
+      return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
+                    "progress.declared_ytd.mismatch", field("declared_ytd_fen"),
+                    absl::StrCat("declared year-to-date ", Wan(input.declared_ytd_fen()),
+                                 " but the stored reports with this one give ", Wan(ytd)));
+    }
   }
-  if (input.has_declared_since_start_fen() && input.declared_since_start_fen() != since_start) {
-    return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
-                  "progress.declared_since_start.mismatch", field("declared_since_start_fen"),
-                  absl::StrCat("declared since start ", Wan(input.declared_since_start_fen()),
-                               " but the stored reports with this one give ", Wan(since_start)));
+  if (input.has_declared_since_start_fen()) {
+    const int64_t since_start = SumReports(tx, input.project_code(), 0, index, index) +
+                                wanted.completed_investment_fen();
+    if (input.declared_since_start_fen() != since_start) {
+      return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
+                    "progress.declared_since_start.mismatch", field("declared_since_start_fen"),
+                    absl::StrCat("declared since start ", Wan(input.declared_since_start_fen()),
+                                 " but the stored reports with this one give ", Wan(since_start)));
+    }
   }
 
   const int64_t current_version = stored.has_value() ? stored->report.version() : 0;
   if (stored.has_value() && MessageDifferencer::Equals(Content(stored->report), wanted)) {
     out.outcome = v1::OUTCOME_UNCHANGED;
     out.report = stored->report;
-    Complete(tx, *project, index, out.report);
+    if (with_totals) Complete(tx, *project, index, out.report);
     return out;
   }
   if (expected_version != 0 && expected_version != current_version) {
@@ -182,7 +186,7 @@ ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
                          "progress", absl::StrCat(input.project_code(), "@", input.period()),
                          project->county_code, wanted.version(), request_id,
                          stored.has_value() ? &stored->report : nullptr, &out.report});
-  Complete(tx, *project, index, out.report);
+  if (with_totals) Complete(tx, *project, index, out.report);
   out.outcome = v1::OUTCOME_ACCEPTED;
   out.corrected = stored.has_value();
   return out;
