@@ -3,6 +3,7 @@
 #include <openssl/sha.h>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/rpc/status.h"
 
@@ -46,6 +47,22 @@ absl::StatusOr<int> ResolvePageSize(int page_size, int default_size, int max_siz
                                                   page_size, "); 0 means ", default_size));
   }
   return page_size;
+}
+
+std::string OffsetPage::TokenAt(size_t next) const {
+  return EncodePageToken(absl::StrCat(next), fingerprint);
+}
+
+absl::StatusOr<OffsetPage> ResolveOffsetPage(std::string query_without_paging, int64_t principal_id,
+                                             absl::string_view page_token) {
+  OffsetPage page;
+  page.fingerprint = QueryFingerprint(absl::StrCat(principal_id, "|", query_without_paging));
+  auto after = DecodePageToken(page_token, page.fingerprint);
+  if (!after.ok()) return after.status();
+  if (!after->empty() && !absl::SimpleAtoi(*after, &page.offset)) {
+    return InvalidField("page_token", "malformed page token");
+  }
+  return page;
 }
 
 }  // namespace techreno::rpc

@@ -116,17 +116,9 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
   if (!counties.ok()) return Fail(counties.status());
   auto page_size = rpc::ResolvePageSize(request->page_size(), 1000, 5000);
   if (!page_size.ok()) return Fail(page_size.status());
-  v1::QueryAggregatesRequest query = *request;
-  query.clear_page_size();
-  query.clear_page_token();
-  const std::string fingerprint =
-      rpc::QueryFingerprint(absl::StrCat(caller->id, "|", query.SerializeAsString()));
-  auto after = rpc::DecodePageToken(request->page_token(), fingerprint);
-  if (!after.ok()) return Fail(after.status());
-  size_t offset = 0;
-  if (!after->empty() && !absl::SimpleAtoi(*after, &offset)) {
-    return Fail(rpc::InvalidField("page_token", "malformed page token"));
-  }
+  auto page = rpc::ResolveOffsetPage(*request, caller->id);
+  if (!page.ok()) return Fail(page.status());
+  const size_t offset = page->offset;
   AggregateScope scope{request, *std::move(counties), *std::move(buckets)};
   AggregateData data;
   std::map<int, std::vector<v1::Target>> targets;
@@ -264,7 +256,7 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
     for (size_t i = 0; i < buckets_.size(); ++i) {
       if (index++ < offset) continue;
       if (response->rows_size() >= *page_size) {
-        response->set_next_page_token(rpc::EncodePageToken(absl::StrCat(index - 1), fingerprint));
+        response->set_next_page_token(page->TokenAt(index - 1));
         break;
       }
       v1::AggregateRow* row = response->add_rows();

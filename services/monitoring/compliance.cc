@@ -76,17 +76,9 @@ grpc::Status MonitoringService::GetReportingCompliance(
   if (!max_issues.ok()) {
     return rpc::ToGrpcStatus(rpc::InvalidField("max_issues_per_region", "1-1000; 0 means 100"));
   }
-  v1::GetReportingComplianceRequest query = *request;
-  query.clear_page_size();
-  query.clear_page_token();
-  const std::string fingerprint =
-      rpc::QueryFingerprint(absl::StrCat(caller->id, "|", query.SerializeAsString()));
-  auto after = rpc::DecodePageToken(request->page_token(), fingerprint);
-  if (!after.ok()) return rpc::ToGrpcStatus(after.status());
-  size_t offset = 0;
-  if (!after->empty() && !absl::SimpleAtoi(*after, &offset)) {
-    return rpc::ToGrpcStatus(rpc::InvalidField("page_token", "malformed page token"));
-  }
+  auto page = rpc::ResolveOffsetPage(*request, caller->id);
+  if (!page.ok()) return rpc::ToGrpcStatus(page.status());
+  const size_t offset = page->offset;
 
   const int first = months->front().first, last = months->back().last;
   const std::vector<std::string> counties = tree->Counties();
@@ -226,7 +218,7 @@ grpc::Status MonitoringService::GetReportingCompliance(
     }
   }
   if (end < nodes.size()) {
-    response->set_next_page_token(rpc::EncodePageToken(absl::StrCat(end), fingerprint));
+    response->set_next_page_token(page->TokenAt(end));
   }
   return grpc::Status::OK;
 }

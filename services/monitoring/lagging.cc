@@ -53,17 +53,9 @@ grpc::Status MonitoringService::ListLaggingProjects(grpc::ServerContext* context
   if (!bad.empty()) return Fail(rpc::InvalidArgument("invalid ListLaggingProjects request", bad));
   auto page_size = rpc::ResolvePageSize(request->page_size());
   if (!page_size.ok()) return Fail(page_size.status());
-  v1::ListLaggingProjectsRequest query = *request;
-  query.clear_page_size();
-  query.clear_page_token();
-  const std::string fingerprint =
-      rpc::QueryFingerprint(absl::StrCat(caller->id, "|", query.SerializeAsString()));
-  auto after = rpc::DecodePageToken(request->page_token(), fingerprint);
-  if (!after.ok()) return Fail(after.status());
-  size_t offset = 0;
-  if (!after->empty() && !absl::SimpleAtoi(*after, &offset)) {
-    return Fail(rpc::InvalidField("page_token", "malformed page token"));
-  }
+  auto page = rpc::ResolveOffsetPage(*request, caller->id);
+  if (!page.ok()) return Fail(page.status());
+  const size_t offset = page->offset;
 
   const std::vector<std::string> counties = tree->Counties();
   std::vector<v1::LaggingProject> lagging;
@@ -162,7 +154,7 @@ grpc::Status MonitoringService::ListLaggingProjects(grpc::ServerContext* context
   for (size_t i = offset; i < end; ++i) *response->add_projects() = std::move(lagging[i]);
   response->set_as_of_period(PeriodOf(as_of));
   if (end < lagging.size()) {
-    response->set_next_page_token(rpc::EncodePageToken(absl::StrCat(end), fingerprint));
+    response->set_next_page_token(page->TokenAt(end));
   }
   return grpc::Status::OK;
 }

@@ -9,16 +9,6 @@
 namespace techreno::monitoring {
 namespace {
 
-std::vector<const codes::Region*> ChildrenOf(const std::string& code) {
-  std::vector<const codes::Region*> out;
-  for (const codes::Region& r : store::Reference().regions.All()) {
-    if (r.parent_code == code) out.push_back(&r);
-  }
-  std::sort(out.begin(), out.end(),
-            [](const codes::Region* a, const codes::Region* b) { return a->code < b->code; });
-  return out;
-}
-
 // Appends `region` and its subtree; returns the counties it covers.
 std::vector<std::string> Walk(const codes::Region& region, const std::string& parent,
                               std::vector<ScopeNode>& out) {
@@ -34,6 +24,16 @@ std::vector<std::string> Walk(const codes::Region& region, const std::string& pa
 }
 
 }  // namespace
+
+std::vector<const codes::Region*> ChildrenOf(const std::string& code) {
+  std::vector<const codes::Region*> out;
+  for (const codes::Region& r : store::Reference().regions.All()) {
+    if (r.parent_code == code) out.push_back(&r);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const codes::Region* a, const codes::Region* b) { return a->code < b->code; });
+  return out;
+}
 
 v1::RegionTier TierOf(const codes::Region& r) {
   switch (r.tier) {

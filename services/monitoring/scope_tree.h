@@ -40,6 +40,9 @@ absl::StatusOr<RegionScope> ScopeTree(const auth::Principal& caller, const std::
 
 v1::RegionTier TierOf(const codes::Region& region);
 
+// The regions whose parent is `code`, by code.
+std::vector<const codes::Region*> ChildrenOf(const std::string& code);
+
 }  // namespace techreno::monitoring
 
 #endif  // TECHRENO_SERVICES_MONITORING_SCOPE_TREE_H_

@@ -200,16 +200,6 @@ class TargetTree {
     return it == index.end() ? nullptr : &it->second;
   }
 
-  static std::vector<const codes::Region*> ChildrenOf(const std::string& code) {
-    std::vector<const codes::Region*> out;
-    for (const codes::Region& r : store::Reference().regions.All()) {
-      if (r.parent_code == code) out.push_back(&r);
-    }
-    std::sort(out.begin(), out.end(),
-              [](const codes::Region* a, const codes::Region* b) { return a->code < b->code; });
-    return out;
-  }
-
   void Fill(v1::TargetNode& node, int depth, const v1::Target* target,
             const std::vector<const codes::Region*>& children) {
     node.set_metric(metric_);
@@ -264,17 +254,9 @@ grpc::Status MonitoringService::ListTargets(grpc::ServerContext* context,
   if (absl::Status s = auth::CheckRead(*caller, root, ref.regions); !s.ok()) return Fail(s);
   auto page_size = rpc::ResolvePageSize(request->page_size(), 200, 1000);
   if (!page_size.ok()) return Fail(page_size.status());
-  v1::ListTargetsRequest query = *request;
-  query.clear_page_size();
-  query.clear_page_token();
-  const std::string fingerprint =
-      rpc::QueryFingerprint(absl::StrCat(caller->id, "|", query.SerializeAsString()));
-  auto after = rpc::DecodePageToken(request->page_token(), fingerprint);
-  if (!after.ok()) return Fail(after.status());
-  size_t offset = 0;
-  if (!after->empty() && !absl::SimpleAtoi(*after, &offset)) {
-    return Fail(rpc::InvalidField("page_token", "malformed page token"));
-  }
+  auto page = rpc::ResolveOffsetPage(*request, caller->id);
+  if (!page.ok()) return Fail(page.status());
+  const size_t offset = page->offset;
 
   std::vector<v1::TargetMetric> metrics;
   if (request->metric() != v1::TARGET_METRIC_UNSPECIFIED) {
@@ -305,7 +287,7 @@ grpc::Status MonitoringService::ListTargets(grpc::ServerContext* context,
   const size_t end = std::min(nodes.size(), offset + static_cast<size_t>(*page_size));
   for (size_t i = offset; i < end; ++i) *response->add_nodes() = std::move(nodes[i]);
   if (end < nodes.size()) {
-    response->set_next_page_token(rpc::EncodePageToken(absl::StrCat(end), fingerprint));
+    response->set_next_page_token(page->TokenAt(end));
   }
   return grpc::Status::OK;
 }
