@@ -33,7 +33,7 @@ absl::StatusOr<std::string> CreatePrincipal(store::Pool& pool, absl::string_view
   }
   if (absl::Status s = ValidateScope(role, scope, store::Reference().regions); !s.ok()) return s;
   std::string token = NewToken();
-  absl::Status status = store::RunInTransaction(pool, [&](pqxx::work& tx) {
+  absl::Status status = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
     auto existing = tx.exec_params("SELECT 1 FROM principals WHERE name = $1", std::string(name));
     if (!existing.empty()) {
       return absl::AlreadyExistsError(absl::StrCat("a principal named '", name, "' exists"));
@@ -56,7 +56,7 @@ absl::StatusOr<std::string> CreatePrincipal(store::Pool& pool, absl::string_view
 absl::StatusOr<Principal> LookupToken(store::Pool& pool, absl::string_view token) {
   Principal principal;
   bool found = false;
-  absl::Status status = store::RunInTransaction(pool, [&](pqxx::work& tx) {
+  absl::Status status = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
     pqxx::result r = store::Exec(tx, "auth_lookup_token",
                                  "SELECT id, name, role, scope FROM principals "
                                  "WHERE token_sha256 = decode($1, 'hex') AND disabled_at IS NULL",

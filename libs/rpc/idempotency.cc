@@ -40,7 +40,7 @@ std::string RequestFingerprint(const google::protobuf::Message& request) {
       absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
-absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::work& tx,
+absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::transaction_base& tx,
                                                              const IdempotencyKey& key) {
   pqxx::result r = store::Exec(tx, "idem_find",
                                "SELECT encode(fingerprint, 'hex'), encode(response, 'base64') "
@@ -62,7 +62,7 @@ absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::work& tx,
   return response;
 }
 
-void RecordResponse(pqxx::work& tx, const IdempotencyKey& key, const std::string& response) {
+void RecordResponse(pqxx::transaction_base& tx, const IdempotencyKey& key, const std::string& response) {
   store::Exec(tx, "idem_record",
               "INSERT INTO idempotency_keys (principal_id, method, request_id, fingerprint, "
               "response) VALUES ($1, $2, $3, decode($4, 'hex'), decode($5, 'base64'))",
@@ -72,8 +72,8 @@ void RecordResponse(pqxx::work& tx, const IdempotencyKey& key, const std::string
 
 absl::Status RunIdempotent(store::Pool& pool, const IdempotencyKey& key,
                            google::protobuf::Message* response,
-                           const std::function<absl::Status(pqxx::work&)>& write) {
-  return store::RunInTransaction(pool, [&](pqxx::work& tx) -> absl::Status {
+                           const std::function<absl::Status(pqxx::transaction_base&)>& write) {
+  return store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) -> absl::Status {
     response->Clear();
     auto prior = FindPriorResponse(tx, key);
     if (!prior.ok()) return prior.status();

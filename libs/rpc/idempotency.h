@@ -35,11 +35,11 @@ std::string RequestFingerprint(const google::protobuf::Message& request);
 
 // The stored response for this key, if any. INVALID_ARGUMENT (field
 // "request_id") when the request_id was used before for a different request.
-absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::work& tx,
+absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::transaction_base& tx,
                                                              const IdempotencyKey& key);
 
 // Stores the response; call in the transaction that made the change.
-void RecordResponse(pqxx::work& tx, const IdempotencyKey& key, const std::string& response);
+void RecordResponse(pqxx::transaction_base& tx, const IdempotencyKey& key, const std::string& response);
 
 // Runs `write` in a transaction guarded by `key`: when the request_id was
 // answered before, `response` is filled with that answer and `write` does not
@@ -47,7 +47,7 @@ void RecordResponse(pqxx::work& tx, const IdempotencyKey& key, const std::string
 // stored in the same transaction. A failed write stores nothing.
 absl::Status RunIdempotent(store::Pool& pool, const IdempotencyKey& key,
                            google::protobuf::Message* response,
-                           const std::function<absl::Status(pqxx::work&)>& write);
+                           const std::function<absl::Status(pqxx::transaction_base&)>& write);
 
 }  // namespace techreno::rpc
 

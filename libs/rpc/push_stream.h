@@ -47,7 +47,7 @@ class PushHandler {
   // Pure checks before any transaction; a fatal finding rejects the record.
   virtual Violations Validate(const Record& record) = 0;
   // Writes one record in the batch's transaction; may throw pqxx exceptions.
-  virtual Result Write(pqxx::work& tx, int64_t index, const Record& record,
+  virtual Result Write(pqxx::transaction_base& tx, int64_t index, const Record& record,
                        const Violations& findings) = 0;
   // The answer for a record rejected with `findings`.
   virtual Result Reject(int64_t index, const Record& record, Violations findings) = 0;
@@ -131,7 +131,7 @@ class PushRunner {
   };
 
   // One record in the batch's transaction: replays a known request_id, else writes.
-  Result Process(pqxx::work& tx, const Pending& p) {
+  Result Process(pqxx::transaction_base& tx, const Pending& p) {
     if (HasFatal(p.findings)) return handler_.Reject(p.index, p.record, p.findings);
     std::optional<IdempotencyKey> key;
     if (!p.record.request_id().empty()) {
@@ -162,7 +162,7 @@ class PushRunner {
   absl::Status Flush() {
     if (batch_.empty()) return absl::OkStatus();
     std::vector<Result> results;
-    absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
+    absl::Status status = store::RunInTransaction(pool_, [&](pqxx::transaction_base& tx) {
       results.clear();
       for (const Pending& p : batch_) results.push_back(Process(tx, p));
       return absl::OkStatus();
@@ -186,7 +186,7 @@ class PushRunner {
 
   absl::StatusOr<Result> WriteAlone(const Pending& p) {
     Result result;
-    absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
+    absl::Status status = store::RunInTransaction(pool_, [&](pqxx::transaction_base& tx) {
       result = Process(tx, p);
       return absl::OkStatus();
     });

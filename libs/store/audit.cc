@@ -15,7 +15,7 @@ std::string ToAuditJson(const google::protobuf::Message& message) {
   return json;
 }
 
-void WriteAudit(pqxx::work& tx, const AuditEntry& e) {
+void WriteAudit(pqxx::transaction_base& tx, const AuditEntry& e) {
   Exec(tx, "audit_insert",
        "INSERT INTO audit_log (principal_id, principal_name, action, entity, entity_key, "
        "county_code, version, request_id, before, after) "

@@ -24,7 +24,7 @@ struct AuditEntry {
   const google::protobuf::Message* after = nullptr;   // state after
 };
 
-void WriteAudit(pqxx::work& tx, const AuditEntry& entry);
+void WriteAudit(pqxx::transaction_base& tx, const AuditEntry& entry);
 
 // JSON of a message as stored in the audit log (proto field names, enums as names).
 std::string ToAuditJson(const google::protobuf::Message& message);

@@ -54,7 +54,7 @@ absl::StatusOr<std::vector<std::string>> ApplyMigrations(Pool& pool) {
 
 absl::Status SeedReferenceData(Pool& pool) {
   const ReferenceData& ref = Reference();
-  return RunInTransaction(pool, [&](pqxx::work& tx) {
+  return RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
     // Parents first: rows are ordered province, city, county in the table.
     for (const auto& tier : {codes::RegionTier::kProvince, codes::RegionTier::kCity,
                              codes::RegionTier::kCounty}) {

@@ -49,7 +49,10 @@ absl::Status MapException(const std::exception& e) {
   return absl::InternalError(absl::StrCat("database error: ", e.what()));
 }
 
-absl::Status RunInTransaction(Pool& pool, const TxBody& body, int max_attempts) {
+namespace {
+
+template <typename Transaction>
+absl::Status Run(Pool& pool, const TxBody& body, int max_attempts) {
   absl::Status last;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     auto lease = pool.Acquire();
@@ -58,7 +61,7 @@ absl::Status RunInTransaction(Pool& pool, const TxBody& body, int max_attempts) 
       if (!absl::IsUnavailable(last)) return last;
     } else {
       try {
-        pqxx::work tx(lease->conn());
+        Transaction tx(lease->conn());
         absl::Status status = body(tx);
         if (!status.ok()) return status;  // ~work rolls back
         tx.commit();
@@ -81,6 +84,16 @@ absl::Status RunInTransaction(Pool& pool, const TxBody& body, int max_attempts) 
     absl::SleepFor(absl::Milliseconds(10 * attempt * attempt));
   }
   return last;
+}
+
+}  // namespace
+
+absl::Status RunInTransaction(Pool& pool, const TxBody& body, int max_attempts) {
+  return Run<pqxx::work>(pool, body, max_attempts);
+}
+
+absl::Status RunReadOnly(Pool& pool, const TxBody& body, int max_attempts) {
+  return Run<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(pool, body, max_attempts);
 }
 
 }  // namespace techreno::store

@@ -14,7 +14,7 @@
 
 namespace techreno::store {
 
-using TxBody = std::function<absl::Status(pqxx::work&)>;
+using TxBody = std::function<absl::Status(pqxx::transaction_base&)>;
 
 // Runs `body` in a read-committed transaction on a pooled connection and
 // commits when it returns OK (rolls back otherwise, returning its status).
@@ -27,13 +27,17 @@ using TxBody = std::function<absl::Status(pqxx::work&)>;
 // safe). Other SQL errors map by MapException.
 absl::Status RunInTransaction(Pool& pool, const TxBody& body, int max_attempts = 5);
 
+// The same for reads that must see one consistent snapshot (several
+// statements over tables that change meanwhile): REPEATABLE READ, read-only.
+absl::Status RunReadOnly(Pool& pool, const TxBody& body, int max_attempts = 5);
+
 // The status for an exception thrown by libpqxx (or anything else).
 absl::Status MapException(const std::exception& e);
 
 // Executes a prepared statement, defining it on this connection first if
 // needed (an identical redefinition is free in libpqxx 6.4).
 template <typename... Args>
-pqxx::result Exec(pqxx::work& tx, const char* name, const char* sql, Args&&... args) {
+pqxx::result Exec(pqxx::transaction_base& tx, const char* name, const char* sql, Args&&... args) {
   tx.conn().prepare(name, sql);
   return tx.exec_prepared(name, std::forward<Args>(args)...);
 }

@@ -130,7 +130,7 @@ bool NeedsProjects(const v1::QueryAggregatesRequest& r) {
          !r.revenue_bands().empty() || !r.project_stages().empty();
 }
 
-AggregateData FromRollup(pqxx::work& tx, const AggregateScope& scope) {
+AggregateData FromRollup(pqxx::transaction_base& tx, const AggregateScope& scope) {
   const v1::QueryAggregatesRequest& r = *scope.request;
   // Divisions are summed away in SQL unless the rows are by division, so that
   // only county × month cells cross the wire.
@@ -172,19 +172,43 @@ AggregateData FromRollup(pqxx::work& tx, const AggregateScope& scope) {
            division_filter)) {
     add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), row[3].as<int64_t>());
   }
-  // The rollup holds every report; take out those of projects outside the
-  // statistics (under the threshold, or withdrawn), which are few.
+  // The rollup holds every report under the division it had when written;
+  // take out those of projects outside the statistics (few, behind a partial
+  // index) from the cell they sit in.
   for (const auto& row : store::Exec(
            tx, "agg_outside",
-           "SELECT r.county_code, CASE WHEN $3 THEN left(p.industry_code, 2) ELSE '' END, "
+           "SELECT r.county_code, CASE WHEN $3 THEN r.industry_division ELSE '' END, "
            "  greatest(r.period_index, $4 - 1), r.completed_fen "
            "FROM v_projects_outside_statistics o JOIN monitoring_reports r USING (project_code) "
-           "JOIN v_projects p USING (project_code) "
            "WHERE o.county_code = ANY ($2::text[]) AND r.period_index <= $1 "
-           "AND (cardinality($5::text[]) = 0 OR left(p.industry_code, 2) = ANY ($5::text[]))",
+           "AND (cardinality($5::text[]) = 0 OR r.industry_division = ANY ($5::text[]))",
            WindowLast(scope), CountyArray(scope), by_division, WindowFirst(scope),
            division_filter)) {
     add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), -row[3].as<int64_t>());
+  }
+  // When rows or filters are by division, reports of projects whose industry
+  // changed since move to the current division (this reads every report in
+  // scope; grouping without divisions does not need it).
+  if (by_division || !r.industry_codes().empty()) {
+    for (const auto& row : store::Exec(
+             tx, "agg_moved",
+             "SELECT r.county_code, r.industry_division, left(p.industry_code, 2), "
+             "  greatest(r.period_index, $3 - 1), r.completed_fen "
+             "FROM monitoring_reports r JOIN v_projects p USING (project_code) "
+             "WHERE r.county_code = ANY ($1::text[]) AND r.period_index <= $2 "
+             "AND r.industry_division <> left(p.industry_code, 2) "
+             "AND p.planned_investment_fen >= 500000000 AND p.status <> 5",
+             CountyArray(scope), WindowLast(scope), WindowFirst(scope))) {
+      const std::string county = row[0].c_str(), from = row[1].c_str(), to = row[2].c_str();
+      const int index = row[3].as<int>();
+      const int64_t fen = row[4].as<int64_t>();
+      const bool from_in = r.industry_codes().empty() ||
+                           std::count(r.industry_codes().begin(), r.industry_codes().end(), from);
+      const bool to_in = r.industry_codes().empty() ||
+                         std::count(r.industry_codes().begin(), r.industry_codes().end(), to);
+      if (from_in) add_month(county, by_division ? from : "", index, -fen);
+      if (to_in) add_month(county, by_division ? to : "", index, fen);
+    }
   }
   // Projects in the statistics, by start and completion month: only when the
   // project count or planned investment is asked for (this reads every
@@ -240,10 +264,13 @@ struct ProjectData {
     }
     return sum;
   }
-  // 新开工 / 竣工 / 续建 within `year`.
+  // 竣工 / 新开工 / 续建 within `year`, in that precedence; UNSPECIFIED when the
+  // project has no stage that year (completed before it, or starts after it).
   v1::ProjectStage StageIn(int year) const {
-    if (start / 12 == year) return v1::PROJECT_STAGE_NEW_START;
     if (completion >= 0 && completion / 12 == year) return v1::PROJECT_STAGE_COMPLETED;
+    if (completion >= 0 && completion / 12 < year) return v1::PROJECT_STAGE_UNSPECIFIED;
+    if (start / 12 == year) return v1::PROJECT_STAGE_NEW_START;
+    if (start / 12 > year) return v1::PROJECT_STAGE_UNSPECIFIED;
     return v1::PROJECT_STAGE_CONTINUING;
   }
 };
@@ -276,7 +303,7 @@ std::vector<std::string> AsStrings(const std::vector<int>& values) {
 
 }  // namespace
 
-AggregateData FromProjects(pqxx::work& tx, const AggregateScope& scope) {
+AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& scope) {
   const v1::QueryAggregatesRequest& r = *scope.request;
   absl::flat_hash_map<std::string, ProjectData> projects;
   for (const auto& row : store::Exec(
@@ -328,6 +355,10 @@ AggregateData FromProjects(pqxx::work& tx, const AggregateScope& scope) {
         row[2].as<int64_t>();
   }
 
+  const bool enterprises = std::count(r.metrics().begin(), r.metrics().end(),
+                                     v1::AGGREGATE_METRIC_ENTERPRISES_COMPLETED) > 0;
+  const bool integration = std::count(r.metrics().begin(), r.metrics().end(),
+                                      v1::AGGREGATE_METRIC_INTEGRATION_ENTERPRISES) > 0;
   AggregateData out;
   out.totals.resize(scope.buckets.size());
   auto keys_at = [&](const ProjectData& p, int year) {
@@ -351,9 +382,15 @@ AggregateData FromProjects(pqxx::work& tx, const AggregateScope& scope) {
     }
     return Product(values);
   };
+  const bool by_stage = std::count(r.group_by().begin(), r.group_by().end(),
+                                   v1::AGGREGATE_DIMENSION_PROJECT_STAGE) > 0;
   auto stage_ok = [&](const ProjectData& p, int year) {
+    const v1::ProjectStage stage = p.StageIn(year);
+    if ((by_stage || !r.project_stages().empty()) && stage == v1::PROJECT_STAGE_UNSPECIFIED) {
+      return false;
+    }
     return r.project_stages().empty() ||
-           std::count(r.project_stages().begin(), r.project_stages().end(), p.StageIn(year));
+           std::count(r.project_stages().begin(), r.project_stages().end(), stage) > 0;
   };
   for (const auto& [code, p] : projects) {
     for (size_t i = 0; i < scope.buckets.size(); ++i) {
@@ -367,14 +404,14 @@ AggregateData FromProjects(pqxx::work& tx, const AggregateScope& scope) {
         f.completed += p.Sum(b.first, b.last);
         f.ytd += p.Sum(jan, b.last);
         f.since_start += p.opening + p.Sum(std::numeric_limits<int>::min(), b.last);
-        if (p.above_size && p.completion >= b.first && p.completion <= b.last) {
+        if (enterprises && p.above_size && p.completion >= b.first && p.completion <= b.last) {
           f.completed_enterprises.insert(p.credit_code);
         }
-        if (p.above_size && p.completion >= jan && p.completion <= b.last) {
+        if (enterprises && p.above_size && p.completion >= jan && p.completion <= b.last) {
           f.completed_enterprises_ytd.insert(p.credit_code);
         }
-        if (p.pilot) f.pilot_enterprises.insert(p.credit_code);
-        if (p.certified) f.certified_enterprises.insert(p.credit_code);
+        if (integration && p.pilot) f.pilot_enterprises.insert(p.credit_code);
+        if (integration && p.certified) f.certified_enterprises.insert(p.credit_code);
       };
       auto add_prior = [&](Figures& f) {
         f.prior += p.Sum(b.first - 12, b.last - 12);

@@ -40,8 +40,8 @@ struct AggregateScope {
   std::vector<Bucket> buckets;
 };
 
-AggregateData FromRollup(pqxx::work& tx, const AggregateScope& scope);
-AggregateData FromProjects(pqxx::work& tx, const AggregateScope& scope);
+AggregateData FromRollup(pqxx::transaction_base& tx, const AggregateScope& scope);
+AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& scope);
 
 // True when the request needs FromProjects.
 bool NeedsProjects(const v1::QueryAggregatesRequest& request);

@@ -120,9 +120,11 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
   if (!page.ok()) return Fail(page.status());
   const size_t offset = page->offset;
   AggregateScope scope{request, *std::move(counties), *std::move(buckets)};
+  // Taken before the snapshot: every report committed before it is included.
+  *response->mutable_as_of() = google::protobuf::util::TimeUtil::GetCurrentTime();
   AggregateData data;
   std::map<int, std::vector<v1::Target>> targets;
-  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
+  absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
     data = NeedsProjects(*request) ? FromProjects(tx, scope) : FromRollup(tx, scope);
     targets.clear();
     for (int year = scope.buckets.front().first / 12; year <= scope.buckets.back().last / 12;
@@ -139,13 +141,33 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
   const bool cut = !request->industry_codes().empty() || !request->renovation_types().empty() ||
                    !request->support_instruments().empty() || !request->revenue_bands().empty() ||
                    !request->project_stages().empty();
+  // A group's target belongs to its figures only when the caller sees all of it.
+  auto whole_group = [&](const std::string& id) {
+    for (const codes::Region& r : ref.regions.All()) {
+      if (ref.regions.IsCountyLevel(r.code) &&
+          ref.region_groups.ContainsCounty(id, r.code, ref.regions) &&
+          !auth::MayRead(*caller, r.code, ref.regions)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  // A region row stands for its whole region when every region filter is the
+  // region or above it.
+  auto whole_region = [&](const std::string& code) {
+    for (const std::string& filter : request->region_codes()) {
+      if (!ref.regions.Contains(filter, code)) return false;
+    }
+    return request->region_group_ids().empty();
+  };
   auto target_subject = [&](const Key& key) -> std::pair<std::string, std::string> {
     if (cut) return {};
     if (request->group_by().empty()) {
       if (request->region_codes().size() == 1 && request->region_group_ids().empty()) {
         return {"region", request->region_codes(0)};
       }
-      if (request->region_group_ids().size() == 1 && request->region_codes().empty()) {
+      if (request->region_group_ids().size() == 1 && request->region_codes().empty() &&
+          whole_group(request->region_group_ids(0))) {
         return {"group", request->region_group_ids(0)};
       }
       if (request->region_codes().empty() && request->region_group_ids().empty()) {
@@ -156,8 +178,13 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
       return {};
     }
     if (request->group_by_size() != 1) return {};
-    if (request->group_by(0) == v1::AGGREGATE_DIMENSION_REGION) return {"region", key[0]};
-    if (request->group_by(0) == v1::AGGREGATE_DIMENSION_REGION_GROUP) return {"group", key[0]};
+    if (request->group_by(0) == v1::AGGREGATE_DIMENSION_REGION && whole_region(key[0])) {
+      return {"region", key[0]};
+    }
+    if (request->group_by(0) == v1::AGGREGATE_DIMENSION_REGION_GROUP &&
+        request->region_codes().empty() && whole_group(key[0])) {
+      return {"group", key[0]};
+    }
     return {};
   };
   auto find_target = [&](int year, const std::pair<std::string, std::string>& subject)
@@ -271,7 +298,6 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
       fill(data.totals[i], buckets_[i], nullptr, *response->add_totals());
     }
   }
-  *response->mutable_as_of() = google::protobuf::util::TimeUtil::GetCurrentTime();
   return grpc::Status::OK;
 }
 

@@ -85,7 +85,7 @@ grpc::Status MonitoringService::GetReportingCompliance(
   std::vector<ProjectRow> projects;
   absl::flat_hash_map<std::string, std::map<int, ReportRow>> reports;  // code → month → report
   std::set<std::string> locked;
-  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
+  absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
     projects.clear();
     reports.clear();
     locked.clear();
@@ -128,7 +128,13 @@ grpc::Status MonitoringService::GetReportingCompliance(
 
   // County × month figures, and the issues behind them.
   std::map<std::string, std::vector<v1::MonthCompliance>> by_county;
-  std::map<std::string, std::vector<v1::ComplianceIssue>> issues;
+  // Issues per county in the order they are listed (missing, late, corrected;
+  // by period and project), keeping only the first max + 1 of each.
+  auto before = [](const v1::ComplianceIssue& a, const v1::ComplianceIssue& b) {
+    return std::make_tuple(a.kind(), a.period(), a.project_code()) <
+           std::make_tuple(b.kind(), b.period(), b.project_code());
+  };
+  std::map<std::string, std::multiset<v1::ComplianceIssue, decltype(before)>> issues;
   auto blank_months = [&] {
     std::vector<v1::MonthCompliance> out;
     for (const Bucket& m : *months) {
@@ -154,7 +160,10 @@ grpc::Status MonitoringService::GetReportingCompliance(
         if (it != found->second.end()) r = &it->second;
       }
       auto issue = [&](v1::ComplianceIssueKind kind) {
-        v1::ComplianceIssue& i = issues[p.county].emplace_back();
+        // Only when asked, and one past the cap (to say "truncated").
+        if (!request->include_issues()) return;
+        auto& list = issues.try_emplace(p.county, before).first->second;
+        v1::ComplianceIssue i;
         i.set_project_code(p.code);
         i.set_project_name(p.name);
         i.set_period(PeriodOf(m));
@@ -164,6 +173,8 @@ grpc::Status MonitoringService::GetReportingCompliance(
           *i.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r->updated_us);
           i.set_version(r->version);
         }
+        list.insert(std::move(i));
+        if (static_cast<int>(list.size()) > *max_issues + 1) list.erase(std::prev(list.end()));
       };
       if (r == nullptr) {
         cell.set_missing(cell.missing() + 1);
@@ -205,16 +216,19 @@ grpc::Status MonitoringService::GetReportingCompliance(
     }
     rc.set_score(Score(total));
     *rc.mutable_total() = std::move(total);
-    if (request->include_issues() && node.tier == v1::REGION_TIER_COUNTY) {
-      auto& list = issues[node.region->code];
-      std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
-        return std::make_tuple(a.kind(), a.period(), a.project_code()) <
-               std::make_tuple(b.kind(), b.period(), b.project_code());
-      });
-      for (int i = 0; i < static_cast<int>(list.size()) && i < *max_issues; ++i) {
-        *rc.add_issues() = list[i];
+    // County-level rows (Dongguan and Zhongshan are cities acting as counties).
+    if (request->include_issues() && node.counties.size() == 1 &&
+        node.counties.front() == node.region->code) {
+      auto found = issues.find(node.region->code);
+      int listed = 0;
+      if (found != issues.end()) {
+        for (const auto& issue : found->second) {
+          if (listed++ == *max_issues) break;
+          *rc.add_issues() = issue;
+        }
       }
-      rc.set_issues_truncated(static_cast<int>(list.size()) > *max_issues);
+      rc.set_issues_truncated(found != issues.end() &&
+                              static_cast<int>(found->second.size()) > *max_issues);
     }
   }
   if (end < nodes.size()) {

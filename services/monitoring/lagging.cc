@@ -59,7 +59,7 @@ grpc::Status MonitoringService::ListLaggingProjects(grpc::ServerContext* context
 
   const std::vector<std::string> counties = tree->Counties();
   std::vector<v1::LaggingProject> lagging;
-  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
+  absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
     lagging.clear();
     // Active projects in the statistics with their totals through as_of and
     // their last report; completed ones (in the registry or by a report) are out.
@@ -121,7 +121,8 @@ grpc::Status MonitoringService::ListLaggingProjects(grpc::ServerContext* context
       p.set_expected_pct(100.0 * expected / planned);
       p.set_gap_points(p.expected_pct() - p.completed_pct());
       const bool reported = !row[10].is_null();
-      const int last = reported ? row[10].as<int>() : start->Index() - 1;
+      // Whole months since the last report, or since the start when none.
+      const int last = reported ? row[10].as<int>() : start->Index();
       if (reported) p.set_last_reported_period(PeriodOf(last));
       p.set_months_without_report(as_of - last);
       if (p.gap_points() > threshold) p.add_reasons(v1::LAGGING_REASON_BEHIND_SCHEDULE);

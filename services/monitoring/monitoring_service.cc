@@ -54,7 +54,7 @@ grpc::Status MonitoringService::SubmitProgress(grpc::ServerContext* context,
   }
   rpc::IdempotencyKey key{caller->id, "SubmitProgress", request->request_id(),
                           rpc::RequestFingerprint(*request)};
-  return Fail(rpc::RunIdempotent(pool_, key, response, [&](pqxx::work& tx) {
+  return Fail(rpc::RunIdempotent(pool_, key, response, [&](pqxx::transaction_base& tx) {
     ReportOutcome out = WriteReport(tx, *caller, request->report(), request->expected_version(),
                                     request->request_id(), findings, now, "report",
                                     /*with_totals=*/true);
@@ -93,7 +93,7 @@ grpc::Status MonitoringService::LockPeriod(grpc::ServerContext* context,
   if (!bad.empty()) return Fail(rpc::InvalidArgument("invalid LockPeriod request", bad));
   rpc::IdempotencyKey key{caller->id, "LockPeriod", request->request_id(),
                           rpc::RequestFingerprint(*request)};
-  return Fail(rpc::RunIdempotent(pool_, key, response, [&](pqxx::work& tx) {
+  return Fail(rpc::RunIdempotent(pool_, key, response, [&](pqxx::transaction_base& tx) {
     std::optional<v1::PeriodLock> stored = LoadLock(tx, request->period(), /*for_update=*/true);
     const int64_t version = stored.has_value() ? stored->version() : 0;
     if (request->expected_version() != 0 && request->expected_version() != version) {

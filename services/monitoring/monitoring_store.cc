@@ -16,7 +16,7 @@ using store::Exec;
   "project_code, period, covers_january, completed_fen, building_fen, installation_fen, "      \
   "equipment_fen, other_fen, status, note, source_record_id, version, late, submitted_by, "    \
   "(extract(epoch from first_submit_at) * 1000000)::bigint, "                                   \
-  "(extract(epoch from updated_at) * 1000000)::bigint, period_index"
+  "(extract(epoch from updated_at) * 1000000)::bigint, period_index, industry_division"
 
 StoredReport ReportFromRow(const pqxx::row& r) {
   StoredReport s;
@@ -38,22 +38,40 @@ StoredReport ReportFromRow(const pqxx::row& r) {
   *p.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(r[14].as<int64_t>());
   *p.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r[15].as<int64_t>());
   s.period_index = r[16].as<int>();
+  s.industry_division = r[17].c_str();
   return s;
 }
 
 }  // namespace
 
-std::optional<ProjectFacts> LoadProjectFacts(pqxx::work& tx, const std::string& project_code) {
+std::optional<ProjectFacts> LoadProjectFacts(pqxx::transaction_base& tx, const std::string& project_code) {
   pqxx::result r = Exec(tx, "mon_project_facts",
-                        "SELECT project_code, county_code, industry_code, name, start_period, status "
-                        "FROM v_projects WHERE project_code = $1",
+                        "SELECT project_code, county_code, industry_code, name, start_period, status, "
+                        "planned_investment_fen FROM v_projects WHERE project_code = $1",
                         project_code);
   if (r.empty()) return std::nullopt;
-  return ProjectFacts{r[0][0].c_str(), r[0][1].c_str(), r[0][2].c_str(), r[0][3].c_str(),
-                      r[0][4].c_str(), static_cast<v1::ProjectStatus>(r[0][5].as<int>())};
+  return ProjectFacts{r[0][0].c_str(),
+                      r[0][1].c_str(),
+                      r[0][2].c_str(),
+                      r[0][3].c_str(),
+                      r[0][4].c_str(),
+                      static_cast<v1::ProjectStatus>(r[0][5].as<int>()),
+                      r[0][6].as<int64_t>()};
 }
 
-std::optional<StoredReport> LoadReport(pqxx::work& tx, const std::string& county_code,
+void LockProject(pqxx::transaction_base& tx, const std::string& project_code) {
+  Exec(tx, "mon_lock_project", "SELECT pg_advisory_xact_lock(hashtext($1))", project_code);
+}
+
+std::optional<int> LastReportIndex(pqxx::transaction_base& tx, const std::string& project_code) {
+  pqxx::result r = Exec(tx, "mon_last_report",
+                        "SELECT max(period_index) FROM monitoring_reports WHERE project_code = $1",
+                        project_code);
+  if (r[0][0].is_null()) return std::nullopt;
+  return r[0][0].as<int>();
+}
+
+std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::string& county_code,
                                        const std::string& project_code, int period_index,
                                        bool for_update) {
   constexpr char kSelect[] = "SELECT " TECHRENO_REPORT_COLUMNS
@@ -69,34 +87,36 @@ std::optional<StoredReport> LoadReport(pqxx::work& tx, const std::string& county
   return ReportFromRow(r[0]);
 }
 
-void UpsertReport(pqxx::work& tx, const std::string& county_code, int period_index,
-                  const v1::ProgressReport& p, bool insert) {
+void UpsertReport(pqxx::transaction_base& tx, const std::string& county_code, int period_index,
+                  const std::string& industry_division, const v1::ProgressReport& p,
+                  bool insert) {
   const v1::InvestmentSplit& s = p.split();
   if (insert) {
     Exec(tx, "mon_report_insert",
          "INSERT INTO monitoring_reports (county_code, project_code, period, period_index, "
          "covers_january, completed_fen, building_fen, installation_fen, equipment_fen, "
-         "other_fen, status, note, source_record_id, version, late, submitted_by) "
-         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         "other_fen, status, note, source_record_id, version, late, submitted_by, "
+         "industry_division) "
+         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
          county_code, p.project_code(), p.period(), period_index, p.covers_january(),
          p.completed_investment_fen(), s.building_works_fen(), s.installation_fen(),
          s.equipment_tools_fen(), s.other_fen(), static_cast<int>(p.status()), p.note(),
-         p.source_record_id(), p.version(), p.late(), p.submitted_by());
+         p.source_record_id(), p.version(), p.late(), p.submitted_by(), industry_division);
   } else {
     Exec(tx, "mon_report_update",
          "UPDATE monitoring_reports SET covers_january = $4, completed_fen = $5, "
          "building_fen = $6, installation_fen = $7, equipment_fen = $8, other_fen = $9, "
          "status = $10, note = $11, source_record_id = $12, version = $13, submitted_by = $14, "
-         "updated_at = now() "
+         "industry_division = $15, updated_at = now() "
          "WHERE county_code = $1 AND project_code = $2 AND period_index = $3",
          county_code, p.project_code(), period_index, p.covers_january(),
          p.completed_investment_fen(), s.building_works_fen(), s.installation_fen(),
          s.equipment_tools_fen(), s.other_fen(), static_cast<int>(p.status()), p.note(),
-         p.source_record_id(), p.version(), p.submitted_by());
+         p.source_record_id(), p.version(), p.submitted_by(), industry_division);
   }
 }
 
-std::optional<int> CompletionIndex(pqxx::work& tx, const std::string& project_code) {
+std::optional<int> CompletionIndex(pqxx::transaction_base& tx, const std::string& project_code) {
   pqxx::result r = Exec(tx, "mon_completion",
                         "SELECT min(period_index) FROM monitoring_reports "
                         "WHERE project_code = $1 AND status = $2",
@@ -105,7 +125,7 @@ std::optional<int> CompletionIndex(pqxx::work& tx, const std::string& project_co
   return r[0][0].as<int>();
 }
 
-std::optional<v1::ProjectStatus> PreviousStatus(pqxx::work& tx, const std::string& project_code,
+std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx, const std::string& project_code,
                                                 int period_index) {
   pqxx::result r = Exec(tx, "mon_previous_status",
                         "SELECT status FROM monitoring_reports WHERE project_code = $1 "
@@ -115,7 +135,7 @@ std::optional<v1::ProjectStatus> PreviousStatus(pqxx::work& tx, const std::strin
   return static_cast<v1::ProjectStatus>(r[0][0].as<int>());
 }
 
-int64_t SumReports(pqxx::work& tx, const std::string& project_code, int from, int to, int skip) {
+int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, int from, int to, int skip) {
   pqxx::result r = Exec(tx, "mon_sum_reports",
                         "SELECT coalesce(sum(completed_fen), 0)::bigint FROM monitoring_reports "
                         "WHERE project_code = $1 AND period_index BETWEEN $2 AND $3 "
@@ -124,7 +144,7 @@ int64_t SumReports(pqxx::work& tx, const std::string& project_code, int from, in
   return r[0][0].as<int64_t>();
 }
 
-void AddToRollup(pqxx::work& tx, const std::string& county_code, const std::string& division,
+void AddToRollup(pqxx::transaction_base& tx, const std::string& county_code, const std::string& division,
                  int period_index, int64_t delta_fen, int delta_reports) {
   Exec(tx, "mon_rollup_add",
        "INSERT INTO monitoring_rollup (county_code, industry_division, period_index, "
@@ -135,7 +155,7 @@ void AddToRollup(pqxx::work& tx, const std::string& county_code, const std::stri
        county_code, division, period_index, delta_fen, delta_reports);
 }
 
-std::vector<std::string> LockedAmong(pqxx::work& tx, const std::vector<std::string>& periods) {
+std::vector<std::string> LockedAmong(pqxx::transaction_base& tx, const std::vector<std::string>& periods) {
   pqxx::result r = Exec(tx, "mon_locked_among",
                         "SELECT period FROM monitoring_period_locks "
                         "WHERE locked AND period = ANY ($1::text[]) ORDER BY period",
@@ -145,7 +165,7 @@ std::vector<std::string> LockedAmong(pqxx::work& tx, const std::vector<std::stri
   return out;
 }
 
-std::optional<v1::PeriodLock> LoadLock(pqxx::work& tx, const std::string& period, bool for_update) {
+std::optional<v1::PeriodLock> LoadLock(pqxx::transaction_base& tx, const std::string& period, bool for_update) {
   pqxx::result r = Exec(tx, for_update ? "mon_lock_load_lock" : "mon_lock_load",
                         for_update ? "SELECT period, locked, reason, changed_by, "
                                      "(extract(epoch from changed_at) * 1000000)::bigint, version "
@@ -165,7 +185,7 @@ std::optional<v1::PeriodLock> LoadLock(pqxx::work& tx, const std::string& period
   return lock;
 }
 
-void SaveLock(pqxx::work& tx, const v1::PeriodLock& lock, bool insert) {
+void SaveLock(pqxx::transaction_base& tx, const v1::PeriodLock& lock, bool insert) {
   if (insert) {
     Exec(tx, "mon_lock_insert",
          "INSERT INTO monitoring_period_locks (period, locked, reason, changed_by, version) "
@@ -202,7 +222,7 @@ v1::Target TargetFromRow(const pqxx::row& r) {
 }
 }  // namespace
 
-std::optional<v1::Target> LoadTarget(pqxx::work& tx, int year, const std::string& scope_kind,
+std::optional<v1::Target> LoadTarget(pqxx::transaction_base& tx, int year, const std::string& scope_kind,
                                      const std::string& scope_code, int metric, bool for_update) {
   pqxx::result r =
       for_update
@@ -218,7 +238,7 @@ std::optional<v1::Target> LoadTarget(pqxx::work& tx, int year, const std::string
   return TargetFromRow(r[0]);
 }
 
-void SaveTarget(pqxx::work& tx, const v1::Target& t, const std::string& scope_kind,
+void SaveTarget(pqxx::transaction_base& tx, const v1::Target& t, const std::string& scope_kind,
                 const std::string& scope_code, bool insert) {
   if (insert) {
     Exec(tx, "mon_target_insert",
@@ -236,7 +256,7 @@ void SaveTarget(pqxx::work& tx, const v1::Target& t, const std::string& scope_ki
   }
 }
 
-std::vector<v1::Target> TargetsOf(pqxx::work& tx, int year, int metric) {
+std::vector<v1::Target> TargetsOf(pqxx::transaction_base& tx, int year, int metric) {
   pqxx::result r = Exec(tx, "mon_targets_of",
                         "SELECT " TECHRENO_TARGET_COLUMNS " FROM monitoring_targets "
                         "WHERE year = $1 AND metric = $2",

@@ -23,44 +23,53 @@ struct ProjectFacts {
   std::string name;
   std::string start_period;
   v1::ProjectStatus status;
+  int64_t planned_fen = 0;
 };
-std::optional<ProjectFacts> LoadProjectFacts(pqxx::work& tx, const std::string& project_code);
+std::optional<ProjectFacts> LoadProjectFacts(pqxx::transaction_base& tx, const std::string& project_code);
+
+// Serialises report writes for one project (calendar rules read its other
+// months), until the transaction ends.
+void LockProject(pqxx::transaction_base& tx, const std::string& project_code);
+// The latest month the project has a report for, if any.
+std::optional<int> LastReportIndex(pqxx::transaction_base& tx, const std::string& project_code);
 
 // A stored report with its bookkeeping columns.
 struct StoredReport {
   v1::ProgressReport report;  // input fields + version, times, late, submitted_by
   int period_index = 0;
+  std::string industry_division;  // the rollup cell its amount sits in
 };
-std::optional<StoredReport> LoadReport(pqxx::work& tx, const std::string& county_code,
+std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::string& county_code,
                                        const std::string& project_code, int period_index,
                                        bool for_update);
-void UpsertReport(pqxx::work& tx, const std::string& county_code, int period_index,
-                  const v1::ProgressReport& report, bool insert);
+void UpsertReport(pqxx::transaction_base& tx, const std::string& county_code, int period_index,
+                  const std::string& industry_division, const v1::ProgressReport& report,
+                  bool insert);
 
 // Period index of the project's first report with status COMPLETED, if any.
-std::optional<int> CompletionIndex(pqxx::work& tx, const std::string& project_code);
+std::optional<int> CompletionIndex(pqxx::transaction_base& tx, const std::string& project_code);
 // Status of the project's latest report before `period_index`, if any.
-std::optional<v1::ProjectStatus> PreviousStatus(pqxx::work& tx, const std::string& project_code,
+std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx, const std::string& project_code,
                                                 int period_index);
 // Sum of the project's reports with index in [from, to], excluding `skip`.
-int64_t SumReports(pqxx::work& tx, const std::string& project_code, int from, int to, int skip);
+int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, int from, int to, int skip);
 
 // Adds `delta_fen` (and `delta_reports`) to the county × division × month cell.
-void AddToRollup(pqxx::work& tx, const std::string& county_code, const std::string& division,
+void AddToRollup(pqxx::transaction_base& tx, const std::string& county_code, const std::string& division,
                  int period_index, int64_t delta_fen, int delta_reports);
 
 // The locked periods among `periods`.
-std::vector<std::string> LockedAmong(pqxx::work& tx, const std::vector<std::string>& periods);
-std::optional<v1::PeriodLock> LoadLock(pqxx::work& tx, const std::string& period, bool for_update);
-void SaveLock(pqxx::work& tx, const v1::PeriodLock& lock, bool insert);
+std::vector<std::string> LockedAmong(pqxx::transaction_base& tx, const std::vector<std::string>& periods);
+std::optional<v1::PeriodLock> LoadLock(pqxx::transaction_base& tx, const std::string& period, bool for_update);
+void SaveLock(pqxx::transaction_base& tx, const v1::PeriodLock& lock, bool insert);
 
 // Targets: scope_kind "region" or "group".
-std::optional<v1::Target> LoadTarget(pqxx::work& tx, int year, const std::string& scope_kind,
+std::optional<v1::Target> LoadTarget(pqxx::transaction_base& tx, int year, const std::string& scope_kind,
                                      const std::string& scope_code, int metric, bool for_update);
-void SaveTarget(pqxx::work& tx, const v1::Target& target, const std::string& scope_kind,
+void SaveTarget(pqxx::transaction_base& tx, const v1::Target& target, const std::string& scope_kind,
                 const std::string& scope_code, bool insert);
 // Every target of a year and metric.
-std::vector<v1::Target> TargetsOf(pqxx::work& tx, int year, int metric);
+std::vector<v1::Target> TargetsOf(pqxx::transaction_base& tx, int year, int metric);
 
 }  // namespace techreno::monitoring
 

@@ -19,7 +19,7 @@ class ProgressPush final
     return ValidateReport(record.report(), today_, "report");
   }
 
-  v1::ProgressRecordResult Write(pqxx::work& tx, int64_t index,
+  v1::ProgressRecordResult Write(pqxx::transaction_base& tx, int64_t index,
                                  const v1::PushProgressRequest& record,
                                  const rpc::Violations& findings) override {
     ReportOutcome out = WriteReport(tx, caller_, record.report(), record.expected_version(),

@@ -62,17 +62,24 @@ Violations ValidateReport(const v1::ProgressReport& r, const codes::Period& toda
                            s.other_fen()};
   const char* part_names[] = {"split.building_works_fen", "split.installation_fen",
                               "split.equipment_tools_fen", "split.other_fen"};
+  // Amounts are capped (1 万亿元 a month is far beyond any project) so that
+  // sums over a province can never overflow 64 bits.
+  constexpr int64_t kMaxFen = 100'000'000'000'000;
   bool parts_ok = true;
   for (int i = 0; i < 4; ++i) {
-    if (parts[i] < 0) {
+    if (parts[i] < 0 || parts[i] > kMaxFen) {
       parts_ok = false;
-      AddViolation(out, SEVERITY_FATAL, "progress.amount.negative", f(part_names[i]),
-                   absl::StrCat("must not be negative; got ", Wan(parts[i])));
+      AddViolation(out, SEVERITY_FATAL, parts[i] < 0 ? "progress.amount.negative"
+                                                     : "progress.amount.range",
+                   f(part_names[i]), absl::StrCat("must be 0 to 1 万亿元; got ", Wan(parts[i])));
     }
   }
-  if (r.completed_investment_fen() < 0) {
-    AddViolation(out, SEVERITY_FATAL, "progress.amount.negative", f("completed_investment_fen"),
-                 absl::StrCat("must not be negative; got ", Wan(r.completed_investment_fen())));
+  if (r.completed_investment_fen() < 0 || r.completed_investment_fen() > kMaxFen) {
+    AddViolation(out, SEVERITY_FATAL,
+                 r.completed_investment_fen() < 0 ? "progress.amount.negative"
+                                                  : "progress.amount.range",
+                 f("completed_investment_fen"),
+                 absl::StrCat("must be 0 to 1 万亿元; got ", Wan(r.completed_investment_fen())));
   } else if (parts_ok) {
     const int64_t sum = parts[0] + parts[1] + parts[2] + parts[3];
     if (sum != r.completed_investment_fen()) {

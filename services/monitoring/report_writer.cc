@@ -42,7 +42,7 @@ v1::ProgressReport Content(const v1::ProgressReport& r) {
 }
 
 // Output fields: running totals and names.
-void Complete(pqxx::work& tx, const ProjectFacts& project, int period_index,
+void Complete(pqxx::transaction_base& tx, const ProjectFacts& project, int period_index,
               v1::ProgressReport& r) {
   const int year_start = period_index - period_index % 12;
   r.set_ytd_completed_fen(SumReports(tx, r.project_code(), year_start, period_index, -1));
@@ -61,7 +61,7 @@ void Complete(pqxx::work& tx, const ProjectFacts& project, int period_index,
 
 }  // namespace
 
-ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
+ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& caller,
                           const v1::ProgressReport& input, int64_t expected_version,
                           const std::string& request_id, rpc::Violations warnings,
                           absl::Time now, const std::string& prefix, bool with_totals) {
@@ -78,7 +78,7 @@ ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
   }
   if (!auth::MayWrite(caller, project->county_code, regions) ||
       caller.role == auth::Role::kCity) {
-    return Reject(std::move(out), absl::StatusCode::kPermissionDenied, "region.county_code.scope",
+    return Reject(std::move(out), absl::StatusCode::kPermissionDenied, "progress.scope",
                   field("project_code"),
                   absl::StrCat("project ", project->project_code, " of ",
                                regions.Label(project->county_code), " is outside the scope of '",
@@ -89,9 +89,18 @@ ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
                   "progress.project.withdrawn", field("project_code"),
                   absl::StrCat("project ", project->project_code, " was withdrawn"));
   }
+  // The calendar rules below read the project's other months: one writer at
+  // a time per project, so that two streams cannot both pass them.
+  LockProject(tx, project->project_code);
   const codes::Period period = *codes::ParsePeriod(input.period());
   const int index = period.Index();
   auto start = codes::ParsePeriod(project->start_period);
+  if (start.ok() && input.covers_january() && codes::Period{period.year, 1} < *start) {
+    return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
+                  "progress.period.before_start", field("covers_january"),
+                  absl::StrCat("the report covers ", period.year,
+                               "-01, before the project's start ", project->start_period));
+  }
   if (start.ok() && period < *start) {
     return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
                   "progress.period.before_start", field("period"),
@@ -135,8 +144,20 @@ ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
       LoadReport(tx, project->county_code, input.project_code(), index, /*for_update=*/true);
   v1::ProgressReport wanted = Content(input);
   if (wanted.status() == v1::PROJECT_STATUS_UNSPECIFIED) {
-    wanted.set_status(PreviousStatus(tx, input.project_code(), index)
-                          .value_or(v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
+    // A re-sent month keeps its own status; a new one follows the month before.
+    wanted.set_status(stored.has_value()
+                          ? stored->report.status()
+                          : PreviousStatus(tx, input.project_code(), index)
+                                .value_or(v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
+  }
+  if (wanted.status() == v1::PROJECT_STATUS_COMPLETED) {
+    if (auto last = LastReportIndex(tx, input.project_code()); last.has_value() && *last > index) {
+      return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
+                    "progress.period.after_completion", field("status"),
+                    absl::StrCat("reports after ", input.period(), " exist (the last is ",
+                                 codes::FormatPeriod({*last / 12, *last % 12 + 1}),
+                                 "); a project completes in its last reported month"));
+    }
   }
   // Declared totals must agree with the history with this report applied.
   const int year_start = index - index % 12;
@@ -169,7 +190,7 @@ ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
     return out;
   }
   if (expected_version != 0 && expected_version != current_version) {
-    return Reject(std::move(out), absl::StatusCode::kAborted, "version.mismatch",
+    return Reject(std::move(out), absl::StatusCode::kAborted, "progress.expected_version",
                   "expected_version",
                   absl::StrCat("expected version ", expected_version, " but the stored version is ",
                                current_version));
@@ -177,16 +198,33 @@ ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
   wanted.set_version(current_version + 1);
   wanted.set_submitted_by(caller.name);
   wanted.set_late(stored.has_value() ? stored->report.late() : now >= DeadlineEnd(period));
-  UpsertReport(tx, project->county_code, index, wanted, /*insert=*/!stored.has_value());
-  const int64_t before = stored.has_value() ? stored->report.completed_investment_fen() : 0;
-  AddToRollup(tx, project->county_code, codes::IndustryTable::DivisionOf(project->industry_code),
-              index, wanted.completed_investment_fen() - before, stored.has_value() ? 0 : 1);
+  const std::string division = codes::IndustryTable::DivisionOf(project->industry_code);
+  UpsertReport(tx, project->county_code, index, division, wanted, /*insert=*/!stored.has_value());
+  // The old amount leaves the cell it was rolled up under (the project's
+  // industry may have changed since); the new one joins the current cell.
+  if (stored.has_value()) {
+    AddToRollup(tx, project->county_code, stored->industry_division, index,
+                -stored->report.completed_investment_fen(), -1);
+  }
+  AddToRollup(tx, project->county_code, division, index, wanted.completed_investment_fen(), 1);
   out.report = LoadReport(tx, project->county_code, input.project_code(), index, false)->report;
   store::WriteAudit(tx, {caller.id, caller.name, stored.has_value() ? "correct" : "report",
                          "progress", absl::StrCat(input.project_code(), "@", input.period()),
                          project->county_code, wanted.version(), request_id,
                          stored.has_value() ? &stored->report : nullptr, &out.report});
   if (with_totals) Complete(tx, *project, index, out.report);
+  if (!stored.has_value() && wanted.late()) {
+    rpc::AddViolation(out.violations, v1::SEVERITY_WARNING, "progress.late", field("period"),
+                      absl::StrCat("filed after the deadline of ", input.period(),
+                                   "'s half-year (June 30 / December 31, China Standard Time)"));
+  }
+  const int64_t since_start = SumReports(tx, input.project_code(), 0, index, -1);
+  if (since_start > project->planned_fen) {
+    rpc::AddViolation(out.violations, v1::SEVERITY_WARNING, "progress.since_start.exceeds_planned",
+                      field("completed_investment_fen"),
+                      absl::StrCat("investment since start ", Wan(since_start),
+                                   " exceeds the planned total ", Wan(project->planned_fen)));
+  }
   out.outcome = v1::OUTCOME_ACCEPTED;
   out.corrected = stored.has_value();
   return out;

@@ -28,7 +28,7 @@ struct ReportOutcome {
 // `input` must have passed ValidateReport without fatal findings (`warnings`).
 // `with_totals` fills the report's year-to-date and since-start totals and
 // names (SubmitProgress answers them; a bulk push does not need them).
-ReportOutcome WriteReport(pqxx::work& tx, const auth::Principal& caller,
+ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& caller,
                           const v1::ProgressReport& input, int64_t expected_version,
                           const std::string& request_id, rpc::Violations warnings,
                           absl::Time now, const std::string& prefix, bool with_totals);

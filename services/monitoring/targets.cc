@@ -106,7 +106,7 @@ grpc::Status MonitoringService::SetTarget(grpc::ServerContext* context,
   const std::string subject = in.region_code().empty() ? in.region_group_id() : in.region_code();
   rpc::IdempotencyKey key{caller->id, "SetTarget", request->request_id(),
                           rpc::RequestFingerprint(*request)};
-  return Fail(rpc::RunIdempotent(pool_, key, response, [&](pqxx::work& tx) {
+  return Fail(rpc::RunIdempotent(pool_, key, response, [&](pqxx::transaction_base& tx) {
     auto stored = LoadTarget(tx, in.year(), kind, subject, in.metric(), /*for_update=*/true);
     const int64_t version = stored.has_value() ? stored->version() : 0;
     if (stored.has_value() && stored->value() == in.value() && stored->note() == in.note()) {
@@ -180,7 +180,8 @@ class TargetTree {
     node.mutable_region_group()->set_id(group.id);
     node.mutable_region_group()->set_name(group.name);
     Fill(node, 0, Find(by_group_, group.id), members);
-    if (max_depth_ == 1 || max_depth_ == 0) {
+    if (max_depth_ != 0 && max_depth_ < 1) return;  // members sit at depth 1
+    {
       for (const codes::Region* member : members) {
         v1::TargetNode& child = out.emplace_back();
         child.mutable_region()->set_code(member->code);
@@ -265,7 +266,7 @@ grpc::Status MonitoringService::ListTargets(grpc::ServerContext* context,
     for (int m = 1; v1::TargetMetric_IsValid(m); ++m) metrics.push_back(v1::TargetMetric(m));
   }
   std::vector<v1::TargetNode> nodes;
-  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
+  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::transaction_base& tx) {
     nodes.clear();
     for (v1::TargetMetric metric : metrics) {
       TargetTree tree(TargetsOf(tx, request->year(), metric), metric, request->max_depth());

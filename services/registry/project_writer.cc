@@ -31,7 +31,7 @@ void SortEnums(google::protobuf::RepeatedField<int>* values) {
 // A new code of our own shape for `project`: the next serial of its county and
 // start year, skipping any code a client already used (a county may send codes
 // of our shape itself). RESOURCE_EXHAUSTED when the year's serials are used up.
-absl::StatusOr<std::string> AssignCode(pqxx::work& tx, const v1::Project& project) {
+absl::StatusOr<std::string> AssignCode(pqxx::transaction_base& tx, const v1::Project& project) {
   const int year = codes::ParsePeriod(project.start_period())->year;
   while (true) {
     std::string code =
@@ -84,7 +84,7 @@ void Decorate(v1::Enterprise& e) {
   }
 }
 
-WriteOutcome WriteProject(pqxx::work& tx, const auth::Principal& caller, const v1::Project& input,
+WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& caller, const v1::Project& input,
                           int64_t expected_version, const std::string& request_id,
                           Violations warnings, const std::string& prefix) {
   const auto& regions = store::Reference().regions;

@@ -26,7 +26,7 @@ struct WriteOutcome {
 
 // `input` must already have passed ValidateProject without fatal findings;
 // `warnings` are its warnings, carried into the outcome.
-WriteOutcome WriteProject(pqxx::work& tx, const auth::Principal& caller, const v1::Project& input,
+WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& caller, const v1::Project& input,
                           int64_t expected_version, const std::string& request_id,
                           Violations warnings, const std::string& field_prefix);
 

@@ -19,7 +19,7 @@ class ProjectPush final : public rpc::PushHandler<v1::PushProjectsRequest, v1::P
     return ValidateProject(record.project(), store::Reference(), caller_, "project");
   }
 
-  v1::PushRecordResult Write(pqxx::work& tx, int64_t index, const v1::PushProjectsRequest& record,
+  v1::PushRecordResult Write(pqxx::transaction_base& tx, int64_t index, const v1::PushProjectsRequest& record,
                              const Violations& findings) override {
     WriteOutcome out = WriteProject(tx, caller_, record.project(), record.expected_version(),
                                     record.request_id(), findings, "project");

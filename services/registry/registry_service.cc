@@ -73,10 +73,10 @@ absl::Status CheckProjectInput(const Principal& caller, const std::string& reque
 template <typename Record>
 absl::StatusOr<Record> LoadReadable(store::Pool& pool, const Principal& caller, const char* what,
                                     const std::string& key,
-                                    std::optional<Record> (*load)(pqxx::work&, const std::string&,
+                                    std::optional<Record> (*load)(pqxx::transaction_base&, const std::string&,
                                                                   bool)) {
   std::optional<Record> found;
-  absl::Status status = store::RunInTransaction(pool, [&](pqxx::work& tx) {
+  absl::Status status = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
     found = load(tx, key, /*for_update=*/false);
     return absl::OkStatus();
   });
@@ -105,7 +105,7 @@ grpc::Status RegistryService::UpsertEnterprise(grpc::ServerContext* context,
   if (HasFatal(findings)) return Fail(RejectionStatus(UnaryRejectionCode(findings), findings));
   rpc::IdempotencyKey key{caller->id, "UpsertEnterprise", request->request_id(),
                           rpc::RequestFingerprint(*request)};
-  absl::Status status = rpc::RunIdempotent(pool_, key, response, [&](pqxx::work& tx) {
+  absl::Status status = rpc::RunIdempotent(pool_, key, response, [&](pqxx::transaction_base& tx) {
     v1::Enterprise wanted = request->enterprise();
     wanted.clear_version();
     wanted.clear_update_time();
@@ -181,7 +181,7 @@ grpc::Status RegistryService::UpsertProject(grpc::ServerContext* context,
   }
   rpc::IdempotencyKey key{caller->id, "UpsertProject", request->request_id(),
                           rpc::RequestFingerprint(*request)};
-  absl::Status status = rpc::RunIdempotent(pool_, key, response, [&](pqxx::work& tx) {
+  absl::Status status = rpc::RunIdempotent(pool_, key, response, [&](pqxx::transaction_base& tx) {
     WriteOutcome out = WriteProject(tx, *caller, input, request->expected_version(),
                                     request->request_id(), warnings, "project");
     if (out.outcome == v1::OUTCOME_REJECTED) return RejectionStatus(out.code, out.violations);
@@ -241,7 +241,7 @@ grpc::Status RegistryService::ListProjects(grpc::ServerContext* context,
   query.after_code = *after;
   query.limit = *page_size + 1;  // one more tells whether another page exists
   std::vector<v1::Project> rows;
-  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
+  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::transaction_base& tx) {
     rows = QueryProjects(tx, query);
     return absl::OkStatus();
   });
@@ -275,7 +275,7 @@ grpc::Status RegistryService::GetProjectHistory(grpc::ServerContext* context,
   }
   std::optional<v1::Project> project;
   std::vector<HistoryRow> rows;
-  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::work& tx) {
+  absl::Status status = store::RunInTransaction(pool_, [&](pqxx::transaction_base& tx) {
     project = LoadProject(tx, request->project_code(), false);
     if (project.has_value()) rows = ProjectHistory(tx, request->project_code(), before_id, *page_size + 1);
     return absl::OkStatus();
@@ -316,7 +316,7 @@ grpc::Status RegistryService::WithdrawProject(grpc::ServerContext* context,
   if (!bad.empty()) return Fail(rpc::InvalidArgument("invalid WithdrawProject request", bad));
   rpc::IdempotencyKey key{caller->id, "WithdrawProject", request->request_id(),
                           rpc::RequestFingerprint(*request)};
-  absl::Status status = rpc::RunIdempotent(pool_, key, response, [&](pqxx::work& tx) {
+  absl::Status status = rpc::RunIdempotent(pool_, key, response, [&](pqxx::transaction_base& tx) {
     auto stored = LoadProject(tx, request->project_code(), /*for_update=*/true);
     if (!stored.has_value()) {
       return absl::NotFoundError(absl::StrCat("no project ", request->project_code()));

@@ -82,7 +82,7 @@ v1::Project ProjectFromRow(const pqxx::row& r) {
 
 }  // namespace
 
-std::optional<v1::Enterprise> LoadEnterprise(pqxx::work& tx, const std::string& credit_code,
+std::optional<v1::Enterprise> LoadEnterprise(pqxx::transaction_base& tx, const std::string& credit_code,
                                              bool for_update) {
   static const std::string select =
       absl::StrCat("SELECT ", kEnterpriseColumns, " FROM registry_enterprises WHERE credit_code = $1");
@@ -93,7 +93,7 @@ std::optional<v1::Enterprise> LoadEnterprise(pqxx::work& tx, const std::string& 
   return EnterpriseFromRow(r[0]);
 }
 
-void InsertEnterprise(pqxx::work& tx, const v1::Enterprise& e) {
+void InsertEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e) {
   Exec(tx, "reg_ent_insert",
        "INSERT INTO registry_enterprises (credit_code, name, county_code, industry_code, "
        "above_designated_size, revenue_band, integration_pilot, integration_certified, version) "
@@ -103,7 +103,7 @@ void InsertEnterprise(pqxx::work& tx, const v1::Enterprise& e) {
        e.version());
 }
 
-void UpdateEnterprise(pqxx::work& tx, const v1::Enterprise& e) {
+void UpdateEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e) {
   Exec(tx, "reg_ent_update",
        "UPDATE registry_enterprises SET name = $2, county_code = $3, industry_code = $4, "
        "above_designated_size = $5, revenue_band = $6, integration_pilot = $7, "
@@ -113,7 +113,7 @@ void UpdateEnterprise(pqxx::work& tx, const v1::Enterprise& e) {
        e.version());
 }
 
-std::optional<v1::Project> LoadProject(pqxx::work& tx, const std::string& project_code,
+std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::string& project_code,
                                        bool for_update) {
   constexpr char kSelect[] =
       "SELECT " TECHRENO_PROJECT_COLUMNS " FROM registry_projects WHERE project_code = $1";
@@ -125,7 +125,7 @@ std::optional<v1::Project> LoadProject(pqxx::work& tx, const std::string& projec
   return ProjectFromRow(r[0]);
 }
 
-std::optional<std::string> FindBySourceRecord(pqxx::work& tx, const std::string& county_code,
+std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx, const std::string& county_code,
                                               const std::string& source_record_id) {
   pqxx::result r = Exec(tx, "reg_prj_by_source",
                         "SELECT project_code FROM registry_projects "
@@ -135,7 +135,7 @@ std::optional<std::string> FindBySourceRecord(pqxx::work& tx, const std::string&
   return std::string(r[0][0].c_str());
 }
 
-int NextSerial(pqxx::work& tx, const std::string& county_code, int year) {
+int NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year) {
   pqxx::result r = Exec(tx, "reg_next_serial",
                         "INSERT INTO registry_code_counters (county_code, year, last_serial) "
                         "VALUES ($1, $2, 1) ON CONFLICT (county_code, year) "
@@ -145,7 +145,7 @@ int NextSerial(pqxx::work& tx, const std::string& county_code, int year) {
   return r[0][0].as<int>();
 }
 
-void InsertProject(pqxx::work& tx, const v1::Project& p, const std::string& city_code) {
+void InsertProject(pqxx::transaction_base& tx, const v1::Project& p, const std::string& city_code) {
   Exec(tx, "reg_prj_insert",
        "INSERT INTO registry_projects (project_code, enterprise_credit_code, county_code, "
        "industry_code, name, renovation_types, requested_support, planned_investment_fen, "
@@ -160,7 +160,7 @@ void InsertProject(pqxx::work& tx, const v1::Project& p, const std::string& city
        p.share_with_banks(), p.source_record_id(), p.description(), p.version(), city_code);
 }
 
-void UpdateProject(pqxx::work& tx, const v1::Project& p) {
+void UpdateProject(pqxx::transaction_base& tx, const v1::Project& p) {
   Exec(tx, "reg_prj_update",
        "UPDATE registry_projects SET enterprise_credit_code = $2, industry_code = $3, name = $4, "
        "renovation_types = $5::smallint[], requested_support = $6::smallint[], "
@@ -176,7 +176,7 @@ void UpdateProject(pqxx::work& tx, const v1::Project& p) {
        p.version());
 }
 
-std::vector<v1::Project> QueryProjects(pqxx::work& tx, const ProjectQuery& q) {
+std::vector<v1::Project> QueryProjects(pqxx::transaction_base& tx, const ProjectQuery& q) {
   const v1::ListProjectsRequest& f = q.filter;
   int64_t updated_since_us =
       f.has_updated_since() ? TimeUtil::TimestampToMicroseconds(f.updated_since()) : 0;
@@ -203,7 +203,7 @@ std::vector<v1::Project> QueryProjects(pqxx::work& tx, const ProjectQuery& q) {
   return out;
 }
 
-std::vector<HistoryRow> ProjectHistory(pqxx::work& tx, const std::string& project_code,
+std::vector<HistoryRow> ProjectHistory(pqxx::transaction_base& tx, const std::string& project_code,
                                        int64_t before_id, int limit) {
   pqxx::result r = Exec(tx, "reg_prj_history",
                         "SELECT id, version, (extract(epoch from at) * 1000000)::bigint, "

@@ -17,21 +17,21 @@
 namespace techreno::registry {
 
 // ---- enterprises
-std::optional<v1::Enterprise> LoadEnterprise(pqxx::work& tx, const std::string& credit_code,
+std::optional<v1::Enterprise> LoadEnterprise(pqxx::transaction_base& tx, const std::string& credit_code,
                                              bool for_update);
-void InsertEnterprise(pqxx::work& tx, const v1::Enterprise& e);
-void UpdateEnterprise(pqxx::work& tx, const v1::Enterprise& e);
+void InsertEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e);
+void UpdateEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e);
 
 // ---- projects
-std::optional<v1::Project> LoadProject(pqxx::work& tx, const std::string& project_code,
+std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::string& project_code,
                                        bool for_update);
 // The code of the county's project with this source_record_id, if any.
-std::optional<std::string> FindBySourceRecord(pqxx::work& tx, const std::string& county_code,
+std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx, const std::string& county_code,
                                               const std::string& source_record_id);
 // Next serial for codes techreno assigns in (county, year), starting at 1.
-int NextSerial(pqxx::work& tx, const std::string& county_code, int year);
-void InsertProject(pqxx::work& tx, const v1::Project& p, const std::string& city_code);
-void UpdateProject(pqxx::work& tx, const v1::Project& p);
+int NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year);
+void InsertProject(pqxx::transaction_base& tx, const v1::Project& p, const std::string& city_code);
+void UpdateProject(pqxx::transaction_base& tx, const v1::Project& p);
 
 struct ProjectQuery {
   std::string scope_county;  // set for county principals
@@ -40,14 +40,14 @@ struct ProjectQuery {
   std::string after_code;    // keyset: codes strictly greater
   int limit = 100;
 };
-std::vector<v1::Project> QueryProjects(pqxx::work& tx, const ProjectQuery& q);
+std::vector<v1::Project> QueryProjects(pqxx::transaction_base& tx, const ProjectQuery& q);
 
 // History: audit rows of a project, newest first, with id < before_id (0 = any).
 struct HistoryRow {
   int64_t audit_id;
   v1::ProjectVersion version;
 };
-std::vector<HistoryRow> ProjectHistory(pqxx::work& tx, const std::string& project_code,
+std::vector<HistoryRow> ProjectHistory(pqxx::transaction_base& tx, const std::string& project_code,
                                        int64_t before_id, int limit);
 
 }  // namespace techreno::registry

@@ -60,7 +60,7 @@ std::vector<Project> LoadProjects(store::Pool& pool, int count) {
   }
   const char* divisions[] = {"13", "26", "34", "35", "38", "39", "44"};
   std::vector<Project> out;
-  absl::Status s = store::RunInTransaction(pool, [&](pqxx::work& tx) {
+  absl::Status s = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
     out.clear();
     pqxx::stream_to ent(tx, "registry_enterprises",
                         std::vector<std::string>{"credit_code", "name", "county_code",
@@ -190,7 +190,7 @@ int Run() {
 
   // Raw COPY of the same rows into a table shaped like monitoring_reports.
   double copy_s = 0;
-  (void)store::RunInTransaction(pool, [&](pqxx::work& tx) {
+  (void)store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
     tx.exec("CREATE TABLE bench_copy (LIKE monitoring_reports INCLUDING ALL)");
     auto c0 = Clock::now();
     pqxx::stream_to copy(tx, "bench_copy",
@@ -247,7 +247,7 @@ int Run() {
   std::map<std::pair<std::string, std::string>, int64_t> plain;
   std::vector<double> sql_ms;
   for (int i = 0; i < 6; ++i) {
-    (void)store::RunInTransaction(pool, [&](pqxx::work& tx) {
+    (void)store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
       plain.clear();
       auto q0 = Clock::now();
       pqxx::result r = tx.exec(

@@ -110,7 +110,7 @@ class AggregatesTest : public DbTest {
   // key (its dimensions as SQL conditions) and a month range.
   int64_t SqlSum(const std::string& condition, int first, int last) {
     int64_t sum = -1;
-    EXPECT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::work& tx) {
+    EXPECT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
                   sum = tx.exec_params(
                             "SELECT coalesce(sum(r.completed_fen), 0)::bigint "
                             "FROM monitoring_reports r JOIN v_projects p USING (project_code) "
@@ -128,7 +128,7 @@ class AggregatesTest : public DbTest {
 
   int64_t SqlProjects(const std::string& condition, int first, int last) {
     int64_t n = -1;
-    EXPECT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::work& tx) {
+    EXPECT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
                   n = tx.exec_params(
                             "SELECT count(*) FROM v_projects p JOIN regions g ON g.code = "
                             "p.county_code JOIN v_enterprises e ON e.credit_code = "
@@ -369,10 +369,14 @@ TEST_F(AggregatesTest, StagesAndEnterpriseCounts) {
   ASSERT_TRUE(monitoring_->QueryAggregates(TestEnv::Context(Province()).get(), q, &resp).ok());
   std::map<v1::ProjectStage, const v1::AggregateRow*> by_stage;
   for (const auto& row : resp.rows()) by_stage[row.key().project_stage()] = &row;
-  ASSERT_EQ(by_stage.size(), 2u);  // both 2019 starters are new starts
-  EXPECT_EQ(by_stage[v1::PROJECT_STAGE_NEW_START]->project_count(), 2);
-  EXPECT_EQ(by_stage[v1::PROJECT_STAGE_NEW_START]->completed_fen(), 2000);
-  EXPECT_EQ(by_stage[v1::PROJECT_STAGE_NEW_START]->enterprises_completed(), 1);
+  ASSERT_EQ(by_stage.size(), 3u);
+  // Completion takes precedence: `done` started and completed in 2019.
+  EXPECT_EQ(by_stage[v1::PROJECT_STAGE_COMPLETED]->project_count(), 1);
+  EXPECT_EQ(by_stage[v1::PROJECT_STAGE_COMPLETED]->completed_fen(), 1500);
+  EXPECT_EQ(by_stage[v1::PROJECT_STAGE_COMPLETED]->enterprises_completed(), 1);
+  EXPECT_EQ(by_stage[v1::PROJECT_STAGE_NEW_START]->project_count(), 1);
+  EXPECT_EQ(by_stage[v1::PROJECT_STAGE_NEW_START]->completed_fen(), 500);
+  EXPECT_EQ(by_stage[v1::PROJECT_STAGE_NEW_START]->enterprises_completed(), 0);
   EXPECT_EQ(by_stage[v1::PROJECT_STAGE_CONTINUING]->project_count(), 1);
   EXPECT_EQ(by_stage[v1::PROJECT_STAGE_CONTINUING]->completed_fen(), 3000);
   // A year earlier the continuing project was itself a new start.

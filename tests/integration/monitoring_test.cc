@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -238,13 +239,12 @@ TEST_F(MonitoringTest, ConcurrentReportsLeaveTheRollupExact) {
   }
   for (auto& t : threads) t.join();
   int64_t mismatches = -1;
-  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::work& tx) {
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
                 mismatches = tx.exec(R"(
       WITH truth AS (
-        SELECT r.county_code, left(p.industry_code, 2) AS division, r.period_index,
+        SELECT r.county_code, r.industry_division AS division, r.period_index,
                sum(r.completed_fen) AS fen, count(*) AS n
-        FROM monitoring_reports r JOIN v_projects p USING (project_code)
-        GROUP BY 1, 2, 3)
+        FROM monitoring_reports r GROUP BY 1, 2, 3)
       SELECT count(*) FROM truth FULL JOIN monitoring_rollup m
         ON m.county_code = truth.county_code AND m.industry_division = truth.division
        AND m.period_index = truth.period_index
@@ -455,6 +455,58 @@ TEST_F(MonitoringTest, LaggingProjectsTrailTheirScheduleOrStopReporting) {
   EXPECT_EQ(monitoring_->ListLaggingProjects(TestEnv::Context(County("440103")).get(), req, &resp)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(MonitoringTest, CompletionMustBeTheLastReportedMonth) {
+  const std::string code = Project("440103");
+  v1::SubmitProgressResponse r;
+  ASSERT_TRUE(Submit(County("440103"), Report(code, "2024-04", 10), &r).ok());
+  v1::ProgressReport early = Report(code, "2024-03", 10);
+  early.set_status(v1::PROJECT_STATUS_COMPLETED);
+  EXPECT_EQ(Rules(Submit(County("440103"), early, &r)),
+            std::vector<std::string>{"progress.period.after_completion"});
+  // A February covering January needs the project to have started by January.
+  const std::string late_start = Project("440103");  // starts 2024-01
+  v1::ProgressReport feb = Report(late_start, "2024-02", 10);
+  feb.set_covers_january(true);
+  EXPECT_TRUE(Submit(County("440103"), feb, &r).ok());
+}
+
+// After the registry moves a project to another industry, corrections and
+// aggregates by division follow the project, and the rollup stays exact.
+TEST_F(MonitoringTest, IndustryChangesKeepFiguresExact) {
+  const std::string code = Project("440111", "13");
+  v1::SubmitProgressResponse r;
+  ASSERT_TRUE(Submit(County("440111"), Report(code, "2024-03", 100), &r).ok());
+  auto registry = env_->Registry();
+  v1::GetProjectRequest get;
+  get.set_project_code(code);
+  v1::Project p;
+  ASSERT_TRUE(registry->GetProject(TestEnv::Context(Province()).get(), get, &p).ok());
+  p.set_industry_code("341");
+  v1::UpsertProjectRequest up;
+  up.set_request_id(absl::StrCat("move-", code));
+  *up.mutable_project() = p;
+  v1::UpsertProjectResponse moved;
+  ASSERT_TRUE(registry->UpsertProject(TestEnv::Context(County("440111")).get(), up, &moved).ok());
+  auto by_division = [&] {
+    v1::QueryAggregatesRequest q;
+    q.add_group_by(v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION);
+    q.add_region_codes("440111");
+    q.set_granularity(v1::GRANULARITY_MONTH);
+    q.set_from_period("2024-03");
+    q.set_to_period("2024-03");
+    v1::QueryAggregatesResponse resp;
+    EXPECT_TRUE(monitoring_->QueryAggregates(TestEnv::Context(Province()).get(), q, &resp).ok());
+    std::map<std::string, int64_t> out;
+    for (const auto& row : resp.rows()) out[row.key().industry_division()] += row.completed_fen();
+    return out;
+  };
+  EXPECT_EQ(by_division()["34"], 100);
+  EXPECT_EQ(by_division()["13"], 0);
+  ASSERT_TRUE(Submit(County("440111"), Report(code, "2024-03", 120), &r).ok());  // a correction
+  EXPECT_EQ(by_division()["34"], 120);
+  EXPECT_EQ(by_division()["13"], 0);
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ class PushTest : public DbTest {
   // Every project of `county`, as (source_record_id → "code/version/name").
   std::map<std::string, std::string> State(const std::string& county) {
     std::map<std::string, std::string> state;
-    Status s = store::RunInTransaction(env_->pool(), [&](pqxx::work& tx) {
+    Status s = store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
       for (const auto& row : tx.exec_params(
                "SELECT source_record_id, project_code, version, name FROM registry_projects "
                "WHERE county_code = $1",

@@ -16,7 +16,7 @@ class StoreTest : public DbTest {
  protected:
   int64_t Count(const std::string& sql) {
     int64_t n = -1;
-    absl::Status s = store::RunInTransaction(env_->pool(), [&](pqxx::work& tx) {
+    absl::Status s = store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
       n = tx.exec(sql)[0][0].as<int64_t>();
       return absl::OkStatus();
     });
@@ -41,14 +41,14 @@ TEST_F(StoreTest, MigrationsApplyOnceAndReferenceDataIsSeeded) {
 TEST_F(StoreTest, PoolRecoversAfterTheServerDropsConnections) {
   store::Pool pool({env_->dsn(), 2});
   auto ping = [&] {
-    return store::RunInTransaction(pool, [](pqxx::work& tx) {
+    return store::RunInTransaction(pool, [](pqxx::transaction_base& tx) {
       tx.exec("SELECT 1");
       return absl::OkStatus();
     });
   };
   ASSERT_TRUE(ping().ok());
   // Kill every backend of this pool's database except ours.
-  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [](pqxx::work& tx) {
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [](pqxx::transaction_base& tx) {
                 tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                         "WHERE datname = current_database() AND pid <> pg_backend_pid()");
                 return absl::OkStatus();
@@ -60,12 +60,12 @@ TEST_F(StoreTest, PoolRecoversAfterTheServerDropsConnections) {
 TEST_F(StoreTest, UnreachableServerIsUnavailable) {
   store::Pool pool({"host=127.0.0.1 port=1 connect_timeout=2", 1});
   absl::Status s = store::RunInTransaction(
-      pool, [](pqxx::work&) { return absl::OkStatus(); }, /*max_attempts=*/2);
+      pool, [](pqxx::transaction_base&) { return absl::OkStatus(); }, /*max_attempts=*/2);
   EXPECT_TRUE(absl::IsUnavailable(s)) << s;
 }
 
 TEST_F(StoreTest, SerializationFailuresAreRetried) {
-  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [](pqxx::work& tx) {
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [](pqxx::transaction_base& tx) {
                 tx.exec("CREATE TABLE IF NOT EXISTS retry_counter (id int PRIMARY KEY, n int)");
                 tx.exec("INSERT INTO retry_counter VALUES (1, 0) ON CONFLICT DO NOTHING");
                 return absl::OkStatus();
@@ -80,7 +80,7 @@ TEST_F(StoreTest, SerializationFailuresAreRetried) {
       for (int i = 0; i < kIncrements; ++i) {
         absl::Status s = store::RunInTransaction(
             env_->pool(),
-            [&](pqxx::work& tx) {
+            [&](pqxx::transaction_base& tx) {
               ++attempts;
               tx.exec("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
               int n = tx.exec("SELECT n FROM retry_counter WHERE id = 1")[0][0].as<int>();
@@ -98,7 +98,7 @@ TEST_F(StoreTest, SerializationFailuresAreRetried) {
 }
 
 TEST_F(StoreTest, BodyErrorRollsBack) {
-  absl::Status s = store::RunInTransaction(env_->pool(), [](pqxx::work& tx) {
+  absl::Status s = store::RunInTransaction(env_->pool(), [](pqxx::transaction_base& tx) {
     tx.exec("CREATE TABLE rolled_back (x int)");
     return absl::FailedPreconditionError("changed my mind");
   });
@@ -107,7 +107,7 @@ TEST_F(StoreTest, BodyErrorRollsBack) {
 }
 
 TEST_F(StoreTest, SqlErrorsMapToStatus) {
-  absl::Status s = store::RunInTransaction(env_->pool(), [](pqxx::work& tx) {
+  absl::Status s = store::RunInTransaction(env_->pool(), [](pqxx::transaction_base& tx) {
     tx.exec("INSERT INTO regions (code, name, tier) VALUES ('12', 'x', 'county')");
     return absl::OkStatus();
   });
