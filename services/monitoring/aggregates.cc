@@ -7,6 +7,7 @@
 // otherwise. This file validates, attaches targets and growth, and pages.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <google/protobuf/util/time_util.h>
@@ -129,7 +130,9 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
     targets.clear();
     for (int year = scope.buckets.front().first / 12; year <= scope.buckets.back().last / 12;
          ++year) {
-      targets[year] = TargetsOf(tx, year, v1::TARGET_METRIC_TECH_RENOVATION_INVESTMENT_FEN);
+      for (int m = 1; v1::TargetMetric_IsValid(m); ++m) {
+        for (v1::Target& t : TargetsOf(tx, year, m)) targets[year].push_back(std::move(t));
+      }
     }
     return absl::OkStatus();
   });
@@ -187,15 +190,16 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
     }
     return {};
   };
-  auto find_target = [&](int year, const std::pair<std::string, std::string>& subject)
-      -> const v1::Target* {
-    if (subject.first.empty()) return nullptr;
+  // The targets of a row's region or group in a year, every metric.
+  auto find_targets = [&](int year, const std::pair<std::string, std::string>& subject) {
+    std::vector<const v1::Target*> out;
+    if (subject.first.empty()) return out;
     for (const v1::Target& t : targets[year]) {
       const bool match = subject.first == "region" ? t.region_code() == subject.second
                                                    : t.region_group_id() == subject.second;
-      if (match) return &t;
+      if (match) out.push_back(&t);
     }
-    return nullptr;
+    return out;
   };
 
   const bool enterprises = Wants(*request, v1::AGGREGATE_METRIC_ENTERPRISES_COMPLETED);
@@ -231,11 +235,39 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
           static_cast<int64_t>(f.certified_enterprises.size()));
     }
   };
-  auto set_target = [&](const v1::Target* t, const Bucket& b, v1::AggregateRow& row) {
-    if (t == nullptr || t->value() == 0) return;
-    row.set_target_fen(t->value());
-    row.set_percent_of_target(Pct(row.ytd_completed_fen(), t->value()));
-    row.set_schedule_points(row.percent_of_target() - 100.0 * (b.last % 12 + 1) / 12);
+  // The tech-renovation target goes in target_fen; the others in other_targets
+  // with the actual figure techreno has for them (none for industrial
+  // investment; enterprise counts only when those metrics were asked for).
+  auto set_targets = [&](const std::vector<const v1::Target*>& found, const Figures& f,
+                         const Bucket& b, v1::AggregateRow& row) {
+    const double elapsed = 100.0 * (b.last % 12 + 1) / 12;
+    for (const v1::Target* t : found) {
+      if (t->metric() == v1::TARGET_METRIC_TECH_RENOVATION_INVESTMENT_FEN) {
+        if (t->value() == 0) continue;
+        row.set_target_fen(t->value());
+        row.set_percent_of_target(Pct(row.ytd_completed_fen(), t->value()));
+        row.set_schedule_points(row.percent_of_target() - elapsed);
+        continue;
+      }
+      v1::TargetProgress& progress = *row.add_other_targets();
+      progress.set_metric(t->metric());
+      progress.set_target(t->value());
+      std::optional<int64_t> actual;
+      if (t->metric() == v1::TARGET_METRIC_ENTERPRISES_COMPLETING_RENOVATION && enterprises) {
+        actual = static_cast<int64_t>(f.completed_enterprises_ytd.size());
+      } else if (t->metric() == v1::TARGET_METRIC_INTEGRATION_PILOT_ENTERPRISES && integration) {
+        actual = static_cast<int64_t>(f.pilot_enterprises.size());
+      } else if (t->metric() == v1::TARGET_METRIC_INTEGRATION_CERTIFIED_ENTERPRISES &&
+                 integration) {
+        actual = static_cast<int64_t>(f.certified_enterprises.size());
+      }
+      if (!actual.has_value()) continue;
+      progress.set_actual(*actual);
+      if (t->value() != 0) {
+        progress.set_percent_of_target(Pct(*actual, t->value()));
+        progress.set_schedule_points(progress.percent_of_target() - elapsed);
+      }
+    }
   };
   auto describe = [&](const Key& key, v1::AggregateKey& out) {
     for (int i = 0; i < request->group_by_size(); ++i) {
@@ -289,7 +321,8 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
       v1::AggregateRow* row = response->add_rows();
       describe(key, *row->mutable_key());
       fill(figures[i], buckets_[i], request->group_by().empty() ? nullptr : &data.totals[i], *row);
-      set_target(find_target(buckets_[i].last / 12, target_subject(key)), buckets_[i], *row);
+      set_targets(find_targets(buckets_[i].last / 12, target_subject(key)), figures[i],
+                  buckets_[i], *row);
     }
     if (!response->next_page_token().empty()) break;
   }

@@ -91,6 +91,48 @@ rpc::Violations ValidateTarget(const v1::SetTargetRequest& request, const auth::
   return out;
 }
 
+// Warns when a region's target and its children's, or its siblings' and its
+// parent's, no longer add up: the split-down the plan asks for is incomplete
+// or overcommitted. Both are allowed (targets are set top-down over weeks).
+void AddSplitWarnings(pqxx::transaction_base& tx, const v1::Target& t,
+                      v1::SetTargetResponse* response) {
+  const auto& regions = store::Reference().regions;
+  rpc::Violations warnings;
+  absl::flat_hash_map<std::string, int64_t> by_region;
+  for (const v1::Target& other : TargetsOf(tx, t.year(), t.metric())) {
+    if (!other.region_code().empty()) by_region[other.region_code()] = other.value();
+  }
+  auto children_sum = [&](const std::string& code) {
+    int64_t sum = 0;
+    for (const codes::Region* child : ChildrenOf(code)) {
+      auto it = by_region.find(child->code);
+      if (it != by_region.end()) sum += it->second;
+    }
+    return sum;
+  };
+  const auto children = ChildrenOf(t.region_code());
+  if (!children.empty() && children_sum(t.region_code()) < t.value()) {
+    rpc::AddViolation(warnings, v1::SEVERITY_WARNING, "target.children.short",
+                      "target.value",
+                      absl::StrCat("the targets of ", regions.Label(t.region_code()),
+                                   "'s subdivisions add up to ", children_sum(t.region_code()),
+                                   ", less than ", t.value()));
+  }
+  const codes::Region* region = regions.Find(t.region_code());
+  if (region != nullptr && !region->parent_code.empty()) {
+    auto parent = by_region.find(region->parent_code);
+    const int64_t siblings = children_sum(region->parent_code);
+    if (parent != by_region.end() && siblings > parent->second) {
+      rpc::AddViolation(warnings, v1::SEVERITY_WARNING,
+                        "target.children.exceed_parent", "target.value",
+                        absl::StrCat("with this one, the targets under ",
+                                     regions.Label(region->parent_code), " add up to ", siblings,
+                                     ", more than its own ", parent->second));
+    }
+  }
+  for (auto& w : warnings) *response->add_warnings() = std::move(w);
+}
+
 }  // namespace
 
 grpc::Status MonitoringService::SetTarget(grpc::ServerContext* context,
@@ -140,6 +182,7 @@ grpc::Status MonitoringService::SetTarget(grpc::ServerContext* context,
     *response->mutable_target() = std::move(after);
     Decorate(*response->mutable_target());
     response->set_outcome(v1::OUTCOME_ACCEPTED);
+    if (kind == "region") AddSplitWarnings(tx, t, response);
     return absl::OkStatus();
   }));
 }

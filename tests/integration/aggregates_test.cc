@@ -276,6 +276,15 @@ TEST_F(AggregatesTest, ThePlansFiguresEndToEnd) {
     v1::SetTargetResponse resp;
     ASSERT_TRUE(monitoring_->SetTarget(TestEnv::Context(Province()).get(), req, &resp).ok());
   }
+  v1::SetTargetRequest industrial;
+  industrial.set_request_id("plan-industrial-2015");
+  industrial.mutable_target()->set_year(2015);
+  industrial.mutable_target()->set_region_code("440000");
+  industrial.mutable_target()->set_metric(v1::TARGET_METRIC_INDUSTRIAL_INVESTMENT_FEN);
+  industrial.mutable_target()->set_value(981'290'000'000'000);
+  v1::SetTargetResponse industrial_resp;
+  ASSERT_TRUE(monitoring_->SetTarget(TestEnv::Context(Province()).get(), industrial,
+                                     &industrial_resp).ok());
   // 84 projects (4 in each of the 21 cities' first county), each reporting
   // an equal share every month, the remainder on the year's last report.
   std::mt19937 rng(2015);
@@ -328,6 +337,11 @@ TEST_F(AggregatesTest, ThePlansFiguresEndToEnd) {
     cumulative += row.completed_fen();
   }
   EXPECT_NEAR(cumulative / yi, 9430.0, 0.05);
+  // Other targets of the year travel with the row; techreno has no actual
+  // figure for industrial investment.
+  ASSERT_EQ(resp.rows(0).other_targets_size(), 1);
+  EXPECT_EQ(resp.rows(0).other_targets(0).metric(), v1::TARGET_METRIC_INDUSTRIAL_INVESTMENT_FEN);
+  EXPECT_FALSE(resp.rows(0).other_targets(0).has_actual());
 
   // Mid-2016 (half-year buckets): half the year's target done, on schedule.
   q.set_granularity(v1::GRANULARITY_HALF_YEAR);

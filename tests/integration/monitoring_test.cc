@@ -282,6 +282,20 @@ TEST_F(MonitoringTest, TargetsAreSetByProvinceAndCitiesAndShowShortfalls) {
   EXPECT_EQ(set(Province(), "440000", "west-bank-equipment", 1).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(set(Province(), "", "no-such-belt", 1).error_code(), grpc::StatusCode::NOT_FOUND);
+  // Warnings tell when the split-down is short or overcommitted.
+  v1::SetTargetRequest over;
+  over.set_request_id("target-over");
+  over.mutable_target()->set_year(2016);
+  over.mutable_target()->set_region_code("440105");
+  over.mutable_target()->set_metric(v1::TARGET_METRIC_TECH_RENOVATION_INVESTMENT_FEN);
+  over.mutable_target()->set_value(250);  // 100 + 100 + 250 > Guangzhou's 300
+  v1::SetTargetResponse over_resp;
+  ASSERT_TRUE(monitoring_->SetTarget(TestEnv::Context(city).get(), over, &over_resp).ok());
+  ASSERT_EQ(over_resp.warnings_size(), 1);
+  EXPECT_EQ(over_resp.warnings(0).rule_id(), "target.children.exceed_parent");
+  over.set_request_id("target-back");
+  over.mutable_target()->set_value(0);
+  ASSERT_TRUE(monitoring_->SetTarget(TestEnv::Context(city).get(), over, &over_resp).ok());
 
   v1::ListTargetsRequest list;
   list.set_year(2016);
