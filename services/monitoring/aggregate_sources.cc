@@ -43,9 +43,12 @@ std::vector<AggregateKey> Product(const std::vector<std::vector<std::string>>& v
 std::string RegionAt(const v1::QueryAggregatesRequest& r, const std::string& county) {
   const auto& regions = store::Reference().regions;
   switch (r.region_tier()) {
-    case v1::REGION_TIER_COUNTY: return county;
-    case v1::REGION_TIER_CITY: return regions.CityOf(county);
-    default: return regions.ProvinceCode();
+    case v1::REGION_TIER_COUNTY:
+      return county;
+    case v1::REGION_TIER_CITY:
+      return regions.CityOf(county);
+    default:
+      return regions.ProvinceCode();
   }
 }
 
@@ -141,9 +144,12 @@ AggregateData FromRollup(pqxx::transaction_base& tx, const AggregateScope& scope
   auto keys_of = [&](const std::string& county, const std::string& division) {
     std::vector<std::vector<std::string>> values;
     for (int d : r.group_by()) {
-      if (d == v1::AGGREGATE_DIMENSION_REGION) values.push_back({RegionAt(r, county)});
-      else if (d == v1::AGGREGATE_DIMENSION_REGION_GROUP) values.push_back(GroupsOf(r, county));
-      else values.push_back({division});
+      if (d == v1::AGGREGATE_DIMENSION_REGION)
+        values.push_back({RegionAt(r, county)});
+      else if (d == v1::AGGREGATE_DIMENSION_REGION_GROUP)
+        values.push_back(GroupsOf(r, county));
+      else
+        values.push_back({division});
     }
     return Product(values);
   };
@@ -190,15 +196,15 @@ AggregateData FromRollup(pqxx::transaction_base& tx, const AggregateScope& scope
   // changed since move to the current division (this reads every report in
   // scope; grouping without divisions does not need it).
   if (by_division || !r.industry_codes().empty()) {
-    for (const auto& row : store::Exec(
-             tx, "agg_moved",
-             "SELECT r.county_code, r.industry_division, left(p.industry_code, 2), "
-             "  greatest(r.period_index, $3 - 1), r.completed_fen "
-             "FROM monitoring_reports r JOIN v_projects p USING (project_code) "
-             "WHERE r.county_code = ANY ($1::text[]) AND r.period_index <= $2 "
-             "AND r.industry_division <> left(p.industry_code, 2) "
-             "AND p.planned_investment_fen >= 500000000 AND p.status <> 5",
-             CountyArray(scope), WindowLast(scope), WindowFirst(scope))) {
+    for (const auto& row :
+         store::Exec(tx, "agg_moved",
+                     "SELECT r.county_code, r.industry_division, left(p.industry_code, 2), "
+                     "  greatest(r.period_index, $3 - 1), r.completed_fen "
+                     "FROM monitoring_reports r JOIN v_projects p USING (project_code) "
+                     "WHERE r.county_code = ANY ($1::text[]) AND r.period_index <= $2 "
+                     "AND r.industry_division <> left(p.industry_code, 2) "
+                     "AND p.planned_investment_fen >= 500000000 AND p.status <> 5",
+                     CountyArray(scope), WindowLast(scope), WindowFirst(scope))) {
       const std::string county = row[0].c_str(), from = row[1].c_str(), to = row[2].c_str();
       const int index = row[3].as<int>();
       const int64_t fen = row[4].as<int64_t>();
@@ -213,16 +219,15 @@ AggregateData FromRollup(pqxx::transaction_base& tx, const AggregateScope& scope
   // Projects in the statistics, by start and completion month: only when the
   // project count or planned investment is asked for (this reads every
   // project in scope).
-  const bool counts = r.metrics().empty() ||
-                      std::count(r.metrics().begin(), r.metrics().end(),
-                                 v1::AGGREGATE_METRIC_PROJECT_COUNT) ||
-                      std::count(r.metrics().begin(), r.metrics().end(),
-                                 v1::AGGREGATE_METRIC_PLANNED_INVESTMENT);
+  const bool counts =
+      r.metrics().empty() ||
+      std::count(r.metrics().begin(), r.metrics().end(), v1::AGGREGATE_METRIC_PROJECT_COUNT) ||
+      std::count(r.metrics().begin(), r.metrics().end(), v1::AGGREGATE_METRIC_PLANNED_INVESTMENT);
   if (counts) {
     for (const auto& row : store::Exec(
              tx, "agg_cohorts",
              "SELECT p.county_code, CASE WHEN $2 THEN left(p.industry_code, 2) ELSE '' END, "
-             "p.start_period, coalesce(c.completion, -1), count(*), "
+             "p.start_period, coalesce(least(c.completion, p.completion_index), -1), count(*), "
              "sum(p.planned_investment_fen)::bigint "
              "FROM v_projects p LEFT JOIN (SELECT project_code, min(period_index) AS completion "
              "  FROM monitoring_reports WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c "
@@ -310,7 +315,8 @@ AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& sco
            tx, "agg_projects",
            "SELECT p.project_code, p.county_code, p.industry_code, p.renovation_types::text, "
            "p.requested_support::text, p.planned_investment_fen, p.start_period, "
-           "coalesce(c.completion, -1), e.credit_code, e.revenue_band, e.above_designated_size, "
+           "coalesce(least(c.completion, p.completion_index), -1), e.credit_code, e.revenue_band, "
+           "e.above_designated_size, "
            "e.integration_pilot, e.integration_certified "
            "FROM v_projects p JOIN v_enterprises e ON e.credit_code = p.enterprise_credit_code "
            "LEFT JOIN (SELECT project_code, min(period_index) AS completion "
@@ -343,11 +349,11 @@ AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& sco
     }
     projects.emplace(row[0].c_str(), std::move(p));
   }
-  for (const auto& row : store::Exec(
-           tx, "agg_project_reports",
-           "SELECT project_code, period_index, completed_fen FROM monitoring_reports "
-           "WHERE county_code = ANY ($1::text[]) AND period_index <= $2",
-           CountyArray(scope), WindowLast(scope))) {
+  for (const auto& row :
+       store::Exec(tx, "agg_project_reports",
+                   "SELECT project_code, period_index, completed_fen FROM monitoring_reports "
+                   "WHERE county_code = ANY ($1::text[]) AND period_index <= $2",
+                   CountyArray(scope), WindowLast(scope))) {
     auto it = projects.find(row[0].c_str());
     if (it == projects.end()) continue;
     const int index = row[1].as<int>();
@@ -356,7 +362,7 @@ AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& sco
   }
 
   const bool enterprises = std::count(r.metrics().begin(), r.metrics().end(),
-                                     v1::AGGREGATE_METRIC_ENTERPRISES_COMPLETED) > 0;
+                                      v1::AGGREGATE_METRIC_ENTERPRISES_COMPLETED) > 0;
   const bool integration = std::count(r.metrics().begin(), r.metrics().end(),
                                       v1::AGGREGATE_METRIC_INTEGRATION_ENTERPRISES) > 0;
   AggregateData out;
@@ -365,19 +371,26 @@ AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& sco
     std::vector<std::vector<std::string>> values;
     for (int d : r.group_by()) {
       switch (d) {
-        case v1::AGGREGATE_DIMENSION_REGION: values.push_back({RegionAt(r, p.county)}); break;
-        case v1::AGGREGATE_DIMENSION_REGION_GROUP: values.push_back(GroupsOf(r, p.county)); break;
+        case v1::AGGREGATE_DIMENSION_REGION:
+          values.push_back({RegionAt(r, p.county)});
+          break;
+        case v1::AGGREGATE_DIMENSION_REGION_GROUP:
+          values.push_back(GroupsOf(r, p.county));
+          break;
         case v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION:
           values.push_back({codes::IndustryTable::DivisionOf(p.industry)});
           break;
-        case v1::AGGREGATE_DIMENSION_RENOVATION_TYPE: values.push_back(AsStrings(p.types)); break;
+        case v1::AGGREGATE_DIMENSION_RENOVATION_TYPE:
+          values.push_back(AsStrings(p.types));
+          break;
         case v1::AGGREGATE_DIMENSION_SUPPORT_INSTRUMENT:
           values.push_back(AsStrings(p.supports));
           break;
         case v1::AGGREGATE_DIMENSION_ENTERPRISE_SIZE:
           values.push_back({absl::StrCat(p.revenue_band)});
           break;
-        default: values.push_back({absl::StrCat(static_cast<int>(p.StageIn(year)))});
+        default:
+          values.push_back({absl::StrCat(static_cast<int>(p.StageIn(year)))});
       }
     }
     return Product(values);

@@ -1,12 +1,12 @@
 // GetReportingCompliance: per county and month, the reports expected from the
 // projects in the statistics, those received, missing, late and corrected, and
 // a score; cities and the root add up their counties.
+#include <google/protobuf/util/time_util.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
-
-#include <google/protobuf/util/time_util.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
@@ -42,14 +42,13 @@ void Add(v1::MonthCompliance& into, const v1::MonthCompliance& m) {
   into.set_missing(into.missing() + m.missing());
   into.set_late(into.late() + m.late());
   into.set_corrected(into.corrected() + m.corrected());
-  into.set_corrected_after_deadline(into.corrected_after_deadline() +
-                                    m.corrected_after_deadline());
+  into.set_corrected_after_deadline(into.corrected_after_deadline() + m.corrected_after_deadline());
 }
 
 double Score(const v1::MonthCompliance& t) {
   if (t.expected() == 0) return 100.0;
-  const double earned = (t.reported() - t.late()) + 0.5 * t.late() -
-                        0.25 * t.corrected_after_deadline();
+  const double earned =
+      (t.reported() - t.late()) + 0.5 * t.late() - 0.25 * t.corrected_after_deadline();
   return 100.0 * earned / t.expected();
 }
 
@@ -93,7 +92,7 @@ grpc::Status MonitoringService::GetReportingCompliance(
     for (const auto& row : store::Exec(
              tx, "cmp_projects",
              "SELECT p.project_code, p.county_code, p.name, p.start_period, "
-             "coalesce(c.completion, -1) FROM v_projects p LEFT JOIN ("
+             "coalesce(least(c.completion, p.completion_index), -1) FROM v_projects p LEFT JOIN ("
              "  SELECT project_code, min(period_index) AS completion FROM monitoring_reports "
              "  WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c USING (project_code) "
              "WHERE p.county_code = ANY ($1::text[]) AND p.planned_investment_fen >= 500000000 "
@@ -104,13 +103,13 @@ grpc::Status MonitoringService::GetReportingCompliance(
                           start.ok() ? start->Index() : 0, row[4].as<int>()});
     }
     // One month past the range: a February report may cover a January in it.
-    for (const auto& row : store::Exec(
-             tx, "cmp_reports",
-             "SELECT project_code, period_index, covers_january, late, version, "
-             "(extract(epoch from first_submit_at) * 1000000)::bigint, "
-             "(extract(epoch from updated_at) * 1000000)::bigint FROM monitoring_reports "
-             "WHERE county_code = ANY ($1::text[]) AND period_index BETWEEN $2 AND $3",
-             county_array, first, last + 1)) {
+    for (const auto& row :
+         store::Exec(tx, "cmp_reports",
+                     "SELECT project_code, period_index, covers_january, late, version, "
+                     "(extract(epoch from first_submit_at) * 1000000)::bigint, "
+                     "(extract(epoch from updated_at) * 1000000)::bigint FROM monitoring_reports "
+                     "WHERE county_code = ANY ($1::text[]) AND period_index BETWEEN $2 AND $3",
+                     county_array, first, last + 1)) {
       ReportRow report{row[4].as<int64_t>(), row[5].as<int64_t>(), row[6].as<int64_t>(),
                        row[3].as<bool>()};
       const int index = row[1].as<int>();
@@ -118,8 +117,8 @@ grpc::Status MonitoringService::GetReportingCompliance(
       by_month[index] = report;
       if (row[2].as<bool>()) by_month[index - 1] = report;  // covers January
     }
-    for (const auto& row : store::Exec(tx, "cmp_locks",
-                                       "SELECT period FROM monitoring_period_locks WHERE locked")) {
+    for (const auto& row :
+         store::Exec(tx, "cmp_locks", "SELECT period FROM monitoring_period_locks WHERE locked")) {
       locked.insert(row[0].c_str());
     }
     return absl::OkStatus();
@@ -141,8 +140,8 @@ grpc::Status MonitoringService::GetReportingCompliance(
       v1::MonthCompliance& mc = out.emplace_back();
       mc.set_period(PeriodOf(m.first));
       mc.set_locked(locked.count(mc.period()) > 0);
-      *mc.mutable_deadline() =
-          TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(DeadlineEnd({m.first / 12, m.first % 12 + 1})));
+      *mc.mutable_deadline() = TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(DeadlineEnd({m.first / 12, m.first % 12 + 1})));
     }
     return out;
   };

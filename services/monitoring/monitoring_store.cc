@@ -118,8 +118,9 @@ void UpsertReport(pqxx::transaction_base& tx, const std::string& county_code, in
 
 std::optional<int> CompletionIndex(pqxx::transaction_base& tx, const std::string& project_code) {
   pqxx::result r = Exec(tx, "mon_completion",
-                        "SELECT min(period_index) FROM monitoring_reports "
-                        "WHERE project_code = $1 AND status = $2",
+                        "SELECT least((SELECT min(period_index) FROM monitoring_reports "
+                        "  WHERE project_code = $1 AND status = $2), "
+                        "  (SELECT completion_index FROM v_projects WHERE project_code = $1))",
                         project_code, static_cast<int>(v1::PROJECT_STATUS_COMPLETED));
   if (r[0][0].is_null()) return std::nullopt;
   return r[0][0].as<int>();

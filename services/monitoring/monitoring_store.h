@@ -46,7 +46,9 @@ void UpsertReport(pqxx::transaction_base& tx, const std::string& county_code, in
                   const std::string& industry_division, const v1::ProgressReport& report,
                   bool insert);
 
-// Period index of the project's first report with status COMPLETED, if any.
+// Period index of the month the project completed, if it did: its first
+// report with status COMPLETED, or the month the registry marked it completed,
+// whichever is earlier.
 std::optional<int> CompletionIndex(pqxx::transaction_base& tx, const std::string& project_code);
 // Status of the project's latest report before `period_index`, if any.
 std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx, const std::string& project_code,

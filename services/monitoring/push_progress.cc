@@ -12,18 +12,21 @@ namespace {
 class ProgressPush final
     : public rpc::PushHandler<v1::PushProgressRequest, v1::ProgressRecordResult> {
  public:
-  ProgressPush(const auth::Principal& caller, absl::Time now, v1::PushProgressResponse* response)
-      : caller_(caller), now_(now), today_(CurrentPeriod(now)), response_(response) {}
+  // The clock is read per record: a stream may run past a month's end or a
+  // half-year's deadline.
+  ProgressPush(const auth::Principal& caller, std::function<absl::Time()> clock,
+               v1::PushProgressResponse* response)
+      : caller_(caller), clock_(std::move(clock)), response_(response) {}
 
   rpc::Violations Validate(const v1::PushProgressRequest& record) override {
-    return ValidateReport(record.report(), today_, "report");
+    return ValidateReport(record.report(), CurrentPeriod(clock_()), "report");
   }
 
   v1::ProgressRecordResult Write(pqxx::transaction_base& tx, int64_t index,
                                  const v1::PushProgressRequest& record,
                                  const rpc::Violations& findings) override {
     ReportOutcome out = WriteReport(tx, caller_, record.report(), record.expected_version(),
-                                    record.request_id(), findings, now_, "report",
+                                    record.request_id(), findings, clock_(), "report",
                                     /*with_totals=*/false);
     if (out.outcome == v1::OUTCOME_REJECTED) return Reject(index, record, std::move(out.violations));
     v1::ProgressRecordResult result = Base(index, record);
@@ -63,8 +66,7 @@ class ProgressPush final
   }
 
   const auth::Principal& caller_;
-  const absl::Time now_;
-  const codes::Period today_;
+  const std::function<absl::Time()> clock_;
   v1::PushProgressResponse* response_;
 };
 
@@ -79,7 +81,7 @@ grpc::Status MonitoringService::PushProgress(grpc::ServerContext* context,
     return rpc::ToGrpcStatus(
         absl::PermissionDeniedError("only county systems and the province push progress"));
   }
-  ProgressPush handler(*caller, options_.clock(), response);
+  ProgressPush handler(*caller, options_.clock, response);
   rpc::PushRunner<v1::PushProgressRequest, v1::ProgressRecordResult> runner(
       pool_, caller->id, "PushProgress", handler);
   auto summary = runner.Run(*context, *reader, options_.push);

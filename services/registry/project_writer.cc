@@ -190,6 +190,7 @@ WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& cal
   } else {
     InsertProject(tx, wanted, city);
   }
+  if (wanted.status() == v1::PROJECT_STATUS_COMPLETED) MarkCompleted(tx, wanted.project_code());
   // Re-read for the server-set fields (times), so that what is audited and
   // answered is exactly what is stored.
   out.project = *LoadProject(tx, wanted.project_code(), /*for_update=*/false);

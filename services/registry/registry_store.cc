@@ -176,6 +176,14 @@ void UpdateProject(pqxx::transaction_base& tx, const v1::Project& p) {
        p.version());
 }
 
+void MarkCompleted(pqxx::transaction_base& tx, const std::string& project_code) {
+  Exec(tx, "reg_prj_mark_completed",
+       "UPDATE registry_projects SET completed_period = "
+       "to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') "
+       "WHERE project_code = $1 AND completed_period IS NULL",
+       project_code);
+}
+
 std::vector<v1::Project> QueryProjects(pqxx::transaction_base& tx, const ProjectQuery& q) {
   const v1::ListProjectsRequest& f = q.filter;
   int64_t updated_since_us =

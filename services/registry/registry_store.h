@@ -32,6 +32,8 @@ std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx, const 
 int NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year);
 void InsertProject(pqxx::transaction_base& tx, const v1::Project& p, const std::string& city_code);
 void UpdateProject(pqxx::transaction_base& tx, const v1::Project& p);
+// Records the month (China Standard Time) a project first became COMPLETED.
+void MarkCompleted(pqxx::transaction_base& tx, const std::string& project_code);
 
 struct ProjectQuery {
   std::string scope_county;  // set for county principals

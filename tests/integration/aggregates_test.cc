@@ -137,7 +137,8 @@ class AggregatesTest : public DbTest {
                             "USING (project_code) WHERE p.planned_investment_fen >= 500000000 "
                             "AND p.status <> 5 AND (left(p.start_period, 4)::int * 12 + "
                             "right(p.start_period, 2)::int - 1) <= $2 "
-                            "AND (done.c IS NULL OR done.c >= $1) AND " + condition,
+                            "AND (least(done.c, p.completion_index) IS NULL OR "
+                            "least(done.c, p.completion_index) >= $1) AND " + condition,
                             first, last)[0][0]
                             .as<int64_t>();
                   return absl::OkStatus();
