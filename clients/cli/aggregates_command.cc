@@ -17,6 +17,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/paging.h"
 #include "clients/cli/records.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 
@@ -221,17 +222,11 @@ int QueryAggregates(const GlobalOptions& options, const AggregatesOptions& query
   std::vector<v1::AggregateRow> totals;  // sent with the first page, shown last
   bool partial = false;
   google::protobuf::Timestamp as_of;
-  std::string next_page;
-  do {
-    request.set_page_token(next_page);
-    grpc::ClientContext context;
-    PrepareContext(options, kCallTimeout, &context);
+  auto call_page = [&](grpc::ClientContext* context, const std::string& page_token) {
+    request.set_page_token(page_token);
     v1::QueryAggregatesResponse response;
-    const grpc::Status status = stub->QueryAggregates(&context, request, &response);
-    if (!status.ok()) {
-      ReportRpcError(options, status);
-      return kExitFailure;
-    }
+    const grpc::Status status = stub->QueryAggregates(context, request, &response);
+    if (!status.ok()) return PageResult{status, ""};
     for (const v1::AggregateRow& r : response.rows()) {
       if (json) {  // as they come: a query may span many pages
         std::cout << ToJsonLine(r) << "\n";
@@ -241,9 +236,10 @@ int QueryAggregates(const GlobalOptions& options, const AggregatesOptions& query
       }
     }
     totals.insert(totals.end(), response.totals().begin(), response.totals().end());
-    if (next_page.empty()) as_of = response.as_of();
-    next_page = response.next_page_token();
-  } while (!next_page.empty());
+    if (page_token.empty()) as_of = response.as_of();  // the first page's
+    return PageResult{status, response.next_page_token()};
+  };
+  if (!FollowPages(options, call_page)) return kExitFailure;
   if (json) {
     for (const v1::AggregateRow& r : totals) std::cout << ToJsonLine(r) << "\n";
     return kExitOk;

@@ -31,6 +31,12 @@ std::string HexRequestId(const unsigned char* bytes, size_t size) {
                                   absl::string_view(reinterpret_cast<const char*>(bytes), size)));
 }
 
+// Failures after which a write may or may not have happened: only a retry
+// with the same request_id can tell.
+bool SafeToRetry(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED;
+}
+
 }  // namespace
 
 std::unique_ptr<v1::ProjectRegistry::Stub> NewRegistryStub(const GlobalOptions& options) {
@@ -57,6 +63,10 @@ std::string RandomRequestId() {
   return HexRequestId(bytes, sizeof bytes);
 }
 
+std::string GivenOrRandomRequestId(const std::string& given) {
+  return given.empty() ? RandomRequestId() : given;
+}
+
 std::string ContentRequestId(const google::protobuf::Message& message) {
   std::string bytes;
   {
@@ -68,10 +78,6 @@ std::string ContentRequestId(const google::protobuf::Message& message) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
   return HexRequestId(digest, sizeof digest);
-}
-
-bool SafeToRetry(grpc::StatusCode code) {
-  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
 
 void ReportRpcError(const GlobalOptions& options, const grpc::Status& status) {
@@ -97,6 +103,14 @@ void ReportRpcError(const GlobalOptions& options, const grpc::Status& status) {
       break;
     default:
       break;
+  }
+}
+
+void ReportWriteError(const GlobalOptions& options, const grpc::Status& status,
+                      const std::string& request_id) {
+  ReportRpcError(options, status);
+  if (SafeToRetry(status.error_code())) {
+    std::cerr << "retry with --request_id=" << request_id << "\n";
   }
 }
 

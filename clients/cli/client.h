@@ -32,20 +32,25 @@ void PrepareContext(const GlobalOptions& options, absl::Duration timeout,
 // the first call.
 std::string RandomRequestId();
 
+// The request_id the user gave (to retry a call), else a RandomRequestId().
+std::string GivenOrRandomRequestId(const std::string& given);
+
 // "cli-" + hex SHA-256 of the deterministic serialization of `message`: the
 // same content always gets the same id, so running the same command or file
 // again changes nothing twice. (The server replays the first answer of an id:
 // going back to an earlier content after a change replays, it does not write.)
 std::string ContentRequestId(const google::protobuf::Message& message);
 
-// Failures after which a write may or may not have happened: only a retry
-// with the same request_id can tell.
-bool SafeToRetry(grpc::StatusCode code);
-
 // On stderr: the gRPC code name, the message, every BadRequest field
 // violation, and a hint for the failures people hit first (server not
 // running, no token, a method the server does not offer yet).
 void ReportRpcError(const GlobalOptions& options, const grpc::Status& status);
+
+// ReportRpcError for a call that writes; when the write may or may not have
+// happened (unavailable, deadline exceeded), also the request_id to retry
+// with: only a retry with the same id can tell, and it does not write twice.
+void ReportWriteError(const GlobalOptions& options, const grpc::Status& status,
+                      const std::string& request_id);
 
 }  // namespace techreno::cli
 

@@ -11,6 +11,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/paging.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 
 namespace techreno::cli {
@@ -50,17 +51,11 @@ int ShowCompliance(const GlobalOptions& options, const std::string& from, const 
   auto stub = NewMonitoringStub(options);
   Table table({"region", "expected", "reported", "missing", "late", "corrected", "score"});
   int root_tier = -1;  // the tier of the first region listed, the root
-  std::string next_page;
-  do {
-    request.set_page_token(next_page);
-    grpc::ClientContext context;
-    PrepareContext(options, kCallTimeout, &context);
+  auto call_page = [&](grpc::ClientContext* context, const std::string& page_token) {
+    request.set_page_token(page_token);
     v1::GetReportingComplianceResponse response;
-    const grpc::Status status = stub->GetReportingCompliance(&context, request, &response);
-    if (!status.ok()) {
-      ReportRpcError(options, status);
-      return kExitFailure;
-    }
+    const grpc::Status status = stub->GetReportingCompliance(context, request, &response);
+    if (!status.ok()) return PageResult{status, ""};
     for (const v1::RegionCompliance& r : response.regions()) {
       if (root_tier < 0) root_tier = r.tier();
       if (json) {
@@ -69,8 +64,9 @@ int ShowCompliance(const GlobalOptions& options, const std::string& from, const 
         table.AddRow(ComplianceRow(r, root_tier));
       }
     }
-    next_page = response.next_page_token();
-  } while (!next_page.empty());
+    return PageResult{status, response.next_page_token()};
+  };
+  if (!FollowPages(options, call_page)) return kExitFailure;
   if (!json) {
     std::cout << "reporting compliance " << from << " .. " << to << "\n";
     table.Print(std::cout);

@@ -13,6 +13,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/paging.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 
 namespace techreno::cli {
@@ -79,20 +80,14 @@ int ListLagging(const GlobalOptions& options, const LaggingOptions& lagging) {
                "expected %", "gap (pts)", "last report", "months silent", "reasons"});
   int64_t shown = 0;
   std::string as_of;
-  std::string next_page;
-  do {
+  auto call_page = [&](grpc::ClientContext* context, const std::string& page_token) {
     const int64_t wanted =
         lagging.all ? kMaxPageSize : std::min(kMaxPageSize, lagging.limit - shown);
     request.set_page_size(static_cast<int32_t>(wanted));
-    request.set_page_token(next_page);
-    grpc::ClientContext context;
-    PrepareContext(options, kCallTimeout, &context);
+    request.set_page_token(page_token);
     v1::ListLaggingProjectsResponse response;
-    const grpc::Status status = stub->ListLaggingProjects(&context, request, &response);
-    if (!status.ok()) {
-      ReportRpcError(options, status);
-      return kExitFailure;
-    }
+    const grpc::Status status = stub->ListLaggingProjects(context, request, &response);
+    if (!status.ok()) return PageResult{status, ""};
     as_of = response.as_of_period();
     for (const v1::LaggingProject& p : response.projects()) {
       if (!lagging.all && shown == lagging.limit) break;
@@ -103,15 +98,18 @@ int ListLagging(const GlobalOptions& options, const LaggingOptions& lagging) {
       }
       ++shown;
     }
-    next_page = response.next_page_token();
-  } while (!next_page.empty() && (lagging.all || shown < lagging.limit));
+    return PageResult{status, response.next_page_token()};
+  };
+  auto want_more = [&] { return lagging.all || shown < lagging.limit; };
+  std::string unread;
+  if (!FollowPages(options, call_page, want_more, &unread)) return kExitFailure;
 
   if (!json) {
     std::cout << "lagging projects as of " << as_of << " (worst gap first)\n";
     table.Print(std::cout);
     std::cout << shown << (shown == 1 ? " project" : " projects") << "\n";
   }
-  if (!next_page.empty()) std::cerr << "more projects may lag: raise --limit or use --all\n";
+  if (!unread.empty()) std::cerr << "more projects may lag: raise --limit or use --all\n";
   return kExitOk;
 }
 

@@ -8,6 +8,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/paging.h"
 #include "clients/cli/records.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
@@ -86,19 +87,13 @@ int ListProjects(const GlobalOptions& options, const ListProjectsOptions& list) 
   Table table(
       {"project_code", "county", "industry", "name", "planned (万元)", "status", "version"});
   int64_t shown = 0;
-  std::string next_page;
-  do {
+  auto call_page = [&](grpc::ClientContext* context, const std::string& page_token) {
     const int64_t wanted = list.all ? kMaxPageSize : std::min(kMaxPageSize, list.limit - shown);
     request.set_page_size(static_cast<int32_t>(wanted));
-    request.set_page_token(next_page);
-    grpc::ClientContext context;
-    PrepareContext(options, kCallTimeout, &context);
+    request.set_page_token(page_token);
     v1::ListProjectsResponse response;
-    const grpc::Status status = stub->ListProjects(&context, request, &response);
-    if (!status.ok()) {
-      ReportRpcError(options, status);
-      return kExitFailure;
-    }
+    const grpc::Status status = stub->ListProjects(context, request, &response);
+    if (!status.ok()) return PageResult{status, ""};
     for (const v1::Project& p : response.projects()) {
       if (!list.all && shown == list.limit) break;
       if (json) {
@@ -108,14 +103,17 @@ int ListProjects(const GlobalOptions& options, const ListProjectsOptions& list) 
       }
       ++shown;
     }
-    next_page = response.next_page_token();
-  } while (!next_page.empty() && (list.all || shown < list.limit));
+    return PageResult{status, response.next_page_token()};
+  };
+  auto want_more = [&] { return list.all || shown < list.limit; };
+  std::string unread;
+  if (!FollowPages(options, call_page, want_more, &unread)) return kExitFailure;
 
   if (!json) {
     table.Print(std::cout);
     std::cout << shown << (shown == 1 ? " project" : " projects") << "\n";
   }
-  if (!next_page.empty()) {
+  if (!unread.empty()) {
     std::cerr << "more projects may match: raise --limit or use --all\n";
   }
   return kExitOk;
@@ -128,17 +126,11 @@ int ShowHistory(const GlobalOptions& options, const std::string& project_code) {
   request.set_project_code(project_code);
   request.set_page_size(kHistoryPageSize);
   Table table({"version", "time", "changed_by", "change_kind", "request_id"});
-  std::string next_page;
-  do {
-    request.set_page_token(next_page);
-    grpc::ClientContext context;
-    PrepareContext(options, kCallTimeout, &context);
+  auto call_page = [&](grpc::ClientContext* context, const std::string& page_token) {
+    request.set_page_token(page_token);
     v1::GetProjectHistoryResponse response;
-    const grpc::Status status = stub->GetProjectHistory(&context, request, &response);
-    if (!status.ok()) {
-      ReportRpcError(options, status);
-      return kExitFailure;
-    }
+    const grpc::Status status = stub->GetProjectHistory(context, request, &response);
+    if (!status.ok()) return PageResult{status, ""};
     // The server lists versions newest first; pages keep that order.
     for (const v1::ProjectVersion& v : response.versions()) {
       if (json) {
@@ -148,8 +140,9 @@ int ShowHistory(const GlobalOptions& options, const std::string& project_code) {
                       v.change_kind(), v.request_id()});
       }
     }
-    next_page = response.next_page_token();
-  } while (!next_page.empty());
+    return PageResult{status, response.next_page_token()};
+  };
+  if (!FollowPages(options, call_page)) return kExitFailure;
   if (!json) table.Print(std::cout);
   return kExitOk;
 }

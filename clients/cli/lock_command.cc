@@ -35,22 +35,18 @@ int LockPeriod(const GlobalOptions& options, const std::string& period, bool loc
               << " needs --reason=TEXT (it is kept in the audit trail)\n";
     return kExitUsage;
   }
-  if (request_id.empty()) request_id = RandomRequestId();
   auto stub = NewMonitoringStub(options);
   grpc::ClientContext context;
   PrepareContext(options, kCallTimeout, &context);
   v1::LockPeriodRequest request;
-  request.set_request_id(request_id);
+  request.set_request_id(GivenOrRandomRequestId(request_id));
   request.set_period(period);
   request.set_lock(lock);
   request.set_reason(reason);
   v1::LockPeriodResponse response;
   const grpc::Status status = stub->LockPeriod(&context, request, &response);
   if (!status.ok()) {
-    ReportRpcError(options, status);
-    if (SafeToRetry(status.error_code())) {
-      std::cerr << "retry with --request_id=" << request_id << "\n";
-    }
+    ReportWriteError(options, status, request.request_id());
     return kExitFailure;
   }
   if (options.format == OutputFormat::kJson) {

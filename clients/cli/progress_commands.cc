@@ -103,18 +103,14 @@ Fields ReportFields(const v1::SubmitProgressResponse& response) {
 int SubmitProgress(const GlobalOptions& options, const SubmitProgressOptions& submit) {
   v1::SubmitProgressRequest request;
   if (!BuildReport(submit, request.mutable_report())) return kExitUsage;
-  request.set_request_id(submit.request_id.empty() ? RandomRequestId() : submit.request_id);
+  request.set_request_id(GivenOrRandomRequestId(submit.request_id));
   auto stub = NewMonitoringStub(options);
   grpc::ClientContext context;
   PrepareContext(options, kCallTimeout, &context);
   v1::SubmitProgressResponse response;
   const grpc::Status status = stub->SubmitProgress(&context, request, &response);
   if (!status.ok()) {
-    ReportRpcError(options, status);
-    if (SafeToRetry(status.error_code())) {
-      // The report may have been stored; only the same request_id can tell.
-      std::cerr << "retry with --request_id=" << request.request_id() << "\n";
-    }
+    ReportWriteError(options, status, request.request_id());
     return kExitFailure;
   }
   const bool json = options.format == OutputFormat::kJson;

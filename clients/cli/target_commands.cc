@@ -15,6 +15,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/paging.h"
 #include "clients/cli/plan_targets.h"
 #include "clients/cli/records.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
@@ -210,17 +211,11 @@ int ListTargets(const GlobalOptions& options, const ListTargetsOptions& list) {
   if (all_metrics) header.push_back("metric");
   header.insert(header.end(), {"target", "children set", "children total", "flag"});
   Table table(header);
-  std::string next_page;
-  do {
-    request.set_page_token(next_page);
-    grpc::ClientContext context;
-    PrepareContext(options, kCallTimeout, &context);
+  auto call_page = [&](grpc::ClientContext* context, const std::string& page_token) {
+    request.set_page_token(page_token);
     v1::ListTargetsResponse response;
-    const grpc::Status status = stub->ListTargets(&context, request, &response);
-    if (!status.ok()) {
-      ReportRpcError(options, status);
-      return kExitFailure;
-    }
+    const grpc::Status status = stub->ListTargets(context, request, &response);
+    if (!status.ok()) return PageResult{status, ""};
     // Pre-order across pages: each node is followed by its subtree.
     for (const v1::TargetNode& node : response.nodes()) {
       if (json) {
@@ -229,8 +224,9 @@ int ListTargets(const GlobalOptions& options, const ListTargetsOptions& list) {
         table.AddRow(NodeRow(node, all_metrics));
       }
     }
-    next_page = response.next_page_token();
-  } while (!next_page.empty());
+    return PageResult{status, response.next_page_token()};
+  };
+  if (!FollowPages(options, call_page)) return kExitFailure;
   if (!json) {
     if (!all_metrics) std::cout << list.year << " " << MetricLabel(request.metric()) << "\n";
     table.Print(std::cout);

@@ -16,22 +16,17 @@ int WithdrawProject(const GlobalOptions& options, const std::string& project_cod
     std::cerr << "error: withdraw needs --reason=TEXT (it is kept with the project)\n";
     return kExitUsage;
   }
-  if (request_id.empty()) request_id = RandomRequestId();
   auto stub = NewRegistryStub(options);
   grpc::ClientContext context;
   PrepareContext(options, kCallTimeout, &context);
   v1::WithdrawProjectRequest request;
-  request.set_request_id(request_id);
+  request.set_request_id(GivenOrRandomRequestId(request_id));
   request.set_project_code(project_code);
   request.set_reason(reason);
   v1::Project project;
   const grpc::Status status = stub->WithdrawProject(&context, request, &project);
   if (!status.ok()) {
-    ReportRpcError(options, status);
-    if (SafeToRetry(status.error_code())) {
-      // The withdraw may have happened; only the same request_id can tell.
-      std::cerr << "retry with --request_id=" << request_id << "\n";
-    }
+    ReportWriteError(options, status, request.request_id());
     return kExitFailure;
   }
   if (options.format == OutputFormat::kJson) {

@@ -1,0 +1,169 @@
+// What push projects and progress push do alike: the whole file as one
+// client-streaming call. Records that cannot be parsed are reported here and
+// never sent; the rest go out one by one while the file is read, so memory
+// stays flat however large the file. The server answers once, with a result
+// per streamed record, and stream positions are mapped back to file lines.
+//
+// What differs between the pushes is a `Kind` with static members:
+//   Request, Response: the call's messages (Response::results() have index(),
+//     outcome() and violations());
+//   Open(stub, context, response): starts the call;
+//   MutableRecord(request): the record inside a request, read into in place;
+//   Header(): the findings table's columns, the last four a violation's;
+//   LocalCells(partial, row_error): the row of a problem found here;
+//   ResultCells(result, line): a server result's columns before the four;
+//   kBareRejectionSeverity: the severity cell of a rejection without violations;
+//   MayHaveCommitted(code): whether a failed call may have committed batches;
+//   Counts(response): the summary line's server counts.
+#ifndef TECHRENO_CLIENTS_CLI_PUSH_STREAM_H_
+#define TECHRENO_CLIENTS_CLI_PUSH_STREAM_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "clients/cli/client.h"
+#include "clients/cli/format.h"
+#include "clients/cli/options.h"
+#include "clients/cli/read_meter.h"
+#include "clients/cli/record_reader.h"
+#include "clients/cli/records.h"
+#include "techreno/v1/common.pb.h"
+
+namespace techreno::cli {
+
+// One row of the findings table, kept with its file line for sorting.
+struct Finding {
+  int64_t line;
+  std::vector<std::string> cells;
+};
+
+// What went out on the stream, and what stayed behind.
+struct Sent {
+  std::vector<int64_t> lines;  // stream index -> file line
+  std::vector<Finding> findings;
+  int64_t local_rejects = 0;
+  int64_t unsent_line = 0;  // first record not sent because the server ended the call
+};
+
+// A push as it ended: the call's status, the server's answer, what was sent.
+template <typename Kind>
+struct Pushed {
+  grpc::Status status;
+  typename Kind::Response response;
+  Sent sent;
+
+  // Every record read was parsed, sent and taken (accepted or unchanged).
+  bool NoneRejected() const { return response.rejected() == 0 && sent.local_rejects == 0; }
+};
+
+// Sorted by file line (stable: a record's rows keep their order), then a
+// blank line; nothing at all when there are none.
+void PrintFindings(std::vector<Finding> findings, std::vector<std::string> header,
+                   std::ostream& out);
+
+// On stderr: the failure, whether batches committed before it stay, and how
+// many records were never sent.
+void ReportPushFailure(const GlobalOptions& options, const grpc::Status& status,
+                       bool may_have_committed, int64_t local_rejects);
+
+// "<server counts>, rejected locally N (not sent)" (the latter when N > 0).
+void PrintSummary(const std::string& counts, int64_t local_rejects, std::ostream& out);
+
+// Streams the records from `from_line` on; true when the stream stayed open.
+template <typename Kind>
+bool SendRecords(RecordReader& reader, int64_t from_line,
+                 grpc::ClientWriter<typename Kind::Request>& writer, Sent* sent) {
+  ReadMeter meter;
+  typename Kind::Request request;
+  auto* record = Kind::MutableRecord(&request);
+  int64_t line = 0;
+  int64_t read = 0;
+  std::vector<RowError> errors;
+  bool open = true;
+  while (reader.Next(record, &line, &errors)) {
+    if (line < from_line) continue;  // answered by an earlier push
+    meter.Record(++read);
+    if (!errors.empty()) {
+      ++sent->local_rejects;
+      for (const RowError& e : errors) {
+        sent->findings.push_back({e.line, Kind::LocalCells(*record, e)});
+      }
+      continue;
+    }
+    // false: the server ended the call early; Finish() says why.
+    if (!writer.Write(request)) {
+      sent->unsent_line = line;
+      open = false;
+      break;
+    }
+    sent->lines.push_back(line);
+  }
+  meter.Waiting(read);
+  return open;
+}
+
+// Rejected records and records with warnings, from the server's answer.
+template <typename Kind>
+void AddServerFindings(const typename Kind::Response& response, Sent* sent) {
+  const std::vector<int64_t>& lines = sent->lines;
+  for (const auto& r : response.results()) {
+    if (r.outcome() != v1::OUTCOME_REJECTED && r.violations().empty()) continue;
+    const bool known = r.index() >= 0 && r.index() < static_cast<int64_t>(lines.size());
+    const int64_t line = known ? lines[r.index()] : -1;
+    const std::vector<std::string> head = Kind::ResultCells(r, known ? absl::StrCat(line) : "?");
+    if (r.violations().empty()) {  // not expected, but a rejection must show up
+      std::vector<std::string> cells = head;
+      cells.insert(cells.end(), {Kind::kBareRejectionSeverity, "", "", ""});
+      sent->findings.push_back({line, std::move(cells)});
+    }
+    for (const v1::Violation& v : r.violations()) {
+      std::vector<std::string> cells = head;
+      cells.insert(cells.end(), {EnumShortName(*v1::Severity_descriptor(), v.severity()),
+                                 v.rule_id(), v.field(), v.message()});
+      sent->findings.push_back({line, std::move(cells)});
+    }
+  }
+}
+
+// The findings, then the failure, or the answer (as JSON with --format=json)
+// and the summary line.
+template <typename Kind>
+void ReportPush(const GlobalOptions& options, Pushed<Kind>& pushed) {
+  const bool json = options.format == OutputFormat::kJson;
+  std::ostream& report = json ? std::cerr : std::cout;  // stdout holds only JSON then
+  if (pushed.status.ok()) AddServerFindings<Kind>(pushed.response, &pushed.sent);
+  PrintFindings(std::move(pushed.sent.findings), Kind::Header(), report);
+  if (!pushed.status.ok()) {
+    ReportPushFailure(options, pushed.status, Kind::MayHaveCommitted(pushed.status.error_code()),
+                      pushed.sent.local_rejects);
+    return;
+  }
+  if (json) std::cout << ToJsonLine(pushed.response) << "\n";
+  PrintSummary(Kind::Counts(pushed.response), pushed.sent.local_rejects, report);
+}
+
+// The records of `reader` from file line `from_line` on (0: all) as one call
+// on `stub`, reported as it ended.
+template <typename Kind, typename Stub>
+Pushed<Kind> StreamFile(const GlobalOptions& options, Stub& stub, RecordReader& reader,
+                        int64_t from_line) {
+  grpc::ClientContext context;
+  PrepareContext(options, absl::InfiniteDuration(), &context);  // large files take long
+  Pushed<Kind> pushed;
+  auto writer = Kind::Open(stub, &context, &pushed.response);
+  if (SendRecords<Kind>(reader, from_line, *writer, &pushed.sent)) writer->WritesDone();
+  pushed.status = writer->Finish();
+  ReportPush(options, pushed);
+  return pushed;
+}
+
+}  // namespace techreno::cli
+
+#endif  // TECHRENO_CLIENTS_CLI_PUSH_STREAM_H_
