@@ -51,6 +51,19 @@ class PushHandler {
                        const Violations& findings) = 0;
   // The answer for a record rejected with `findings`.
   virtual Result Reject(int64_t index, const Record& record, Violations findings) = 0;
+  // Optionally writes a whole batch at once, set-based, in the batch's
+  // transaction: one answer per item, in order. nullopt when the batch needs
+  // the record-by-record path (the default). Items never carry a request_id
+  // or a fatal finding.
+  struct Item {
+    int64_t index;
+    const Record* record;
+    const Violations* findings;
+  };
+  virtual std::optional<std::vector<Result>> WriteBatch(pqxx::transaction_base& /*tx*/,
+                                                        const std::vector<Item>& /*items*/) {
+    return std::nullopt;
+  }
   // Adds a committed answer to the response.
   virtual void Append(Result result) = 0;
 };
@@ -158,12 +171,36 @@ class PushRunner {
     return result;
   }
 
+  // The handler's set-based path, when every record of the batch allows it
+  // (no request_id to replay); records rejected by Validate are answered here.
+  std::optional<std::vector<Result>> WriteSetBased(pqxx::transaction_base& tx) {
+    std::vector<typename PushHandler<Record, Result>::Item> items;
+    for (const Pending& p : batch_) {
+      if (!p.record.request_id().empty()) return std::nullopt;
+      if (!HasFatal(p.findings)) items.push_back({p.index, &p.record, &p.findings});
+    }
+    if (items.empty()) return std::nullopt;
+    auto written = handler_.WriteBatch(tx, items);
+    if (!written.has_value()) return std::nullopt;
+    std::vector<Result> results;
+    size_t next = 0;
+    for (const Pending& p : batch_) {
+      results.push_back(HasFatal(p.findings) ? handler_.Reject(p.index, p.record, p.findings)
+                                             : std::move((*written)[next++]));
+    }
+    return results;
+  }
+
   // Writes the batch and appends its answers, or fails and appends nothing.
   absl::Status Flush() {
     if (batch_.empty()) return absl::OkStatus();
     std::vector<Result> results;
     absl::Status status = store::RunInTransaction(pool_, [&](pqxx::transaction_base& tx) {
       results.clear();
+      if (auto fast = WriteSetBased(tx)) {
+        results = *std::move(fast);
+        return absl::OkStatus();
+      }
       for (const Pending& p : batch_) results.push_back(Process(tx, p));
       return absl::OkStatus();
     });

@@ -3,6 +3,7 @@
 #include "libs/rpc/call.h"
 #include "libs/rpc/status.h"
 #include "services/monitoring/monitoring_service.h"
+#include "services/monitoring/report_batch.h"
 #include "services/monitoring/report_rules.h"
 #include "services/monitoring/report_writer.h"
 
@@ -43,6 +44,31 @@ class ProgressPush final
     result.set_outcome(v1::OUTCOME_REJECTED);
     *result.mutable_violations() = {findings.begin(), findings.end()};
     return result;
+  }
+
+  std::optional<std::vector<v1::ProgressRecordResult>> WriteBatch(
+      pqxx::transaction_base& tx, const std::vector<Item>& items) override {
+    std::vector<BatchReport> batch;
+    for (const Item& item : items) {
+      batch.push_back({&item.record->report(), item.record->expected_version(), item.findings});
+    }
+    auto outcomes = WriteReportBatch(tx, caller_, batch, clock_());
+    if (!outcomes.has_value()) return std::nullopt;
+    std::vector<v1::ProgressRecordResult> results;
+    for (size_t i = 0; i < items.size(); ++i) {
+      ReportOutcome& out = (*outcomes)[i];
+      if (out.outcome == v1::OUTCOME_REJECTED) {
+        results.push_back(Reject(items[i].index, *items[i].record, std::move(out.violations)));
+        continue;
+      }
+      v1::ProgressRecordResult result = Base(items[i].index, *items[i].record);
+      result.set_outcome(out.outcome);
+      result.set_version(out.report.version());
+      result.set_corrected(out.corrected);
+      *result.mutable_violations() = {out.violations.begin(), out.violations.end()};
+      results.push_back(std::move(result));
+    }
+    return results;
   }
 
   void Append(v1::ProgressRecordResult result) override {

@@ -190,7 +190,7 @@ int Run() {
 
   // Raw COPY of the same rows into a table shaped like monitoring_reports.
   double copy_s = 0;
-  (void)store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
+  absl::Status copied = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
     tx.exec("CREATE TABLE bench_copy (LIKE monitoring_reports INCLUDING ALL)");
     auto c0 = Clock::now();
     pqxx::stream_to copy(tx, "bench_copy",
@@ -199,19 +199,23 @@ int Run() {
                                                   "completed_fen", "building_fen",
                                                   "installation_fen", "equipment_fen",
                                                   "other_fen", "status", "version", "late",
-                                                  "submitted_by"});
+                                                  "submitted_by", "industry_division"});
     for (int month = 1; month <= months; ++month) {
       for (int i = 0; i < n; ++i) {
         copy << std::make_tuple(projects[i].county, projects[i].code,
                                 absl::StrFormat("2024-%02d", month), 2024 * 12 + month - 1, false,
                                 Amount(i, month), int64_t{0}, int64_t{0}, Amount(i, month),
-                                int64_t{0}, 2, 1, true, "bench");
+                                int64_t{0}, 2, 1, true, "bench", "34");
       }
     }
     copy.complete();
     copy_s = Seconds(Clock::now() - c0);
     return absl::OkStatus();
   });
+  if (!copied.ok()) {
+    std::fprintf(stderr, "raw COPY failed: %s\n", copied.ToString().c_str());
+    return 1;
+  }
   const double copy_rate = static_cast<double>(n) * months / copy_s;
   std::printf("\ningest via PushProgress: %lld reports in %.1f s = %.0f reports/s (%d streams)\n",
               static_cast<long long>(accepted), ingest_s, ingest_rate, streams);

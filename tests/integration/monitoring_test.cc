@@ -523,5 +523,75 @@ TEST_F(MonitoringTest, IndustryChangesKeepFiguresExact) {
   EXPECT_EQ(by_division()["13"], 0);
 }
 
+// Month by month, as counties push: every record of a batch is a different
+// project, so the set-based path writes it. Its answers, rows, versions, audit
+// rows and rollup must be those of the record-by-record path.
+TEST_F(MonitoringTest, SetBasedBatchesWriteWhatRecordByRecordWould) {
+  std::vector<std::string> codes;
+  for (int i = 0; i < 30; ++i) codes.push_back(Project("440114"));  // 花都区
+  auto push = [&](const std::vector<v1::ProgressReport>& reports) {
+    auto context = TestEnv::Context(County("440114"));
+    v1::PushProgressResponse response;
+    auto writer = monitoring_->PushProgress(context.get(), &response);
+    for (const auto& report : reports) {
+      v1::PushProgressRequest record;
+      *record.mutable_report() = report;
+      writer->Write(record);
+    }
+    writer->WritesDone();
+    EXPECT_TRUE(writer->Finish().ok());
+    return response;
+  };
+  ASSERT_TRUE(Lock("2024-03", true, "测试").ok());
+  for (int month = 1; month <= 3; ++month) {
+    std::vector<v1::ProgressReport> reports;
+    for (size_t i = 0; i < codes.size(); ++i) {
+      reports.push_back(Report(codes[i], absl::StrFormat("2024-%02d", month), 1000 * (i + 1)));
+    }
+    reports.push_back(Report("2024-440114-00-03-999999", "2024-01", 5));  // unknown project
+    v1::PushProgressResponse resp = push(reports);
+    if (month == 3) {
+      EXPECT_EQ(resp.rejected(), 31);  // locked, and the unknown project
+      EXPECT_EQ(resp.results(0).violations(0).rule_id(), "progress.period.locked");
+    } else {
+      EXPECT_EQ(resp.accepted(), 30);
+      EXPECT_EQ(resp.rejected(), 1);
+      EXPECT_EQ(resp.results(30).violations(0).rule_id(), "progress.project_code.unknown");
+      EXPECT_EQ(resp.results(0).violations(0).rule_id(), "progress.late");
+    }
+  }
+  ASSERT_TRUE(Lock("2024-03", false, "测试结束").ok());
+  // Corrections of January (every other project), the rest unchanged.
+  std::vector<v1::ProgressReport> again;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    again.push_back(Report(codes[i], "2024-01", 1000 * (i + 1) + (i % 2 ? 7 : 0)));
+  }
+  v1::PushProgressResponse corrected = push(again);
+  EXPECT_EQ(corrected.accepted(), 15);
+  EXPECT_EQ(corrected.corrected(), 15);
+  EXPECT_EQ(corrected.unchanged(), 15);
+  EXPECT_EQ(corrected.results(1).version(), 2);
+  EXPECT_EQ(corrected.results(0).version(), 1);
+  // The rows, the audit trail and the rollup agree with the base table.
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
+                EXPECT_EQ(tx.exec("SELECT count(*) FROM monitoring_reports WHERE county_code = "
+                                  "'440114'")[0][0].as<int>(), 60);
+                EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'progress' AND "
+                                  "county_code = '440114'")[0][0].as<int>(), 75);
+                EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'progress' AND "
+                                  "county_code = '440114' AND action = 'correct' AND before IS "
+                                  "NOT NULL")[0][0].as<int>(), 15);
+                EXPECT_EQ(tx.exec(R"(
+      SELECT count(*) FROM (
+        SELECT r.industry_division, r.period_index, sum(r.completed_fen) AS fen, count(*) AS n
+        FROM monitoring_reports r WHERE r.county_code = '440114' GROUP BY 1, 2) truth
+      FULL JOIN (SELECT * FROM monitoring_rollup WHERE county_code = '440114') m
+        ON m.industry_division = truth.industry_division AND m.period_index = truth.period_index
+      WHERE m.completed_fen IS DISTINCT FROM truth.fen OR m.report_count IS DISTINCT FROM truth.n)")
+                              [0][0].as<int>(), 0);
+                return absl::OkStatus();
+              }).ok());
+}
+
 }  // namespace
 }  // namespace techreno::testing

@@ -1,0 +1,384 @@
+#include "services/monitoring/report_batch.h"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "libs/codes/codes.h"
+#include "libs/store/audit.h"
+#include "libs/store/reference_data.h"
+#include "libs/store/transaction.h"
+#include "services/monitoring/report_rules.h"
+
+namespace techreno::monitoring {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// A PostgreSQL array literal of text values (quoted, so any text is safe).
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+template <typename T>
+std::string NumberArray(const std::vector<T>& values) {
+  return absl::StrCat("{", absl::StrJoin(values, ","), "}");
+}
+
+std::string Wan(int64_t fen) {
+  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
+}
+
+bool Eligible(const std::vector<BatchReport>& batch) {
+  std::set<std::string> codes;
+  for (const BatchReport& b : batch) {
+    const v1::ProgressReport& r = *b.report;
+    if (b.expected_version != 0 || r.covers_january() ||
+        r.status() == v1::PROJECT_STATUS_COMPLETED || r.has_declared_ytd_fen() ||
+        r.has_declared_since_start_fen() || !codes.insert(r.project_code()).second) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// What the database knows about one report of the batch.
+struct Facts {
+  bool project_found = false;
+  std::string county, division, start_period;
+  v1::ProjectStatus project_status = v1::PROJECT_STATUS_UNSPECIFIED;
+  int64_t planned = 0;
+  int completion = -1;
+  bool stored = false;
+  v1::ProgressReport old;  // the stored report (when `stored`)
+  std::string old_division;
+  std::optional<v1::ProjectStatus> previous_status;
+  bool covered_by_february = false, locked = false;
+  int64_t others_since_start = 0;  // the project's other months through this one
+};
+
+std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<BatchReport>& batch,
+                             const std::vector<int>& indexes) {
+  std::vector<std::string> codes, periods;
+  for (const BatchReport& b : batch) {
+    codes.push_back(b.report->project_code());
+    periods.push_back(b.report->period());
+  }
+  std::vector<Facts> facts(batch.size());
+  for (const auto& row : store::Exec(
+           tx, "mon_batch_facts",
+           "SELECT b.i, p.county_code, left(p.industry_code, 2), p.start_period, p.status, "
+           "  p.planned_investment_fen, "
+           "  least((SELECT min(c.period_index) FROM monitoring_reports c "
+           "         WHERE c.project_code = b.code AND c.status = 3), p.completion_index), "
+           "  r.version, r.completed_fen, r.building_fen, r.installation_fen, r.equipment_fen, "
+           "  r.other_fen, r.status, r.note, r.source_record_id, r.late, r.industry_division, "
+           "  r.covers_january, "
+           "  (SELECT s.status FROM monitoring_reports s WHERE s.project_code = b.code "
+           "     AND s.period_index < b.idx ORDER BY s.period_index DESC LIMIT 1), "
+           "  b.idx % 12 = 0 AND EXISTS (SELECT 1 FROM monitoring_reports f "
+           "     WHERE f.project_code = b.code AND f.period_index = b.idx + 1 AND f.covers_january), "
+           "  EXISTS (SELECT 1 FROM monitoring_period_locks l WHERE l.locked AND l.period = b.period), "
+           "  (SELECT coalesce(sum(t.completed_fen), 0)::bigint FROM monitoring_reports t "
+           "     WHERE t.project_code = b.code AND t.period_index < b.idx), "
+           "  r.submitted_by, (extract(epoch from r.first_submit_at) * 1000000)::bigint, "
+           "  (extract(epoch from r.updated_at) * 1000000)::bigint "
+           "FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS b(code, idx, period, i) "
+           "LEFT JOIN v_projects p ON p.project_code = b.code "
+           "LEFT JOIN monitoring_reports r ON r.county_code = p.county_code "
+           "  AND r.project_code = b.code AND r.period_index = b.idx",
+           TextArray(codes), NumberArray(indexes), TextArray(periods))) {
+    Facts& f = facts[row[0].as<size_t>() - 1];
+    if (row[1].is_null()) continue;
+    f.project_found = true;
+    f.county = row[1].c_str();
+    f.division = row[2].c_str();
+    f.start_period = row[3].c_str();
+    f.project_status = static_cast<v1::ProjectStatus>(row[4].as<int>());
+    f.planned = row[5].as<int64_t>();
+    f.completion = row[6].is_null() ? -1 : row[6].as<int>();
+    f.stored = !row[7].is_null();
+    if (f.stored) {
+      v1::ProgressReport& o = f.old;
+      o.set_version(row[7].as<int64_t>());
+      o.set_completed_investment_fen(row[8].as<int64_t>());
+      o.mutable_split()->set_building_works_fen(row[9].as<int64_t>());
+      o.mutable_split()->set_installation_fen(row[10].as<int64_t>());
+      o.mutable_split()->set_equipment_tools_fen(row[11].as<int64_t>());
+      o.mutable_split()->set_other_fen(row[12].as<int64_t>());
+      o.set_status(static_cast<v1::ProjectStatus>(row[13].as<int>()));
+      o.set_note(row[14].c_str());
+      o.set_source_record_id(row[15].c_str());
+      o.set_late(row[16].as<bool>());
+      f.old_division = row[17].c_str();
+      o.set_covers_january(row[18].as<bool>());
+      o.set_submitted_by(row[23].c_str());
+      *o.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(row[24].as<int64_t>());
+      *o.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[25].as<int64_t>());
+    }
+    if (!row[19].is_null()) f.previous_status = static_cast<v1::ProjectStatus>(row[19].as<int>());
+    f.covered_by_february = row[20].as<bool>();
+    f.locked = row[21].as<bool>();
+    f.others_since_start = row[22].as<int64_t>();
+  }
+  return facts;
+}
+
+bool SameContent(const v1::ProgressReport& stored, const v1::ProgressReport& wanted) {
+  const auto& a = stored.split();
+  const auto& b = wanted.split();
+  return stored.covers_january() == wanted.covers_january() &&
+         stored.completed_investment_fen() == wanted.completed_investment_fen() &&
+         a.building_works_fen() == b.building_works_fen() &&
+         a.installation_fen() == b.installation_fen() &&
+         a.equipment_tools_fen() == b.equipment_tools_fen() && a.other_fen() == b.other_fen() &&
+         stored.status() == wanted.status() && stored.note() == wanted.note() &&
+         stored.source_record_id() == wanted.source_record_id();
+}
+
+}  // namespace
+
+std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_base& tx,
+                                                           const auth::Principal& caller,
+                                                           const std::vector<BatchReport>& batch,
+                                                           absl::Time now) {
+  if (batch.empty() || !Eligible(batch)) return std::nullopt;
+  const auto& regions = store::Reference().regions;
+  std::vector<int> indexes;
+  std::vector<std::string> codes;
+  for (const BatchReport& b : batch) {
+    indexes.push_back(codes::ParsePeriod(b.report->period())->Index());
+    codes.push_back(b.report->project_code());
+  }
+  // One writer at a time per project, as in WriteReport (in hash order, so
+  // that batches never wait on each other in a cycle).
+  store::Exec(tx, "mon_batch_lock",
+              "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(c) AS h "
+              "FROM unnest($1::text[]) AS c) locks ORDER BY h",
+              TextArray(codes));
+  std::vector<Facts> facts = LoadFacts(tx, batch, indexes);
+
+  std::vector<ReportOutcome> out(batch.size());
+  struct Write {
+    size_t i;
+    v1::ProgressReport row;
+  };
+  std::vector<Write> writes;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const v1::ProgressReport& in = *batch[i].report;
+    const Facts& f = facts[i];
+    ReportOutcome& o = out[i];
+    o.violations = *batch[i].warnings;
+    auto reject = [&](absl::StatusCode code, const char* rule, const char* field,
+                      std::string message) {
+      rpc::AddViolation(o.violations, v1::SEVERITY_FATAL, rule, absl::StrCat("report.", field),
+                        std::move(message));
+      o.outcome = v1::OUTCOME_REJECTED;
+      o.code = code;
+    };
+    const int index = indexes[i];
+    auto start = codes::ParsePeriod(f.start_period);
+    if (!f.project_found) {
+      reject(absl::StatusCode::kNotFound, "progress.project_code.unknown", "project_code",
+             absl::StrCat("no project ", in.project_code(), " in the registry"));
+    } else if (!auth::MayWrite(caller, f.county, regions) || caller.role == auth::Role::kCity) {
+      reject(absl::StatusCode::kPermissionDenied, "progress.scope", "project_code",
+             absl::StrCat("project ", in.project_code(), " of ", regions.Label(f.county),
+                          " is outside the scope of '", caller.name, "' (", caller.scope, ")"));
+    } else if (f.project_status == v1::PROJECT_STATUS_WITHDRAWN) {
+      reject(absl::StatusCode::kFailedPrecondition, "progress.project.withdrawn", "project_code",
+             absl::StrCat("project ", in.project_code(), " was withdrawn"));
+    } else if (start.ok() && index < start->Index()) {
+      reject(absl::StatusCode::kInvalidArgument, "progress.period.before_start", "period",
+             absl::StrCat(in.period(), " is before the project's start ", f.start_period));
+    } else if (f.completion >= 0 && index > f.completion) {
+      reject(absl::StatusCode::kFailedPrecondition, "progress.period.after_completion", "period",
+             absl::StrCat("the project was reported completed in ",
+                          codes::FormatPeriod({f.completion / 12, f.completion % 12 + 1})));
+    } else if (f.covered_by_february) {
+      reject(absl::StatusCode::kFailedPrecondition, "progress.period.covered_by_february",
+             "period", absl::StrCat("the ", index / 12, "-02 report already covers January"));
+    } else if (f.locked) {
+      reject(absl::StatusCode::kFailedPrecondition, "progress.period.locked", "period",
+             absl::StrCat("period ", in.period(),
+                          " is locked by the province; ask it to unlock with a reason"));
+    }
+    if (o.outcome == v1::OUTCOME_REJECTED && o.code != absl::StatusCode::kOk) continue;
+
+    v1::ProgressReport wanted;
+    wanted.set_project_code(in.project_code());
+    wanted.set_period(in.period());
+    wanted.set_completed_investment_fen(in.completed_investment_fen());
+    *wanted.mutable_split() = in.split();
+    wanted.set_note(in.note());
+    wanted.set_source_record_id(in.source_record_id());
+    wanted.set_status(in.status() != v1::PROJECT_STATUS_UNSPECIFIED ? in.status()
+                      : f.stored                                    ? f.old.status()
+                      : f.previous_status.value_or(v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
+    if (f.stored && SameContent(f.old, wanted)) {
+      o.outcome = v1::OUTCOME_UNCHANGED;
+      o.report = f.old;
+      o.report.set_project_code(in.project_code());
+      o.report.set_period(in.period());
+      continue;
+    }
+    wanted.set_version(f.stored ? f.old.version() + 1 : 1);
+    wanted.set_submitted_by(caller.name);
+    wanted.set_late(f.stored ? f.old.late()
+                             : now >= DeadlineEnd({index / 12, index % 12 + 1}));
+    if (!f.stored && wanted.late()) {
+      rpc::AddViolation(o.violations, v1::SEVERITY_WARNING, "progress.late", "report.period",
+                        absl::StrCat("filed after the deadline of ", in.period(),
+                                     "'s half-year (June 30 / December 31, China Standard Time)"));
+    }
+    const int64_t since_start = f.others_since_start + wanted.completed_investment_fen();
+    if (since_start > f.planned) {
+      rpc::AddViolation(o.violations, v1::SEVERITY_WARNING, "progress.since_start.exceeds_planned",
+                        "report.completed_investment_fen",
+                        absl::StrCat("investment since start ", Wan(since_start),
+                                     " exceeds the planned total ", Wan(f.planned)));
+    }
+    o.outcome = v1::OUTCOME_ACCEPTED;
+    o.corrected = f.stored;
+    writes.push_back({i, wanted});
+  }
+  if (writes.empty()) return out;
+
+  // The rows, in one statement; the stored times come back for the answers.
+  std::vector<std::string> w_county, w_code, w_period, w_note, w_source, w_by, w_division;
+  std::vector<int> w_index, w_status;
+  std::vector<int64_t> w_fen, w_b, w_i, w_e, w_o, w_version;
+  std::vector<std::string> w_late;
+  for (const Write& w : writes) {
+    const Facts& f = facts[w.i];
+    w_county.push_back(f.county);
+    w_code.push_back(w.row.project_code());
+    w_period.push_back(w.row.period());
+    w_index.push_back(indexes[w.i]);
+    w_fen.push_back(w.row.completed_investment_fen());
+    w_b.push_back(w.row.split().building_works_fen());
+    w_i.push_back(w.row.split().installation_fen());
+    w_e.push_back(w.row.split().equipment_tools_fen());
+    w_o.push_back(w.row.split().other_fen());
+    w_status.push_back(static_cast<int>(w.row.status()));
+    w_note.push_back(w.row.note());
+    w_source.push_back(w.row.source_record_id());
+    w_version.push_back(w.row.version());
+    w_late.push_back(w.row.late() ? "t" : "f");
+    w_by.push_back(w.row.submitted_by());
+    w_division.push_back(f.division);
+  }
+  std::map<std::pair<std::string, int>, std::pair<int64_t, int64_t>> times;  // first, updated
+  for (const auto& row : store::Exec(
+           tx, "mon_batch_upsert",
+           "INSERT INTO monitoring_reports (county_code, project_code, period, period_index, "
+           "covers_january, completed_fen, building_fen, installation_fen, equipment_fen, "
+           "other_fen, status, note, source_record_id, version, late, submitted_by, "
+           "industry_division) "
+           "SELECT u.county, u.code, u.period, u.idx, false, u.fen, u.b, u.i, u.e, u.o, u.status, "
+           "u.note, u.source, u.version, u.late, u.by, u.division "
+           "FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], "
+           "  $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[], $11::text[], "
+           "  $12::text[], $13::bigint[], $14::boolean[], $15::text[], $16::text[]) "
+           "  AS u(county, code, period, idx, fen, b, i, e, o, status, note, source, version, "
+           "       late, by, division) "
+           "ON CONFLICT (county_code, project_code, period_index) DO UPDATE SET "
+           "covers_january = false, completed_fen = EXCLUDED.completed_fen, "
+           "building_fen = EXCLUDED.building_fen, installation_fen = EXCLUDED.installation_fen, "
+           "equipment_fen = EXCLUDED.equipment_fen, other_fen = EXCLUDED.other_fen, "
+           "status = EXCLUDED.status, note = EXCLUDED.note, "
+           "source_record_id = EXCLUDED.source_record_id, version = EXCLUDED.version, "
+           "submitted_by = EXCLUDED.submitted_by, industry_division = EXCLUDED.industry_division, "
+           "updated_at = now() "
+           "RETURNING project_code, period_index, "
+           "(extract(epoch from first_submit_at) * 1000000)::bigint, "
+           "(extract(epoch from updated_at) * 1000000)::bigint",
+           TextArray(w_county), TextArray(w_code), TextArray(w_period), NumberArray(w_index),
+           NumberArray(w_fen), NumberArray(w_b), NumberArray(w_i), NumberArray(w_e),
+           NumberArray(w_o), NumberArray(w_status), TextArray(w_note), TextArray(w_source),
+           NumberArray(w_version), absl::StrCat("{", absl::StrJoin(w_late, ","), "}"),
+           TextArray(w_by), TextArray(w_division))) {
+    times[{row[0].c_str(), row[1].as<int>()}] = {row[2].as<int64_t>(), row[3].as<int64_t>()};
+  }
+
+  // Rollup deltas, one per cell: old amounts leave the cell they sit in.
+  std::map<std::tuple<std::string, std::string, int>, std::pair<int64_t, int64_t>> deltas;
+  for (const Write& w : writes) {
+    const Facts& f = facts[w.i];
+    if (f.stored) {
+      auto& d = deltas[{f.county, f.old_division, indexes[w.i]}];
+      d.first -= f.old.completed_investment_fen();
+      d.second -= 1;
+    }
+    auto& d = deltas[{f.county, f.division, indexes[w.i]}];
+    d.first += w.row.completed_investment_fen();
+    d.second += 1;
+  }
+  std::vector<std::string> r_county, r_division;
+  std::vector<int> r_index;
+  std::vector<int64_t> r_fen, r_count;
+  for (const auto& [cell, delta] : deltas) {
+    r_county.push_back(std::get<0>(cell));
+    r_division.push_back(std::get<1>(cell));
+    r_index.push_back(std::get<2>(cell));
+    r_fen.push_back(delta.first);
+    r_count.push_back(delta.second);
+  }
+  store::Exec(tx, "mon_batch_rollup",
+              "INSERT INTO monitoring_rollup (county_code, industry_division, period_index, "
+              "completed_fen, report_count) "
+              "SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[]) "
+              "ON CONFLICT (county_code, industry_division, period_index) DO UPDATE SET "
+              "completed_fen = monitoring_rollup.completed_fen + EXCLUDED.completed_fen, "
+              "report_count = monitoring_rollup.report_count + EXCLUDED.report_count",
+              TextArray(r_county), TextArray(r_division), NumberArray(r_index),
+              NumberArray(r_fen), NumberArray(r_count));
+
+  // Audit rows, before and after, as WriteReport writes them.
+  std::vector<std::string> a_action, a_key, a_county, a_before, a_after;
+  std::vector<int64_t> a_version;
+  for (const Write& w : writes) {
+    const Facts& f = facts[w.i];
+    ReportOutcome& o = out[w.i];
+    o.report = w.row;
+    const auto t = times[{w.row.project_code(), indexes[w.i]}];
+    *o.report.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(t.first);
+    *o.report.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(t.second);
+    v1::ProgressReport before = f.old;
+    before.set_project_code(w.row.project_code());
+    before.set_period(w.row.period());
+    a_action.push_back(f.stored ? "correct" : "report");
+    a_key.push_back(absl::StrCat(w.row.project_code(), "@", w.row.period()));
+    a_county.push_back(f.county);
+    a_version.push_back(w.row.version());
+    a_before.push_back(f.stored ? store::ToAuditJson(before) : "");
+    a_after.push_back(store::ToAuditJson(o.report));
+  }
+  store::Exec(tx, "mon_batch_audit",
+              "INSERT INTO audit_log (principal_id, principal_name, action, entity, entity_key, "
+              "county_code, version, before, after) "
+              "SELECT $1, $2, a.action, 'progress', a.key, a.county, a.version, "
+              "NULLIF(a.before, '')::jsonb, a.after::jsonb "
+              "FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], "
+              "  $8::text[]) AS a(action, key, county, version, before, after)",
+              caller.id, caller.name, TextArray(a_action), TextArray(a_key), TextArray(a_county),
+              NumberArray(a_version), TextArray(a_before), TextArray(a_after));
+  return out;
+}
+
+}  // namespace techreno::monitoring
