@@ -99,7 +99,8 @@ std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<Batch
            "  r.submitted_by, (extract(epoch from r.first_submit_at) * 1000000)::bigint, "
            "  (extract(epoch from r.updated_at) * 1000000)::bigint "
            "FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS b(code, idx, period, i) "
-           "LEFT JOIN v_projects p ON p.project_code = b.code "
+           // LATERAL keeps it one index probe per report, whatever the table's size.
+           "LEFT JOIN LATERAL (SELECT * FROM v_projects v WHERE v.project_code = b.code) p ON true "
            "LEFT JOIN monitoring_reports r ON r.county_code = p.county_code "
            "  AND r.project_code = b.code AND r.period_index = b.idx",
            TextArray(codes), NumberArray(indexes), TextArray(periods))) {
