@@ -41,6 +41,9 @@ ABSL_FLAG(int, projects, 1'000'000, "projects to load (×10 Guangdong: 1,000,000
 ABSL_FLAG(int, months, 12, "monthly reports per project (2024-01 onwards, at most 12)");
 ABSL_FLAG(int, streams, 2, "concurrent PushProgress streams");
 ABSL_FLAG(int, queries, 50, "QueryAggregates calls to time");
+ABSL_FLAG(int, stream_records, 200'000,
+          "records per PushProgress stream (every record is answered, so a stream's answer grows "
+          "with it)");
 
 namespace techreno::bench {
 namespace {
@@ -103,7 +106,9 @@ std::vector<Project> LoadProjects(store::Pool& pool, int count) {
   return out;
 }
 
-int64_t Amount(int project, int month) { return 1'000'000 + (project * 7919 + month * 104729) % 9'000'000; }
+int64_t Amount(int64_t project, int64_t month) {
+  return 1'000'000 + (project * 7919 + month * 104729) % 9'000'000;  // 64-bit: no overflow
+}
 
 v1::ProgressReport Report(const Project& p, int index, int month) {
   v1::ProgressReport r;
@@ -166,29 +171,33 @@ int Run() {
   for (int w = 0; w < streams; ++w) {
     workers.emplace_back([&, w] {
       auto stub = v1::InvestmentMonitoring::NewStub(channel);
+      const int per_stream = std::max(1, absl::GetFlag(FLAGS_stream_records));
       for (int month = 1; month <= months; ++month) {
-        grpc::ClientContext context;
-        context.AddMetadata("authorization", "Bearer " + token);
-        v1::PushProgressResponse response;
-        auto writer = stub->PushProgress(&context, &response);
-        for (int i = w; i < n; i += streams) {
-          v1::PushProgressRequest record;
-          *record.mutable_report() = Report(projects[i], i, month);
-          writer->Write(record);
-        }
-        writer->WritesDone();
-        grpc::Status s = writer->Finish();
-        if (!s.ok() || response.incomplete()) {
-          std::fprintf(stderr, "push failed: %s\n",
-                       s.ok() ? "answered incomplete" : s.error_message().c_str());
-          std::exit(1);  // a figure from a failed push would be wrong
-        }
-        std::lock_guard<std::mutex> lock(mu);
-        accepted += response.accepted();
-        for (const auto& r : response.results()) {
-          if (r.outcome() == v1::OUTCOME_ACCEPTED) continue;
-          ++not_accepted[r.violations_size() > 0 ? r.violations(r.violations_size() - 1).rule_id()
-                                                 : v1::Outcome_Name(r.outcome())];
+        for (int first = w; first < n; first += per_stream * streams) {
+          grpc::ClientContext context;
+          context.AddMetadata("authorization", "Bearer " + token);
+          v1::PushProgressResponse response;
+          auto writer = stub->PushProgress(&context, &response);
+          for (int i = first, k = 0; i < n && k < per_stream; i += streams, ++k) {
+            v1::PushProgressRequest record;
+            *record.mutable_report() = Report(projects[i], i, month);
+            writer->Write(record);
+          }
+          writer->WritesDone();
+          grpc::Status s = writer->Finish();
+          if (!s.ok() || response.incomplete()) {
+            std::fprintf(stderr, "push failed: %s\n",
+                         s.ok() ? "answered incomplete" : s.error_message().c_str());
+            std::exit(1);  // a figure from a failed push would be wrong
+          }
+          std::lock_guard<std::mutex> lock(mu);
+          accepted += response.accepted();
+          for (const auto& r : response.results()) {
+            if (r.outcome() == v1::OUTCOME_ACCEPTED) continue;
+            ++not_accepted[r.violations_size() > 0
+                               ? r.violations(r.violations_size() - 1).rule_id()
+                               : v1::Outcome_Name(r.outcome())];
+          }
         }
       }
     });
