@@ -9,33 +9,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "libs/codes/codes.h"
+#include "libs/codes/text.h"
 #include "libs/codes/reference_csv.h"
 
 namespace techreno::codes {
 namespace {
 
+using internal::AllDigits;
+using internal::Shown;
+
 constexpr absl::string_view kHeader = "code,name,level,parent_code";
 // Industrial statistics: mining (06–12), manufacturing (13–43), utilities (44–46).
 constexpr int kFirstDivision = 6;
 constexpr int kLastDivision = 46;
-
-bool AllDigits(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-// The text quoted for an error message: as is when it is printable ASCII,
-// otherwise C-escaped so that the message stays valid UTF-8.
-std::string Shown(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isprint(static_cast<unsigned char>(c))) {
-      return absl::StrCat("'", absl::CHexEscape(s), "'");
-    }
-  }
-  return absl::StrCat("'", s, "'");
-}
 
 absl::Status LineError(size_t line, absl::string_view what) {
   return internal::LineError("industries", line, what);

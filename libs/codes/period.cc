@@ -8,23 +8,18 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "libs/codes/codes.h"
+#include "libs/codes/text.h"
 
 namespace techreno::codes {
 namespace {
+
+using internal::AllDigits;
+using internal::Shown;
 
 bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
 
 // Text quoted for a message: as is when printable ASCII, else C-escaped so
 // that the message stays valid UTF-8.
-std::string Shown(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isprint(static_cast<unsigned char>(c))) {
-      return absl::StrCat("'", absl::CHexEscape(s), "'");
-    }
-  }
-  return absl::StrCat("'", s, "'");
-}
-
 }  // namespace
 
 absl::StatusOr<Period> ParsePeriod(absl::string_view text) {

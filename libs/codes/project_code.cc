@@ -9,21 +9,18 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "libs/codes/codes.h"
+#include "libs/codes/text.h"
 
 namespace techreno::codes {
 namespace {
+
+using internal::AllDigits;
+using internal::Shown;
 
 constexpr size_t kLength = 24;
 constexpr absl::string_view kShape = "YYYY-RRRRRR-DD-TT-NNNNNC";
 constexpr absl::string_view kAssignedDepartment = "00";  // not filed on the national platform
 constexpr absl::string_view kAssignedType = "03";        // tech-renovation
-
-bool AllDigits(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
 
 int ToInt(absl::string_view digits) {
   int v = 0;
@@ -33,15 +30,6 @@ int ToInt(absl::string_view digits) {
 
 // Text quoted for a message: as is when printable ASCII, else C-escaped so
 // that the message stays valid UTF-8.
-std::string Shown(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isprint(static_cast<unsigned char>(c))) {
-      return absl::StrCat("'", absl::CHexEscape(s), "'");
-    }
-  }
-  return absl::StrCat("'", s, "'");
-}
-
 absl::Status PartError(absl::string_view part, absl::string_view text, absl::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrCat("project code ", part, " ", Shown(text), " ", what));
