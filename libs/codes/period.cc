@@ -13,7 +13,6 @@
 namespace techreno::codes {
 namespace {
 
-using internal::AllDigits;
 using internal::Shown;
 
 bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
