@@ -1,6 +1,7 @@
 #include "libs/rpc/violations.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "libs/rpc/status.h"
 
 namespace techreno::rpc {
@@ -19,6 +20,10 @@ bool HasFatal(const Violations& violations) {
     if (v.severity() == v1::SEVERITY_FATAL) return true;
   }
   return false;
+}
+
+std::string FormatFen(int64_t fen) {
+  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
 }
 
 size_t Utf8Length(const std::string& text) {

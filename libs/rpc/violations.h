@@ -2,6 +2,7 @@
 #ifndef TECHRENO_LIBS_RPC_VIOLATIONS_H_
 #define TECHRENO_LIBS_RPC_VIOLATIONS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ using Violations = std::vector<v1::Violation>;
 void AddViolation(Violations& out, v1::Severity severity, std::string rule_id, std::string field,
                   std::string message);
 bool HasFatal(const Violations& violations);
+
+// An amount as violation messages show it: "123400 fen (0.12 万元)".
+std::string FormatFen(int64_t fen);
 
 // Number of Unicode code points in UTF-8 text: text limits count characters.
 size_t Utf8Length(const std::string& text);

@@ -40,10 +40,6 @@ std::string NumberArray(const std::vector<T>& values) {
   return absl::StrCat("{", absl::StrJoin(values, ","), "}");
 }
 
-std::string Wan(int64_t fen) {
-  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
-}
-
 bool Eligible(const std::vector<BatchReport>& batch) {
   std::set<std::string> codes;
   for (const BatchReport& b : batch) {
@@ -251,8 +247,8 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
     if (since_start > f.planned) {
       rpc::AddViolation(o.violations, v1::SEVERITY_WARNING, "progress.since_start.exceeds_planned",
                         "report.completed_investment_fen",
-                        absl::StrCat("investment since start ", Wan(since_start),
-                                     " exceeds the planned total ", Wan(f.planned)));
+                        absl::StrCat("investment since start ", rpc::FormatFen(since_start),
+                                     " exceeds the planned total ", rpc::FormatFen(f.planned)));
     }
     o.outcome = v1::OUTCOME_ACCEPTED;
     o.corrected = f.stored;

@@ -15,10 +15,6 @@ const absl::TimeZone& ChinaStandardTime() {
   return tz;
 }
 
-std::string Wan(int64_t fen) {
-  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
-}
-
 
 }  // namespace
 
@@ -71,7 +67,7 @@ Violations ValidateReport(const v1::ProgressReport& r, const codes::Period& toda
       parts_ok = false;
       AddViolation(out, SEVERITY_FATAL, parts[i] < 0 ? "progress.amount.negative"
                                                      : "progress.amount.range",
-                   f(part_names[i]), absl::StrCat("must be 0 to 1 万亿元; got ", Wan(parts[i])));
+                   f(part_names[i]), absl::StrCat("must be 0 to 1 万亿元; got ", rpc::FormatFen(parts[i])));
     }
   }
   if (r.completed_investment_fen() < 0 || r.completed_investment_fen() > kMaxFen) {
@@ -79,14 +75,14 @@ Violations ValidateReport(const v1::ProgressReport& r, const codes::Period& toda
                  r.completed_investment_fen() < 0 ? "progress.amount.negative"
                                                   : "progress.amount.range",
                  f("completed_investment_fen"),
-                 absl::StrCat("must be 0 to 1 万亿元; got ", Wan(r.completed_investment_fen())));
+                 absl::StrCat("must be 0 to 1 万亿元; got ", rpc::FormatFen(r.completed_investment_fen())));
   } else if (parts_ok) {
     const int64_t sum = parts[0] + parts[1] + parts[2] + parts[3];
     if (sum != r.completed_investment_fen()) {
       AddViolation(out, SEVERITY_FATAL, "progress.split.sum", f("split"),
                    absl::StrCat("building works + installation + equipment and tools + other = ",
-                                Wan(sum), ", but completed_investment_fen is ",
-                                Wan(r.completed_investment_fen())));
+                                rpc::FormatFen(sum), ", but completed_investment_fen is ",
+                                rpc::FormatFen(r.completed_investment_fen())));
     }
   }
   if (!v1::ProjectStatus_IsValid(r.status())) {

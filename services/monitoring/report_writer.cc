@@ -23,10 +23,6 @@ ReportOutcome Reject(ReportOutcome out, absl::StatusCode code, const std::string
   return out;
 }
 
-std::string Wan(int64_t fen) {
-  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
-}
-
 // The fields a county sends, normalised, for the "unchanged" comparison.
 v1::ProgressReport Content(const v1::ProgressReport& r) {
   v1::ProgressReport c;
@@ -167,8 +163,8 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
     if (input.declared_ytd_fen() != ytd) {
       return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
                     "progress.declared_ytd.mismatch", field("declared_ytd_fen"),
-                    absl::StrCat("declared year-to-date ", Wan(input.declared_ytd_fen()),
-                                 " but the stored reports with this one give ", Wan(ytd)));
+                    absl::StrCat("declared year-to-date ", rpc::FormatFen(input.declared_ytd_fen()),
+                                 " but the stored reports with this one give ", rpc::FormatFen(ytd)));
     }
   }
   if (input.has_declared_since_start_fen()) {
@@ -177,8 +173,8 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
     if (input.declared_since_start_fen() != since_start) {
       return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
                     "progress.declared_since_start.mismatch", field("declared_since_start_fen"),
-                    absl::StrCat("declared since start ", Wan(input.declared_since_start_fen()),
-                                 " but the stored reports with this one give ", Wan(since_start)));
+                    absl::StrCat("declared since start ", rpc::FormatFen(input.declared_since_start_fen()),
+                                 " but the stored reports with this one give ", rpc::FormatFen(since_start)));
     }
   }
 
@@ -222,8 +218,8 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
   if (since_start > project->planned_fen) {
     rpc::AddViolation(out.violations, v1::SEVERITY_WARNING, "progress.since_start.exceeds_planned",
                       field("completed_investment_fen"),
-                      absl::StrCat("investment since start ", Wan(since_start),
-                                   " exceeds the planned total ", Wan(project->planned_fen)));
+                      absl::StrCat("investment since start ", rpc::FormatFen(since_start),
+                                   " exceeds the planned total ", rpc::FormatFen(project->planned_fen)));
   }
   out.outcome = v1::OUTCOME_ACCEPTED;
   out.corrected = stored.has_value();

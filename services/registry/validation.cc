@@ -14,10 +14,6 @@ constexpr int64_t kMaxInvestmentFen = 100'000'000'000'000;  // 1 万亿元: a ty
 using v1::SEVERITY_FATAL;
 using v1::SEVERITY_WARNING;
 
-std::string Fen(int64_t fen) {
-  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
-}
-
 template <typename Enum, typename IsValid>
 void CheckEnumList(Violations& out, const google::protobuf::RepeatedField<int>& values,
                    IsValid is_valid, const std::string& field, const std::string& rule_prefix) {
@@ -118,20 +114,20 @@ Violations ValidateProject(const v1::Project& p, const store::ReferenceData& ref
   if (planned <= 0 || planned > kMaxInvestmentFen) {
     AddViolation(out, SEVERITY_FATAL, "project.planned_investment.range",
                  f("planned_investment_fen"),
-                 absl::StrCat("must be positive and at most ", Fen(kMaxInvestmentFen), "; got ",
-                              Fen(planned)));
+                 absl::StrCat("must be positive and at most ", rpc::FormatFen(kMaxInvestmentFen), "; got ",
+                              rpc::FormatFen(planned)));
   } else if (planned < kStatisticsThresholdFen) {
     AddViolation(out, SEVERITY_WARNING, "project.planned_investment.threshold",
                  f("planned_investment_fen"),
-                 absl::StrCat(Fen(planned),
+                 absl::StrCat(rpc::FormatFen(planned),
                               " is under the 5,000,000 yuan (500 万元) statistics threshold: the "
                               "project is registered but not counted in the statistics"));
   }
   auto within_planned = [&](int64_t value, const char* name, const char* rule) {
     if (value < 0 || (planned > 0 && value > planned)) {
       AddViolation(out, SEVERITY_FATAL, rule, f(name),
-                   absl::StrCat("must be between 0 and the planned investment ", Fen(planned),
-                                "; got ", Fen(value)));
+                   absl::StrCat("must be between 0 and the planned investment ", rpc::FormatFen(planned),
+                                "; got ", rpc::FormatFen(value)));
     }
   };
   within_planned(p.planned_equipment_investment_fen(), "planned_equipment_investment_fen",
