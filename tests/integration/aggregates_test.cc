@@ -18,9 +18,9 @@ namespace {
 
 // Counties of several cities, Dongguan (its own county level) and Shunde (a
 // West-bank belt member inside Foshan).
-const std::vector<std::string> kCounties = {"440103", "440104", "440106", "440303", "440305",
-                                            "440604", "440606", "441900", "442000", "440402",
-                                            "441202", "440511"};
+const std::vector<std::string> kCounties = {"440103", "440104", "440106", "440303",
+                                            "440305", "440604", "440606", "441900",
+                                            "442000", "440402", "441202", "440511"};
 const std::vector<std::string> kIndustries = {"34", "391", "13", "26", "44", "382"};
 
 class AggregatesTest : public DbTest {
@@ -51,11 +51,12 @@ class AggregatesTest : public DbTest {
     auto writer = registry_->PushProjects(context.get(), &response);
     for (int i = 0; i < count; ++i) {
       v1::PushProjectsRequest r;
-      *r.mutable_project() = SampleProject(county, ent.enterprise().credit_code(), salt * 10000 + i);
+      *r.mutable_project() =
+          SampleProject(county, ent.enterprise().credit_code(), salt * 10000 + i);
       r.mutable_project()->set_industry_code(kIndustries[rng() % kIndustries.size()]);
       r.mutable_project()->set_start_period(start);
-      r.mutable_project()->set_planned_investment_fen(some_small && rng() % 10 == 0 ? 300'000'000
-                                                                      : 1'000'000'000 + rng() % 999);
+      r.mutable_project()->set_planned_investment_fen(
+          some_small && rng() % 10 == 0 ? 300'000'000 : 1'000'000'000 + rng() % 999);
       r.mutable_project()->set_planned_equipment_investment_fen(0);
       r.mutable_project()->clear_renovation_types();
       const auto type = static_cast<v1::RenovationType>(1 + rng() % 7);
@@ -81,16 +82,8 @@ class AggregatesTest : public DbTest {
   }
 
   void PushReports(const std::vector<v1::ProgressReport>& reports) {
-    auto context = TestEnv::Context(Province());
-    v1::PushProgressResponse response;
-    auto writer = monitoring_->PushProgress(context.get(), &response);
-    for (const auto& report : reports) {
-      v1::PushProgressRequest r;
-      *r.mutable_report() = report;
-      writer->Write(r);
-    }
-    writer->WritesDone();
-    grpc::Status s = writer->Finish();
+    grpc::Status s;
+    v1::PushProgressResponse response = env_->PushProgress(Province(), reports, &s);
     ASSERT_TRUE(s.ok()) << s.error_message();
     ASSERT_EQ(response.rejected(), 0) << response.results(0).DebugString();
   }
@@ -112,14 +105,14 @@ class AggregatesTest : public DbTest {
     int64_t sum = -1;
     EXPECT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
                   sum = tx.exec_params(
-                            "SELECT coalesce(sum(r.completed_fen), 0)::bigint "
-                            "FROM monitoring_reports r JOIN v_projects p USING (project_code) "
-                            "JOIN regions g ON g.code = r.county_code "
-                            "JOIN v_enterprises e ON e.credit_code = p.enterprise_credit_code "
-                            "WHERE r.period_index BETWEEN $1 AND $2 AND "
-                            "p.planned_investment_fen >= 500000000 AND p.status <> 5 AND " +
-                                condition,
-                            first, last)[0][0]
+                              "SELECT coalesce(sum(r.completed_fen), 0)::bigint "
+                              "FROM monitoring_reports r JOIN v_projects p USING (project_code) "
+                              "JOIN regions g ON g.code = r.county_code "
+                              "JOIN v_enterprises e ON e.credit_code = p.enterprise_credit_code "
+                              "WHERE r.period_index BETWEEN $1 AND $2 AND "
+                              "p.planned_investment_fen >= 500000000 AND p.status <> 5 AND " +
+                                  condition,
+                              first, last)[0][0]
                             .as<int64_t>();
                   return absl::OkStatus();
                 }).ok());
@@ -132,15 +125,17 @@ class AggregatesTest : public DbTest {
                   n = tx.exec_params(
                             "SELECT count(*) FROM v_projects p JOIN regions g ON g.code = "
                             "p.county_code JOIN v_enterprises e ON e.credit_code = "
-                            "p.enterprise_credit_code LEFT JOIN (SELECT project_code, min(period_index) AS c "
+                            "p.enterprise_credit_code LEFT JOIN (SELECT project_code, "
+                            "min(period_index) AS c "
                             "FROM monitoring_reports WHERE status = 3 GROUP BY 1) done "
                             "USING (project_code) WHERE p.planned_investment_fen >= 500000000 "
                             "AND p.status <> 5 AND (left(p.start_period, 4)::int * 12 + "
                             "right(p.start_period, 2)::int - 1) <= $2 "
                             "AND (least(done.c, p.completion_index) IS NULL OR "
-                            "least(done.c, p.completion_index) >= $1) AND " + condition,
+                            "least(done.c, p.completion_index) >= $1) AND " +
+                                condition,
                             first, last)[0][0]
-                            .as<int64_t>();
+                          .as<int64_t>();
                   return absl::OkStatus();
                 }).ok());
     return n;
@@ -160,7 +155,8 @@ std::string Condition(const v1::QueryAggregatesRequest& q, const v1::AggregateKe
       if (q.region_tier() == v1::REGION_TIER_COUNTY) {
         absl::StrAppend(&c, " AND g.code = '", code, "'");
       } else if (q.region_tier() == v1::REGION_TIER_CITY) {
-        absl::StrAppend(&c, " AND (CASE WHEN g.tier = 'city' THEN g.code ELSE g.parent_code END) = '",
+        absl::StrAppend(&c,
+                        " AND (CASE WHEN g.tier = 'city' THEN g.code ELSE g.parent_code END) = '",
                         code, "'");
       }
     } else if (d == v1::AGGREGATE_DIMENSION_REGION_GROUP) {
@@ -200,9 +196,9 @@ TEST_F(AggregatesTest, EveryFigureEqualsPlainSqlOnRandomData) {
       const int done = rng() % 4 == 0 ? first + 6 + rng() % 12 : -1;  // a quarter complete
       for (int i = first; i <= last && (done < 0 || i <= done); ++i) {
         if (rng() % 5 == 0) continue;  // months without a report
-        reports.push_back(Report(code, i, 1'000'000 + rng() % 90'000'000,
-                                 i == done ? v1::PROJECT_STATUS_COMPLETED
-                                           : v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
+        reports.push_back(Report(
+            code, i, 1'000'000 + rng() % 90'000'000,
+            i == done ? v1::PROJECT_STATUS_COMPLETED : v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
       }
     }
   }
@@ -284,8 +280,9 @@ TEST_F(AggregatesTest, ThePlansFiguresEndToEnd) {
   industrial.mutable_target()->set_metric(v1::TARGET_METRIC_INDUSTRIAL_INVESTMENT_FEN);
   industrial.mutable_target()->set_value(981'290'000'000'000);
   v1::SetTargetResponse industrial_resp;
-  ASSERT_TRUE(monitoring_->SetTarget(TestEnv::Context(Province()).get(), industrial,
-                                     &industrial_resp).ok());
+  ASSERT_TRUE(
+      monitoring_->SetTarget(TestEnv::Context(Province()).get(), industrial, &industrial_resp)
+          .ok());
   // 84 projects (4 in each of the 21 cities' first county), each reporting
   // an equal share every month, the remainder on the year's last report.
   std::mt19937 rng(2015);
@@ -356,10 +353,11 @@ TEST_F(AggregatesTest, ThePlansFiguresEndToEnd) {
   v1::QueryAggregatesRequest by_city = q;
   by_city.add_group_by(v1::AGGREGATE_DIMENSION_REGION);
   by_city.set_region_tier(v1::REGION_TIER_PROVINCE);
-  EXPECT_EQ(monitoring_->QueryAggregates(TestEnv::Context(env_->Token("city", "440100")).get(),
-                                         by_city, &resp)
-                .error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      monitoring_
+          ->QueryAggregates(TestEnv::Context(env_->Token("city", "440100")).get(), by_city, &resp)
+          .error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 // Project stages and distinct enterprise counts, on a small hand-made case in

@@ -96,6 +96,23 @@ std::string TestEnv::Token(const std::string& role, const std::string& scope) {
   return *token;
 }
 
+v1::PushProgressResponse TestEnv::PushProgress(const std::string& token,
+                                               const std::vector<v1::ProgressReport>& reports,
+                                               grpc::Status* status) {
+  auto stub = v1::InvestmentMonitoring::NewStub(channel_);
+  auto context = Context(token);
+  v1::PushProgressResponse response;
+  auto writer = stub->PushProgress(context.get(), &response);
+  for (const auto& report : reports) {
+    v1::PushProgressRequest record;
+    *record.mutable_report() = report;
+    if (!writer->Write(record)) break;  // the server stopped reading
+  }
+  writer->WritesDone();
+  *status = writer->Finish();
+  return response;
+}
+
 std::unique_ptr<grpc::ClientContext> TestEnv::Context(const std::string& token) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->AddMetadata("authorization", "Bearer " + token);

@@ -8,13 +8,15 @@
 #ifndef TECHRENO_TESTS_INTEGRATION_HARNESS_H_
 #define TECHRENO_TESTS_INTEGRATION_HARNESS_H_
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "libs/store/pool.h"
+#include "techreno/v1/monitoring.grpc.pb.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
 namespace techreno::testing {
@@ -32,6 +34,11 @@ class TestEnv {
   }
   // The token of a principal with this role and scope (created once).
   std::string Token(const std::string& role, const std::string& scope);
+  // Pushes `reports` in one PushProgress stream as the holder of `token`;
+  // `status` (required) receives the call's status.
+  v1::PushProgressResponse PushProgress(const std::string& token,
+                                        const std::vector<v1::ProgressReport>& reports,
+                                        grpc::Status* status);
   // A client context carrying "authorization: Bearer <token>".
   static std::unique_ptr<grpc::ClientContext> Context(const std::string& token);
 

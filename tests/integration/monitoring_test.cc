@@ -38,8 +38,8 @@ class MonitoringTest : public DbTest {
     ent.set_request_id(absl::StrCat("mon-ent-", n));
     *ent.mutable_enterprise() = SampleEnterprise(county, 70000 + n);
     v1::UpsertEnterpriseResponse ent_resp;
-    EXPECT_TRUE(registry->UpsertEnterprise(TestEnv::Context(County(county)).get(), ent, &ent_resp)
-                    .ok());
+    EXPECT_TRUE(
+        registry->UpsertEnterprise(TestEnv::Context(County(county)).get(), ent, &ent_resp).ok());
     v1::UpsertProjectRequest req;
     req.set_request_id(absl::StrCat("mon-prj-", n));
     *req.mutable_project() = SampleProject(county, ent.enterprise().credit_code(), 70000 + n);
@@ -137,7 +137,8 @@ TEST_F(MonitoringTest, EveryBadFieldAndCalendarRule) {
   }
   v1::ProgressReport split = Report(code, "2024-02", 100);
   split.mutable_split()->set_other_fen(7);
-  EXPECT_EQ(Rules(Submit(County("440103"), split, &r)), std::vector<std::string>{"progress.split.sum"});
+  EXPECT_EQ(Rules(Submit(County("440103"), split, &r)),
+            std::vector<std::string>{"progress.split.sum"});
   EXPECT_EQ(Rules(Submit(County("440103"), Report(code, "2099-01", 1), &r)),
             std::vector<std::string>{"progress.period.future"});
   EXPECT_EQ(Rules(Submit(County("440103"), Report(code, "2023-12", 1), &r)),
@@ -147,9 +148,9 @@ TEST_F(MonitoringTest, EveryBadFieldAndCalendarRule) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit(env_->Token("city", "440100"), Report(code, "2024-02", 1), &r).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Submit(County("440103"), Report("2024-440103-00-03-999999", "2024-02", 1), &r)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Submit(County("440103"), Report("2024-440103-00-03-999999", "2024-02", 1), &r).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(MonitoringTest, FebruaryMayCoverJanuaryButNotBoth) {
@@ -194,9 +195,9 @@ TEST_F(MonitoringTest, LockedPeriodsRefuseReportsUntilUnlockedWithReason) {
   req.set_period("2025-08");
   req.set_lock(true);
   v1::LockPeriodResponse resp;
-  EXPECT_EQ(monitoring_->LockPeriod(TestEnv::Context(County("440105")).get(), req, &resp)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      monitoring_->LockPeriod(TestEnv::Context(County("440105")).get(), req, &resp).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   // Locking twice changes nothing the second time.
   ASSERT_TRUE(Lock("2025-09", true, "").ok());
   req.set_request_id("lock-again");
@@ -214,21 +215,17 @@ TEST_F(MonitoringTest, ConcurrentReportsLeaveTheRollupExact) {
   for (const std::string& county : counties) {
     threads.emplace_back([&, county] {
       std::vector<std::string> codes = {Project(county, "34"), Project(county, "391")};
-      auto context = TestEnv::Context(County(county));
-      v1::PushProgressResponse response;
-      auto writer = monitoring_->PushProgress(context.get(), &response);
+      std::vector<v1::ProgressReport> reports;
       for (int round = 0; round < 2; ++round) {  // the second round corrects every month
         for (const std::string& code : codes) {
           for (int month = 1; month <= 12; ++month) {
-            v1::PushProgressRequest record;
-            *record.mutable_report() = Report(code, absl::StrFormat("2024-%02d", month),
-                                              (round + 1) * 1000 * month + code.back());
-            writer->Write(record);
+            reports.push_back(Report(code, absl::StrFormat("2024-%02d", month),
+                                     (round + 1) * 1000 * month + code.back()));
           }
         }
       }
-      writer->WritesDone();
-      grpc::Status s = writer->Finish();
+      grpc::Status s;
+      v1::PushProgressResponse response = env_->PushProgress(County(county), reports, &s);
       EXPECT_TRUE(s.ok()) << s.error_message();
       EXPECT_EQ(response.accepted(), 48);
       for (const auto& r : response.results()) {
@@ -334,21 +331,14 @@ TEST_F(MonitoringTest, TargetsAreSetByProvinceAndCitiesAndShowShortfalls) {
 
 TEST_F(MonitoringTest, PushedStreamRetriedChangesNothing) {
   const std::string code = Project("440106");
-  auto push = [&](std::vector<v1::ProgressReport> reports) {
-    auto context = TestEnv::Context(County("440106"));
-    v1::PushProgressResponse response;
-    auto writer = monitoring_->PushProgress(context.get(), &response);
-    for (auto& r : reports) {
-      v1::PushProgressRequest record;
-      *record.mutable_report() = r;
-      writer->Write(record);
-    }
-    writer->WritesDone();
-    EXPECT_TRUE(writer->Finish().ok());
+  auto push = [&](const std::vector<v1::ProgressReport>& reports) {
+    grpc::Status status;
+    v1::PushProgressResponse response = env_->PushProgress(County("440106"), reports, &status);
+    EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   };
-  std::vector<v1::ProgressReport> reports = {Report(code, "2024-01", 10), Report(code, "2024-02", 20),
-                                             Report(code, "2099-01", 30)};
+  std::vector<v1::ProgressReport> reports = {
+      Report(code, "2024-01", 10), Report(code, "2024-02", 20), Report(code, "2099-01", 30)};
   v1::PushProgressResponse first = push(reports);
   EXPECT_EQ(first.accepted(), 2);
   EXPECT_EQ(first.rejected(), 1);
@@ -406,8 +396,8 @@ TEST_F(MonitoringTest, ComplianceCountsMissingLateAndCorrectedReports) {
   // Another city's region is out of scope; the future is refused.
   req.set_region_code("440300");
   EXPECT_EQ(monitoring_
-                ->GetReportingCompliance(TestEnv::Context(env_->Token("city", "440100")).get(),
-                                         req, &resp)
+                ->GetReportingCompliance(TestEnv::Context(env_->Token("city", "440100")).get(), req,
+                                         &resp)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   req.set_region_code("");
@@ -530,16 +520,9 @@ TEST_F(MonitoringTest, SetBasedBatchesWriteWhatRecordByRecordWould) {
   std::vector<std::string> codes;
   for (int i = 0; i < 30; ++i) codes.push_back(Project("440114"));  // 花都区
   auto push = [&](const std::vector<v1::ProgressReport>& reports) {
-    auto context = TestEnv::Context(County("440114"));
-    v1::PushProgressResponse response;
-    auto writer = monitoring_->PushProgress(context.get(), &response);
-    for (const auto& report : reports) {
-      v1::PushProgressRequest record;
-      *record.mutable_report() = report;
-      writer->Write(record);
-    }
-    writer->WritesDone();
-    EXPECT_TRUE(writer->Finish().ok());
+    grpc::Status status;
+    v1::PushProgressResponse response = env_->PushProgress(County("440114"), reports, &status);
+    EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   };
   ASSERT_TRUE(Lock("2024-03", true, "测试").ok());
@@ -575,12 +558,18 @@ TEST_F(MonitoringTest, SetBasedBatchesWriteWhatRecordByRecordWould) {
   // The rows, the audit trail and the rollup agree with the base table.
   ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
                 EXPECT_EQ(tx.exec("SELECT count(*) FROM monitoring_reports WHERE county_code = "
-                                  "'440114'")[0][0].as<int>(), 60);
+                                  "'440114'")[0][0]
+                              .as<int>(),
+                          60);
                 EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'progress' AND "
-                                  "county_code = '440114'")[0][0].as<int>(), 75);
+                                  "county_code = '440114'")[0][0]
+                              .as<int>(),
+                          75);
                 EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'progress' AND "
                                   "county_code = '440114' AND action = 'correct' AND before IS "
-                                  "NOT NULL")[0][0].as<int>(), 15);
+                                  "NOT NULL")[0][0]
+                              .as<int>(),
+                          15);
                 EXPECT_EQ(tx.exec(R"(
       SELECT count(*) FROM (
         SELECT r.industry_division, r.period_index, sum(r.completed_fen) AS fen, count(*) AS n
@@ -588,7 +577,9 @@ TEST_F(MonitoringTest, SetBasedBatchesWriteWhatRecordByRecordWould) {
       FULL JOIN (SELECT * FROM monitoring_rollup WHERE county_code = '440114') m
         ON m.industry_division = truth.industry_division AND m.period_index = truth.period_index
       WHERE m.completed_fen IS DISTINCT FROM truth.fen OR m.report_count IS DISTINCT FROM truth.n)")
-                              [0][0].as<int>(), 0);
+                              [0][0]
+                                  .as<int>(),
+                          0);
                 return absl::OkStatus();
               }).ok());
 }

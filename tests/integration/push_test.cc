@@ -17,7 +17,6 @@ namespace {
 
 class PushTest : public DbTest {
  protected:
-
   std::string Enterprise(const std::string& county, int n) {
     auto stub = env_->Registry();
     v1::UpsertEnterpriseRequest req;
@@ -160,9 +159,8 @@ TEST_F(PushTest, CountiesPushingAtOnceAllLand) {
   std::vector<std::thread> threads;
   std::vector<v1::PushProjectsResponse> responses(counties.size());
   for (size_t i = 0; i < counties.size(); ++i) {
-    threads.emplace_back([&, i] {
-      responses[i] = Push(counties[i], Records(counties[i], credits[i], 0, 800));
-    });
+    threads.emplace_back(
+        [&, i] { responses[i] = Push(counties[i], Records(counties[i], credits[i], 0, 800)); });
   }
   for (auto& t : threads) t.join();
   for (size_t i = 0; i < counties.size(); ++i) {

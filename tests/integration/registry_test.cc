@@ -45,8 +45,7 @@ class RegistryTest : public DbTest {
   grpc::Status Upsert(const std::string& token, const v1::Project& p, v1::UpsertProjectResponse* r,
                       const std::string& request_id = "", int64_t expected_version = 0) {
     v1::UpsertProjectRequest req;
-    req.set_request_id(request_id.empty() ? absl::StrCat("req-", Next())
-                                          : request_id);
+    req.set_request_id(request_id.empty() ? absl::StrCat("req-", Next()) : request_id);
     *req.mutable_project() = p;
     req.set_expected_version(expected_version);
     return stub_->UpsertProject(TestEnv::Context(token).get(), req, r);
@@ -166,7 +165,7 @@ TEST_F(RegistryTest, IllegalTransitionIsFailedPrecondition) {
 TEST_F(RegistryTest, EveryBadFieldIsReportedAndNothingIsWritten) {
   v1::Project bad;
   bad.set_enterprise_credit_code("91440103MA5AB12340");  // wrong check character
-  bad.set_county_code(kNanshan);                       // outside the county's scope
+  bad.set_county_code(kNanshan);                         // outside the county's scope
   bad.set_industry_code("52");
   bad.set_planned_investment_fen(-5);
   bad.set_start_period("2025-06");
@@ -177,10 +176,10 @@ TEST_F(RegistryTest, EveryBadFieldIsReportedAndNothingIsWritten) {
   // Writing outside its scope makes it PERMISSION_DENIED; every field is still listed.
   ASSERT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   std::vector<std::string> fields = Fields(s);
-  for (const char* f : {"project.enterprise_credit_code", "project.county_code",
-                        "project.industry_code", "project.planned_investment_fen",
-                        "project.planned_completion_period", "project.name",
-                        "project.renovation_types"}) {
+  for (const char* f :
+       {"project.enterprise_credit_code", "project.county_code", "project.industry_code",
+        "project.planned_investment_fen", "project.planned_completion_period", "project.name",
+        "project.renovation_types"}) {
     EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
   }
   v1::ListProjectsRequest list;
@@ -237,11 +236,11 @@ TEST_F(RegistryTest, AuthorizationMatrix) {
   auto liwan_ent = MakeEnterprise(kLiwan, County(kLiwan));
   auto nanshan_ent = MakeEnterprise(kNanshan, County(kNanshan));
   v1::UpsertProjectResponse liwan, nanshan;
-  ASSERT_TRUE(Upsert(County(kLiwan), SampleProject(kLiwan, liwan_ent.credit_code(), Next()),
-                     &liwan).ok());
-  ASSERT_TRUE(Upsert(County(kNanshan),
-                     SampleProject(kNanshan, nanshan_ent.credit_code(), Next()), &nanshan)
-                  .ok());
+  ASSERT_TRUE(
+      Upsert(County(kLiwan), SampleProject(kLiwan, liwan_ent.credit_code(), Next()), &liwan).ok());
+  ASSERT_TRUE(
+      Upsert(County(kNanshan), SampleProject(kNanshan, nanshan_ent.credit_code(), Next()), &nanshan)
+          .ok());
   auto read = [&](const std::string& token, const std::string& code) {
     v1::GetProjectRequest req;
     req.set_project_code(code);
@@ -270,14 +269,18 @@ TEST_F(RegistryTest, AuthorizationMatrix) {
   EXPECT_EQ(Upsert(Auditor(), into_liwan, &r).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_TRUE(Upsert(Province(), into_liwan, &r).ok());
   // Another county cannot take over a code by naming it.
-  v1::Project takeover = SampleProject(kYuexiu, MakeEnterprise(kYuexiu, County(kYuexiu)).credit_code(),
-                                       Next());
+  v1::Project takeover =
+      SampleProject(kYuexiu, MakeEnterprise(kYuexiu, County(kYuexiu)).credit_code(), Next());
   takeover.set_project_code(absl::StrCat("2025-440000-34-03-", 10000 + Next() % 80000, "1"));
-  ASSERT_TRUE(Upsert(County(kLiwan), [&] {
-                v1::Project p = SampleProject(kLiwan, liwan_ent.credit_code(), Next());
-                p.set_project_code(takeover.project_code());
-                return p;
-              }(), &r).ok());
+  ASSERT_TRUE(Upsert(
+                  County(kLiwan),
+                  [&] {
+                    v1::Project p = SampleProject(kLiwan, liwan_ent.credit_code(), Next());
+                    p.set_project_code(takeover.project_code());
+                    return p;
+                  }(),
+                  &r)
+                  .ok());
   EXPECT_EQ(Upsert(County(kYuexiu), takeover, &r).error_code(), grpc::StatusCode::ALREADY_EXISTS);
 
   // Lists are scoped: a county sees only its own, a city only its counties.
@@ -331,7 +334,8 @@ TEST_F(RegistryTest, ListFiltersAndPaginates) {
   paged.set_page_size(3);
   auto all = list(paged);
   ASSERT_EQ(all.size(), 7u);
-  for (size_t i = 1; i < all.size(); ++i) EXPECT_LT(all[i - 1].project_code(), all[i].project_code());
+  for (size_t i = 1; i < all.size(); ++i)
+    EXPECT_LT(all[i - 1].project_code(), all[i].project_code());
   v1::ListProjectsRequest by_division;
   by_division.set_industry_code("39");  // matches group 391
   EXPECT_EQ(list(by_division).size(), 3u);
@@ -348,9 +352,16 @@ TEST_F(RegistryTest, ListFiltersAndPaginates) {
 
   // A page token is bound to its filters.
   v1::ListProjectsResponse first;
-  ASSERT_TRUE(stub_->ListProjects(TestEnv::Context(City("440100")).get(),
-                                  [&] { auto r = paged; r.set_county_code(county); return r; }(),
-                                  &first).ok());
+  ASSERT_TRUE(stub_
+                  ->ListProjects(
+                      TestEnv::Context(City("440100")).get(),
+                      [&] {
+                        auto r = paged;
+                        r.set_county_code(county);
+                        return r;
+                      }(),
+                      &first)
+                  .ok());
   v1::ListProjectsRequest tampered = by_type;
   tampered.set_page_token(first.next_page_token());
   v1::ListProjectsResponse out;
@@ -409,9 +420,9 @@ TEST_F(RegistryTest, EnterpriseUpsertGetAndScope) {
   // Another county may not overwrite it.
   req.set_request_id(absl::StrCat("e3-", Next()));
   req.mutable_enterprise()->set_county_code(kYuexiu);
-  EXPECT_EQ(stub_->UpsertEnterprise(TestEnv::Context(County(kYuexiu)).get(), req, &resp)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      stub_->UpsertEnterprise(TestEnv::Context(County(kYuexiu)).get(), req, &resp).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   v1::GetEnterpriseRequest get;
   get.set_credit_code(e.credit_code());
   v1::Enterprise got;
@@ -437,10 +448,10 @@ TEST_F(RegistryTest, OtherServicesAnswerUnimplemented) {
   // The library and banklink land in later issues; they must say so.
   auto library = v1::KeyProjectLibrary::NewStub(env_->channel());
   v1::ListEntriesResponse response;
-  EXPECT_EQ(library->ListEntries(TestEnv::Context(Province()).get(), v1::ListEntriesRequest(),
-                                 &response)
-                .error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(
+      library->ListEntries(TestEnv::Context(Province()).get(), v1::ListEntriesRequest(), &response)
+          .error_code(),
+      grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(RegistryTest, AssignedCodesSkipCodesACountySentInOurShape) {

@@ -49,8 +49,9 @@ TEST_F(StoreTest, PoolRecoversAfterTheServerDropsConnections) {
   ASSERT_TRUE(ping().ok());
   // Kill every backend of this pool's database except ours.
   ASSERT_TRUE(store::RunInTransaction(env_->pool(), [](pqxx::transaction_base& tx) {
-                tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+                tx.exec(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()");
                 return absl::OkStatus();
               }).ok());
   EXPECT_TRUE(ping().ok());  // the broken connection was dropped and replaced
