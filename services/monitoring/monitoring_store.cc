@@ -2,8 +2,12 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <map>
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/store/arrays.h"
 #include "libs/store/transaction.h"
 
 namespace techreno::monitoring {
@@ -12,10 +16,10 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using store::Exec;
 
-#define TECHRENO_REPORT_COLUMNS                                                                 \
-  "project_code, period, covers_january, completed_fen, building_fen, installation_fen, "      \
-  "equipment_fen, other_fen, status, note, source_record_id, version, late, submitted_by, "    \
-  "(extract(epoch from first_submit_at) * 1000000)::bigint, "                                   \
+#define TECHRENO_REPORT_COLUMNS                                                             \
+  "project_code, period, covers_january, completed_fen, building_fen, installation_fen, "   \
+  "equipment_fen, other_fen, status, note, source_record_id, version, late, submitted_by, " \
+  "(extract(epoch from first_submit_at) * 1000000)::bigint, "                               \
   "(extract(epoch from updated_at) * 1000000)::bigint, period_index, industry_division"
 
 StoredReport ReportFromRow(const pqxx::row& r) {
@@ -44,18 +48,17 @@ StoredReport ReportFromRow(const pqxx::row& r) {
 
 }  // namespace
 
-std::optional<ProjectFacts> LoadProjectFacts(pqxx::transaction_base& tx, const std::string& project_code) {
-  pqxx::result r = Exec(tx, "mon_project_facts",
-                        "SELECT project_code, county_code, industry_code, name, start_period, status, "
-                        "planned_investment_fen FROM v_projects WHERE project_code = $1",
-                        project_code);
+std::optional<ProjectFacts> LoadProjectFacts(pqxx::transaction_base& tx,
+                                             const std::string& project_code) {
+  pqxx::result r =
+      Exec(tx, "mon_project_facts",
+           "SELECT project_code, county_code, industry_code, name, start_period, status, "
+           "planned_investment_fen FROM v_projects WHERE project_code = $1",
+           project_code);
   if (r.empty()) return std::nullopt;
-  return ProjectFacts{r[0][0].c_str(),
-                      r[0][1].c_str(),
-                      r[0][2].c_str(),
-                      r[0][3].c_str(),
-                      r[0][4].c_str(),
-                      static_cast<v1::ProjectStatus>(r[0][5].as<int>()),
+  return ProjectFacts{r[0][0].c_str(),      r[0][1].c_str(),
+                      r[0][2].c_str(),      r[0][3].c_str(),
+                      r[0][4].c_str(),      static_cast<v1::ProjectStatus>(r[0][5].as<int>()),
                       r[0][6].as<int64_t>()};
 }
 
@@ -80,40 +83,95 @@ std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::st
   constexpr char kLocked[] = "SELECT " TECHRENO_REPORT_COLUMNS
                              " FROM monitoring_reports WHERE county_code = $1 AND "
                              "project_code = $2 AND period_index = $3 FOR UPDATE";
-  pqxx::result r = for_update
-                       ? Exec(tx, "mon_report_lock", kLocked, county_code, project_code, period_index)
-                       : Exec(tx, "mon_report", kSelect, county_code, project_code, period_index);
+  pqxx::result r =
+      for_update ? Exec(tx, "mon_report_lock", kLocked, county_code, project_code, period_index)
+                 : Exec(tx, "mon_report", kSelect, county_code, project_code, period_index);
   if (r.empty()) return std::nullopt;
   return ReportFromRow(r[0]);
 }
 
-void UpsertReport(pqxx::transaction_base& tx, const std::string& county_code, int period_index,
-                  const std::string& industry_division, const v1::ProgressReport& p,
-                  bool insert) {
-  const v1::InvestmentSplit& s = p.split();
-  if (insert) {
-    Exec(tx, "mon_report_insert",
-         "INSERT INTO monitoring_reports (county_code, project_code, period, period_index, "
-         "covers_january, completed_fen, building_fen, installation_fen, equipment_fen, "
-         "other_fen, status, note, source_record_id, version, late, submitted_by, "
-         "industry_division) "
-         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-         county_code, p.project_code(), p.period(), period_index, p.covers_january(),
-         p.completed_investment_fen(), s.building_works_fen(), s.installation_fen(),
-         s.equipment_tools_fen(), s.other_fen(), static_cast<int>(p.status()), p.note(),
-         p.source_record_id(), p.version(), p.late(), p.submitted_by(), industry_division);
-  } else {
-    Exec(tx, "mon_report_update",
-         "UPDATE monitoring_reports SET covers_january = $4, completed_fen = $5, "
-         "building_fen = $6, installation_fen = $7, equipment_fen = $8, other_fen = $9, "
-         "status = $10, note = $11, source_record_id = $12, version = $13, submitted_by = $14, "
-         "industry_division = $15, updated_at = now() "
-         "WHERE county_code = $1 AND project_code = $2 AND period_index = $3",
-         county_code, p.project_code(), period_index, p.covers_january(),
-         p.completed_investment_fen(), s.building_works_fen(), s.installation_fen(),
-         s.equipment_tools_fen(), s.other_fen(), static_cast<int>(p.status()), p.note(),
-         p.source_record_id(), p.version(), p.submitted_by(), industry_division);
+std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t principal_id,
+                                       const std::string& principal_name,
+                                       const std::vector<ReportWrite>& rows) {
+  if (rows.empty()) return {};
+  std::vector<std::string> county, code, period, note, source, division, request;
+  std::vector<int> index, status;
+  std::vector<bool> january, late;
+  std::vector<int64_t> fen, building, installation, equipment, other, version;
+  for (const ReportWrite& w : rows) {
+    const v1::ProgressReport& r = w.report;
+    county.push_back(w.county_code);
+    code.push_back(r.project_code());
+    period.push_back(r.period());
+    index.push_back(w.period_index);
+    january.push_back(r.covers_january());
+    fen.push_back(r.completed_investment_fen());
+    building.push_back(r.split().building_works_fen());
+    installation.push_back(r.split().installation_fen());
+    equipment.push_back(r.split().equipment_tools_fen());
+    other.push_back(r.split().other_fen());
+    status.push_back(static_cast<int>(r.status()));
+    note.push_back(r.note());
+    source.push_back(r.source_record_id());
+    version.push_back(r.version());
+    late.push_back(r.late());
+    division.push_back(w.industry_division);
+    request.push_back(w.request_id);
   }
+  // All parts of one statement see the same snapshot: `before` is each row as
+  // it was before `up` replaced it (looked up for corrections only).
+  pqxx::result written = Exec(
+      tx, "mon_reports_write",
+      "WITH u AS MATERIALIZED (SELECT u.*, CASE WHEN u.version > 1 THEN "
+      "    (SELECT to_jsonb(r) FROM monitoring_reports r WHERE r.county_code = u.county "
+      "       AND r.project_code = u.code AND r.period_index = u.idx) END AS before "
+      "  FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::boolean[], "
+      "    $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::int[], "
+      "    $14::text[], $15::text[], $16::bigint[], $17::boolean[], $18::text[], $19::text[]) "
+      "  AS u(county, code, period, idx, january, fen, b, i, e, o, status, note, source, "
+      "       version, late, division, request)), "
+      "up AS (INSERT INTO monitoring_reports (county_code, project_code, period, period_index, "
+      "    covers_january, completed_fen, building_fen, installation_fen, equipment_fen, "
+      "    other_fen, status, note, source_record_id, version, late, submitted_by, "
+      "    industry_division) "
+      "  SELECT county, code, period, idx, january, fen, b, i, e, o, status, note, source, "
+      "    version, late, $2, division FROM u "
+      "  ON CONFLICT (county_code, project_code, period_index) DO UPDATE SET "
+      "    covers_january = EXCLUDED.covers_january, completed_fen = EXCLUDED.completed_fen, "
+      "    building_fen = EXCLUDED.building_fen, installation_fen = EXCLUDED.installation_fen, "
+      "    equipment_fen = EXCLUDED.equipment_fen, other_fen = EXCLUDED.other_fen, "
+      "    status = EXCLUDED.status, note = EXCLUDED.note, "
+      "    source_record_id = EXCLUDED.source_record_id, version = EXCLUDED.version, "
+      "    submitted_by = EXCLUDED.submitted_by, "
+      "    industry_division = EXCLUDED.industry_division, updated_at = now() "
+      "  RETURNING *), "
+      "audit AS (INSERT INTO audit_log (principal_id, principal_name, action, entity, "
+      "    entity_key, county_code, version, request_id, before, after) "
+      "  SELECT NULLIF($1, 0), $2, CASE WHEN u.before IS NULL THEN 'report' ELSE 'correct' END, "
+      "    'progress', up.project_code || '@' || up.period, up.county_code, up.version, "
+      "    NULLIF(u.request, ''), u.before, to_jsonb(up) "
+      "  FROM up JOIN u ON u.county = up.county_code AND u.code = up.project_code "
+      "    AND u.idx = up.period_index) "
+      "SELECT county_code, project_code, period_index, "
+      "  (extract(epoch from first_submit_at) * 1000000)::bigint, "
+      "  (extract(epoch from updated_at) * 1000000)::bigint FROM up",
+      principal_id, principal_name, store::TextArray(county), store::TextArray(code),
+      store::TextArray(period), store::NumberArray(index), store::BoolArray(january),
+      store::NumberArray(fen), store::NumberArray(building), store::NumberArray(installation),
+      store::NumberArray(equipment), store::NumberArray(other), store::NumberArray(status),
+      store::TextArray(note), store::TextArray(source), store::NumberArray(version),
+      store::BoolArray(late), store::TextArray(division), store::TextArray(request));
+  std::map<std::tuple<std::string, std::string, int>, WrittenTimes> by_key;
+  for (const auto& row : written) {
+    by_key[{row[0].c_str(), row[1].c_str(), row[2].as<int>()}] = {row[3].as<int64_t>(),
+                                                                  row[4].as<int64_t>()};
+  }
+  std::vector<WrittenTimes> out;
+  out.reserve(rows.size());
+  for (const ReportWrite& w : rows) {
+    out.push_back(by_key[{w.county_code, w.report.project_code(), w.period_index}]);
+  }
+  return out;
 }
 
 std::optional<int> CompletionIndex(pqxx::transaction_base& tx, const std::string& project_code) {
@@ -126,8 +184,8 @@ std::optional<int> CompletionIndex(pqxx::transaction_base& tx, const std::string
   return r[0][0].as<int>();
 }
 
-std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx, const std::string& project_code,
-                                                int period_index) {
+std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx,
+                                                const std::string& project_code, int period_index) {
   pqxx::result r = Exec(tx, "mon_previous_status",
                         "SELECT status FROM monitoring_reports WHERE project_code = $1 "
                         "AND period_index < $2 ORDER BY period_index DESC LIMIT 1",
@@ -136,7 +194,8 @@ std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx, cons
   return static_cast<v1::ProjectStatus>(r[0][0].as<int>());
 }
 
-int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, int from, int to, int skip) {
+int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, int from, int to,
+                   int skip) {
   pqxx::result r = Exec(tx, "mon_sum_reports",
                         "SELECT coalesce(sum(completed_fen), 0)::bigint FROM monitoring_reports "
                         "WHERE project_code = $1 AND period_index BETWEEN $2 AND $3 "
@@ -145,8 +204,9 @@ int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, 
   return r[0][0].as<int64_t>();
 }
 
-void AddToRollup(pqxx::transaction_base& tx, const std::string& county_code, const std::string& division,
-                 int period_index, int64_t delta_fen, int delta_reports) {
+void AddToRollup(pqxx::transaction_base& tx, const std::string& county_code,
+                 const std::string& division, int period_index, int64_t delta_fen,
+                 int delta_reports) {
   Exec(tx, "mon_rollup_add",
        "INSERT INTO monitoring_rollup (county_code, industry_division, period_index, "
        "completed_fen, report_count) VALUES ($1, $2, $3, $4, $5) "
@@ -156,7 +216,8 @@ void AddToRollup(pqxx::transaction_base& tx, const std::string& county_code, con
        county_code, division, period_index, delta_fen, delta_reports);
 }
 
-std::vector<std::string> LockedAmong(pqxx::transaction_base& tx, const std::vector<std::string>& periods) {
+std::vector<std::string> LockedAmong(pqxx::transaction_base& tx,
+                                     const std::vector<std::string>& periods) {
   pqxx::result r = Exec(tx, "mon_locked_among",
                         "SELECT period FROM monitoring_period_locks "
                         "WHERE locked AND period = ANY ($1::text[]) ORDER BY period",
@@ -166,7 +227,8 @@ std::vector<std::string> LockedAmong(pqxx::transaction_base& tx, const std::vect
   return out;
 }
 
-std::optional<v1::PeriodLock> LoadLock(pqxx::transaction_base& tx, const std::string& period, bool for_update) {
+std::optional<v1::PeriodLock> LoadLock(pqxx::transaction_base& tx, const std::string& period,
+                                       bool for_update) {
   pqxx::result r = Exec(tx, for_update ? "mon_lock_load_lock" : "mon_lock_load",
                         for_update ? "SELECT period, locked, reason, changed_by, "
                                      "(extract(epoch from changed_at) * 1000000)::bigint, version "
@@ -201,8 +263,8 @@ void SaveLock(pqxx::transaction_base& tx, const v1::PeriodLock& lock, bool inser
 }
 
 namespace {
-#define TECHRENO_TARGET_COLUMNS                                                      \
-  "year, scope_kind, scope_code, metric, value, note, version, set_by, "            \
+#define TECHRENO_TARGET_COLUMNS                                          \
+  "year, scope_kind, scope_code, metric, value, note, version, set_by, " \
   "(extract(epoch from updated_at) * 1000000)::bigint"
 
 v1::Target TargetFromRow(const pqxx::row& r) {
@@ -223,18 +285,20 @@ v1::Target TargetFromRow(const pqxx::row& r) {
 }
 }  // namespace
 
-std::optional<v1::Target> LoadTarget(pqxx::transaction_base& tx, int year, const std::string& scope_kind,
-                                     const std::string& scope_code, int metric, bool for_update) {
-  pqxx::result r =
-      for_update
-          ? Exec(tx, "mon_target_lock",
-                 "SELECT " TECHRENO_TARGET_COLUMNS " FROM monitoring_targets WHERE year = $1 AND "
-                 "scope_kind = $2 AND scope_code = $3 AND metric = $4 FOR UPDATE",
-                 year, scope_kind, scope_code, metric)
-          : Exec(tx, "mon_target",
-                 "SELECT " TECHRENO_TARGET_COLUMNS " FROM monitoring_targets WHERE year = $1 AND "
-                 "scope_kind = $2 AND scope_code = $3 AND metric = $4",
-                 year, scope_kind, scope_code, metric);
+std::optional<v1::Target> LoadTarget(pqxx::transaction_base& tx, int year,
+                                     const std::string& scope_kind, const std::string& scope_code,
+                                     int metric, bool for_update) {
+  pqxx::result r = for_update
+                       ? Exec(tx, "mon_target_lock",
+                              "SELECT " TECHRENO_TARGET_COLUMNS
+                              " FROM monitoring_targets WHERE year = $1 AND "
+                              "scope_kind = $2 AND scope_code = $3 AND metric = $4 FOR UPDATE",
+                              year, scope_kind, scope_code, metric)
+                       : Exec(tx, "mon_target",
+                              "SELECT " TECHRENO_TARGET_COLUMNS
+                              " FROM monitoring_targets WHERE year = $1 AND "
+                              "scope_kind = $2 AND scope_code = $3 AND metric = $4",
+                              year, scope_kind, scope_code, metric);
   if (r.empty()) return std::nullopt;
   return TargetFromRow(r[0]);
 }
@@ -259,7 +323,8 @@ void SaveTarget(pqxx::transaction_base& tx, const v1::Target& t, const std::stri
 
 std::vector<v1::Target> TargetsOf(pqxx::transaction_base& tx, int year, int metric) {
   pqxx::result r = Exec(tx, "mon_targets_of",
-                        "SELECT " TECHRENO_TARGET_COLUMNS " FROM monitoring_targets "
+                        "SELECT " TECHRENO_TARGET_COLUMNS
+                        " FROM monitoring_targets "
                         "WHERE year = $1 AND metric = $2",
                         year, metric);
   std::vector<v1::Target> out;

@@ -6,10 +6,9 @@
 #define TECHRENO_SERVICES_MONITORING_MONITORING_STORE_H_
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "techreno/v1/monitoring.pb.h"
 
@@ -25,7 +24,8 @@ struct ProjectFacts {
   v1::ProjectStatus status;
   int64_t planned_fen = 0;
 };
-std::optional<ProjectFacts> LoadProjectFacts(pqxx::transaction_base& tx, const std::string& project_code);
+std::optional<ProjectFacts> LoadProjectFacts(pqxx::transaction_base& tx,
+                                             const std::string& project_code);
 
 // Serialises report writes for one project (calendar rules read its other
 // months), until the transaction ends.
@@ -42,32 +42,56 @@ struct StoredReport {
 std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::string& county_code,
                                        const std::string& project_code, int period_index,
                                        bool for_update);
-void UpsertReport(pqxx::transaction_base& tx, const std::string& county_code, int period_index,
-                  const std::string& industry_division, const v1::ProgressReport& report,
-                  bool insert);
+
+// One report row to store, new or replacing the project-month's row.
+struct ReportWrite {
+  std::string county_code;
+  int period_index = 0;
+  std::string industry_division;  // the rollup cell its amount joins
+  v1::ProgressReport report;      // figures, status, note, version, late to store
+  std::string request_id;         // recorded in the audit row ("" when none)
+};
+// Stored times of a written row, microseconds since the epoch.
+struct WrittenTimes {
+  int64_t first_submit_us = 0;
+  int64_t update_us = 0;
+};
+// Writes the rows in one statement and, in the same statement, one audit row
+// each ("report", or "correct" when a row was replaced) whose before and after
+// are the stored rows as JSON — built by PostgreSQL, so that a batch of
+// thousands costs no serialisation here. At most one row per project-month.
+// Answers the stored times, in the order of `rows`.
+std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t principal_id,
+                                       const std::string& principal_name,
+                                       const std::vector<ReportWrite>& rows);
 
 // Period index of the month the project completed, if it did: its first
 // report with status COMPLETED, or the month the registry marked it completed,
 // whichever is earlier.
 std::optional<int> CompletionIndex(pqxx::transaction_base& tx, const std::string& project_code);
 // Status of the project's latest report before `period_index`, if any.
-std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx, const std::string& project_code,
-                                                int period_index);
+std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx,
+                                                const std::string& project_code, int period_index);
 // Sum of the project's reports with index in [from, to], excluding `skip`.
-int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, int from, int to, int skip);
+int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, int from, int to,
+                   int skip);
 
 // Adds `delta_fen` (and `delta_reports`) to the county × division × month cell.
-void AddToRollup(pqxx::transaction_base& tx, const std::string& county_code, const std::string& division,
-                 int period_index, int64_t delta_fen, int delta_reports);
+void AddToRollup(pqxx::transaction_base& tx, const std::string& county_code,
+                 const std::string& division, int period_index, int64_t delta_fen,
+                 int delta_reports);
 
 // The locked periods among `periods`.
-std::vector<std::string> LockedAmong(pqxx::transaction_base& tx, const std::vector<std::string>& periods);
-std::optional<v1::PeriodLock> LoadLock(pqxx::transaction_base& tx, const std::string& period, bool for_update);
+std::vector<std::string> LockedAmong(pqxx::transaction_base& tx,
+                                     const std::vector<std::string>& periods);
+std::optional<v1::PeriodLock> LoadLock(pqxx::transaction_base& tx, const std::string& period,
+                                       bool for_update);
 void SaveLock(pqxx::transaction_base& tx, const v1::PeriodLock& lock, bool insert);
 
 // Targets: scope_kind "region" or "group".
-std::optional<v1::Target> LoadTarget(pqxx::transaction_base& tx, int year, const std::string& scope_kind,
-                                     const std::string& scope_code, int metric, bool for_update);
+std::optional<v1::Target> LoadTarget(pqxx::transaction_base& tx, int year,
+                                     const std::string& scope_kind, const std::string& scope_code,
+                                     int metric, bool for_update);
 void SaveTarget(pqxx::transaction_base& tx, const v1::Target& target, const std::string& scope_kind,
                 const std::string& scope_code, bool insert);
 // Every target of a year and metric.

@@ -1,18 +1,19 @@
 #include "services/monitoring/report_batch.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <map>
 #include <set>
 #include <tuple>
-
-#include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "libs/codes/codes.h"
-#include "libs/store/audit.h"
+#include "libs/store/arrays.h"
 #include "libs/store/reference_data.h"
 #include "libs/store/transaction.h"
+#include "services/monitoring/monitoring_store.h"
 #include "services/monitoring/report_rules.h"
 
 namespace techreno::monitoring {
@@ -20,25 +21,8 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// A PostgreSQL array literal of text values (quoted, so any text is safe).
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-template <typename T>
-std::string NumberArray(const std::vector<T>& values) {
-  return absl::StrCat("{", absl::StrJoin(values, ","), "}");
-}
+using store::NumberArray;
+using store::TextArray;
 
 bool Eligible(const std::vector<BatchReport>& batch) {
   std::set<std::string> codes;
@@ -79,24 +63,33 @@ std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<Batch
   for (const auto& row : store::Exec(
            tx, "mon_batch_facts",
            "SELECT b.i, p.county_code, left(p.industry_code, 2), p.start_period, p.status, "
-           "  p.planned_investment_fen, "
-           "  least((SELECT min(c.period_index) FROM monitoring_reports c "
-           "         WHERE c.project_code = b.code AND c.status = 3), p.completion_index), "
+           "  p.planned_investment_fen, least(h.completed_at, p.completion_index), "
            "  r.version, r.completed_fen, r.building_fen, r.installation_fen, r.equipment_fen, "
            "  r.other_fen, r.status, r.note, r.source_record_id, r.late, r.industry_division, "
-           "  r.covers_january, "
-           "  (SELECT s.status FROM monitoring_reports s WHERE s.project_code = b.code "
-           "     AND s.period_index < b.idx ORDER BY s.period_index DESC LIMIT 1), "
-           "  b.idx % 12 = 0 AND EXISTS (SELECT 1 FROM monitoring_reports f "
-           "     WHERE f.project_code = b.code AND f.period_index = b.idx + 1 AND f.covers_january), "
-           "  EXISTS (SELECT 1 FROM monitoring_period_locks l WHERE l.locked AND l.period = b.period), "
-           "  (SELECT coalesce(sum(t.completed_fen), 0)::bigint FROM monitoring_reports t "
-           "     WHERE t.project_code = b.code AND t.period_index < b.idx), "
+           "  r.covers_january, h.previous_status, "
+           "  b.idx % 12 = 0 AND coalesce(h.february_covers_january, false), "
+           "  EXISTS (SELECT 1 FROM monitoring_period_locks l WHERE l.locked AND l.period = "
+           "b.period), "
+           "  coalesce(h.before_fen, 0)::bigint, "
            "  r.submitted_by, (extract(epoch from r.first_submit_at) * 1000000)::bigint, "
            "  (extract(epoch from r.updated_at) * 1000000)::bigint "
-           "FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS b(code, idx, period, i) "
-           // LATERAL keeps it one index probe per report, whatever the table's size.
-           "LEFT JOIN LATERAL (SELECT * FROM v_projects v WHERE v.project_code = b.code) p ON true "
+           "FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS b(code, idx, period, "
+           "i) "
+           // LIMIT 1 keeps the planner from hashing the whole registry: one
+           // index probe per report, whatever the table's size or statistics.
+           "LEFT JOIN LATERAL (SELECT * FROM v_projects v WHERE v.project_code = b.code LIMIT 1) p "
+           "  ON true "
+           // The project's report history in one index scan: when it was first
+           // reported completed, its status before this month, whether this
+           // January is covered by February, and its investment before this month.
+           "LEFT JOIN LATERAL (SELECT "
+           "    min(t.period_index) FILTER (WHERE t.status = 3) AS completed_at, "
+           "    (array_agg(t.status ORDER BY t.period_index DESC) "
+           "       FILTER (WHERE t.period_index < b.idx))[1] AS previous_status, "
+           "    bool_or(t.period_index = b.idx + 1 AND t.covers_january) "
+           "      AS february_covers_january, "
+           "    sum(t.completed_fen) FILTER (WHERE t.period_index < b.idx) AS before_fen "
+           "  FROM monitoring_reports t WHERE t.project_code = b.code) h ON true "
            "LEFT JOIN monitoring_reports r ON r.county_code = p.county_code "
            "  AND r.project_code = b.code AND r.period_index = b.idx",
            TextArray(codes), NumberArray(indexes), TextArray(periods))) {
@@ -208,8 +201,8 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
              absl::StrCat("the project was reported completed in ",
                           codes::FormatPeriod({f.completion / 12, f.completion % 12 + 1})));
     } else if (f.covered_by_february) {
-      reject(absl::StatusCode::kFailedPrecondition, "progress.period.covered_by_february",
-             "period", absl::StrCat("the ", index / 12, "-02 report already covers January"));
+      reject(absl::StatusCode::kFailedPrecondition, "progress.period.covered_by_february", "period",
+             absl::StrCat("the ", index / 12, "-02 report already covers January"));
     } else if (f.locked) {
       reject(absl::StatusCode::kFailedPrecondition, "progress.period.locked", "period",
              absl::StrCat("period ", in.period(),
@@ -225,8 +218,9 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
     wanted.set_note(in.note());
     wanted.set_source_record_id(in.source_record_id());
     wanted.set_status(in.status() != v1::PROJECT_STATUS_UNSPECIFIED ? in.status()
-                      : f.stored                                    ? f.old.status()
-                      : f.previous_status.value_or(v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
+                      : f.stored
+                          ? f.old.status()
+                          : f.previous_status.value_or(v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
     if (f.stored && SameContent(f.old, wanted)) {
       o.outcome = v1::OUTCOME_UNCHANGED;
       o.report = f.old;
@@ -236,8 +230,7 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
     }
     wanted.set_version(f.stored ? f.old.version() + 1 : 1);
     wanted.set_submitted_by(caller.name);
-    wanted.set_late(f.stored ? f.old.late()
-                             : now >= DeadlineEnd({index / 12, index % 12 + 1}));
+    wanted.set_late(f.stored ? f.old.late() : now >= DeadlineEnd({index / 12, index % 12 + 1}));
     if (!f.stored && wanted.late()) {
       rpc::AddViolation(o.violations, v1::SEVERITY_WARNING, "progress.late", "report.period",
                         absl::StrCat("filed after the deadline of ", in.period(),
@@ -256,61 +249,19 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
   }
   if (writes.empty()) return out;
 
-  // The rows, in one statement; the stored times come back for the answers.
-  std::vector<std::string> w_county, w_code, w_period, w_note, w_source, w_by, w_division;
-  std::vector<int> w_index, w_status;
-  std::vector<int64_t> w_fen, w_b, w_i, w_e, w_o, w_version;
-  std::vector<std::string> w_late;
+  // The rows and their audit rows, in one statement.
+  std::vector<ReportWrite> rows;
+  rows.reserve(writes.size());
   for (const Write& w : writes) {
-    const Facts& f = facts[w.i];
-    w_county.push_back(f.county);
-    w_code.push_back(w.row.project_code());
-    w_period.push_back(w.row.period());
-    w_index.push_back(indexes[w.i]);
-    w_fen.push_back(w.row.completed_investment_fen());
-    w_b.push_back(w.row.split().building_works_fen());
-    w_i.push_back(w.row.split().installation_fen());
-    w_e.push_back(w.row.split().equipment_tools_fen());
-    w_o.push_back(w.row.split().other_fen());
-    w_status.push_back(static_cast<int>(w.row.status()));
-    w_note.push_back(w.row.note());
-    w_source.push_back(w.row.source_record_id());
-    w_version.push_back(w.row.version());
-    w_late.push_back(w.row.late() ? "t" : "f");
-    w_by.push_back(w.row.submitted_by());
-    w_division.push_back(f.division);
+    rows.push_back({facts[w.i].county, indexes[w.i], facts[w.i].division, w.row, ""});
   }
-  std::map<std::pair<std::string, int>, std::pair<int64_t, int64_t>> times;  // first, updated
-  for (const auto& row : store::Exec(
-           tx, "mon_batch_upsert",
-           "INSERT INTO monitoring_reports (county_code, project_code, period, period_index, "
-           "covers_january, completed_fen, building_fen, installation_fen, equipment_fen, "
-           "other_fen, status, note, source_record_id, version, late, submitted_by, "
-           "industry_division) "
-           "SELECT u.county, u.code, u.period, u.idx, false, u.fen, u.b, u.i, u.e, u.o, u.status, "
-           "u.note, u.source, u.version, u.late, u.by, u.division "
-           "FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], "
-           "  $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[], $11::text[], "
-           "  $12::text[], $13::bigint[], $14::boolean[], $15::text[], $16::text[]) "
-           "  AS u(county, code, period, idx, fen, b, i, e, o, status, note, source, version, "
-           "       late, by, division) "
-           "ON CONFLICT (county_code, project_code, period_index) DO UPDATE SET "
-           "covers_january = false, completed_fen = EXCLUDED.completed_fen, "
-           "building_fen = EXCLUDED.building_fen, installation_fen = EXCLUDED.installation_fen, "
-           "equipment_fen = EXCLUDED.equipment_fen, other_fen = EXCLUDED.other_fen, "
-           "status = EXCLUDED.status, note = EXCLUDED.note, "
-           "source_record_id = EXCLUDED.source_record_id, version = EXCLUDED.version, "
-           "submitted_by = EXCLUDED.submitted_by, industry_division = EXCLUDED.industry_division, "
-           "updated_at = now() "
-           "RETURNING project_code, period_index, "
-           "(extract(epoch from first_submit_at) * 1000000)::bigint, "
-           "(extract(epoch from updated_at) * 1000000)::bigint",
-           TextArray(w_county), TextArray(w_code), TextArray(w_period), NumberArray(w_index),
-           NumberArray(w_fen), NumberArray(w_b), NumberArray(w_i), NumberArray(w_e),
-           NumberArray(w_o), NumberArray(w_status), TextArray(w_note), TextArray(w_source),
-           NumberArray(w_version), absl::StrCat("{", absl::StrJoin(w_late, ","), "}"),
-           TextArray(w_by), TextArray(w_division))) {
-    times[{row[0].c_str(), row[1].as<int>()}] = {row[2].as<int64_t>(), row[3].as<int64_t>()};
+  const std::vector<WrittenTimes> times = WriteReports(tx, caller.id, caller.name, rows);
+  for (size_t k = 0; k < writes.size(); ++k) {
+    v1::ProgressReport& report = out[writes[k].i].report;
+    report = std::move(rows[k].report);
+    *report.mutable_first_submit_time() =
+        TimeUtil::MicrosecondsToTimestamp(times[k].first_submit_us);
+    *report.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(times[k].update_us);
   }
 
   // Rollup deltas, one per cell: old amounts leave the cell they sit in.
@@ -343,38 +294,9 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
               "ON CONFLICT (county_code, industry_division, period_index) DO UPDATE SET "
               "completed_fen = monitoring_rollup.completed_fen + EXCLUDED.completed_fen, "
               "report_count = monitoring_rollup.report_count + EXCLUDED.report_count",
-              TextArray(r_county), TextArray(r_division), NumberArray(r_index),
-              NumberArray(r_fen), NumberArray(r_count));
+              TextArray(r_county), TextArray(r_division), NumberArray(r_index), NumberArray(r_fen),
+              NumberArray(r_count));
 
-  // Audit rows, before and after, as WriteReport writes them.
-  std::vector<std::string> a_action, a_key, a_county, a_before, a_after;
-  std::vector<int64_t> a_version;
-  for (const Write& w : writes) {
-    const Facts& f = facts[w.i];
-    ReportOutcome& o = out[w.i];
-    o.report = w.row;
-    const auto t = times[{w.row.project_code(), indexes[w.i]}];
-    *o.report.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(t.first);
-    *o.report.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(t.second);
-    v1::ProgressReport before = f.old;
-    before.set_project_code(w.row.project_code());
-    before.set_period(w.row.period());
-    a_action.push_back(f.stored ? "correct" : "report");
-    a_key.push_back(absl::StrCat(w.row.project_code(), "@", w.row.period()));
-    a_county.push_back(f.county);
-    a_version.push_back(w.row.version());
-    a_before.push_back(f.stored ? store::ToAuditJson(before) : "");
-    a_after.push_back(store::ToAuditJson(o.report));
-  }
-  store::Exec(tx, "mon_batch_audit",
-              "INSERT INTO audit_log (principal_id, principal_name, action, entity, entity_key, "
-              "county_code, version, before, after) "
-              "SELECT $1, $2, a.action, 'progress', a.key, a.county, a.version, "
-              "NULLIF(a.before, '')::jsonb, a.after::jsonb "
-              "FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], "
-              "  $8::text[]) AS a(action, key, county, version, before, after)",
-              caller.id, caller.name, TextArray(a_action), TextArray(a_key), TextArray(a_county),
-              NumberArray(a_version), TextArray(a_before), TextArray(a_after));
   return out;
 }
 

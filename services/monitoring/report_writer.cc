@@ -1,11 +1,11 @@
 #include "services/monitoring/report_writer.h"
 
 #include <google/protobuf/util/message_differencer.h>
+#include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/codes/codes.h"
-#include "libs/store/audit.h"
 #include "libs/store/reference_data.h"
 #include "services/monitoring/monitoring_store.h"
 #include "services/monitoring/report_rules.h"
@@ -14,6 +14,7 @@ namespace techreno::monitoring {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+using google::protobuf::util::TimeUtil;
 
 ReportOutcome Reject(ReportOutcome out, absl::StatusCode code, const std::string& rule,
                      const std::string& field, const std::string& message) {
@@ -59,8 +60,8 @@ void Complete(pqxx::transaction_base& tx, const ProjectFacts& project, int perio
 
 ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& caller,
                           const v1::ProgressReport& input, int64_t expected_version,
-                          const std::string& request_id, rpc::Violations warnings,
-                          absl::Time now, const std::string& prefix, bool with_totals) {
+                          const std::string& request_id, rpc::Violations warnings, absl::Time now,
+                          const std::string& prefix, bool with_totals) {
   ReportOutcome out;
   out.violations = std::move(warnings);
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
@@ -72,13 +73,12 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
                   field("project_code"),
                   absl::StrCat("no project ", input.project_code(), " in the registry"));
   }
-  if (!auth::MayWrite(caller, project->county_code, regions) ||
-      caller.role == auth::Role::kCity) {
-    return Reject(std::move(out), absl::StatusCode::kPermissionDenied, "progress.scope",
-                  field("project_code"),
-                  absl::StrCat("project ", project->project_code, " of ",
-                               regions.Label(project->county_code), " is outside the scope of '",
-                               caller.name, "' (", caller.scope, ")"));
+  if (!auth::MayWrite(caller, project->county_code, regions) || caller.role == auth::Role::kCity) {
+    return Reject(
+        std::move(out), absl::StatusCode::kPermissionDenied, "progress.scope",
+        field("project_code"),
+        absl::StrCat("project ", project->project_code, " of ", regions.Label(project->county_code),
+                     " is outside the scope of '", caller.name, "' (", caller.scope, ")"));
   }
   if (project->status == v1::PROJECT_STATUS_WITHDRAWN) {
     return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
@@ -98,10 +98,10 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
                                "-01, before the project's start ", project->start_period));
   }
   if (start.ok() && period < *start) {
-    return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
-                  "progress.period.before_start", field("period"),
-                  absl::StrCat(input.period(), " is before the project's start ",
-                               project->start_period));
+    return Reject(
+        std::move(out), absl::StatusCode::kInvalidArgument, "progress.period.before_start",
+        field("period"),
+        absl::StrCat(input.period(), " is before the project's start ", project->start_period));
   }
   if (auto completed = CompletionIndex(tx, input.project_code());
       completed.has_value() && index > *completed) {
@@ -141,10 +141,9 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
   v1::ProgressReport wanted = Content(input);
   if (wanted.status() == v1::PROJECT_STATUS_UNSPECIFIED) {
     // A re-sent month keeps its own status; a new one follows the month before.
-    wanted.set_status(stored.has_value()
-                          ? stored->report.status()
-                          : PreviousStatus(tx, input.project_code(), index)
-                                .value_or(v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
+    wanted.set_status(stored.has_value() ? stored->report.status()
+                                         : PreviousStatus(tx, input.project_code(), index)
+                                               .value_or(v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
   }
   if (wanted.status() == v1::PROJECT_STATUS_COMPLETED) {
     if (auto last = LastReportIndex(tx, input.project_code()); last.has_value() && *last > index) {
@@ -161,20 +160,22 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
     const int64_t ytd = SumReports(tx, input.project_code(), year_start, index, index) +
                         wanted.completed_investment_fen();
     if (input.declared_ytd_fen() != ytd) {
-      return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
-                    "progress.declared_ytd.mismatch", field("declared_ytd_fen"),
-                    absl::StrCat("declared year-to-date ", rpc::FormatFen(input.declared_ytd_fen()),
-                                 " but the stored reports with this one give ", rpc::FormatFen(ytd)));
+      return Reject(
+          std::move(out), absl::StatusCode::kInvalidArgument, "progress.declared_ytd.mismatch",
+          field("declared_ytd_fen"),
+          absl::StrCat("declared year-to-date ", rpc::FormatFen(input.declared_ytd_fen()),
+                       " but the stored reports with this one give ", rpc::FormatFen(ytd)));
     }
   }
   if (input.has_declared_since_start_fen()) {
-    const int64_t since_start = SumReports(tx, input.project_code(), 0, index, index) +
-                                wanted.completed_investment_fen();
+    const int64_t since_start =
+        SumReports(tx, input.project_code(), 0, index, index) + wanted.completed_investment_fen();
     if (input.declared_since_start_fen() != since_start) {
-      return Reject(std::move(out), absl::StatusCode::kInvalidArgument,
-                    "progress.declared_since_start.mismatch", field("declared_since_start_fen"),
-                    absl::StrCat("declared since start ", rpc::FormatFen(input.declared_since_start_fen()),
-                                 " but the stored reports with this one give ", rpc::FormatFen(since_start)));
+      return Reject(
+          std::move(out), absl::StatusCode::kInvalidArgument,
+          "progress.declared_since_start.mismatch", field("declared_since_start_fen"),
+          absl::StrCat("declared since start ", rpc::FormatFen(input.declared_since_start_fen()),
+                       " but the stored reports with this one give ", rpc::FormatFen(since_start)));
     }
   }
 
@@ -195,7 +196,8 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
   wanted.set_submitted_by(caller.name);
   wanted.set_late(stored.has_value() ? stored->report.late() : now >= DeadlineEnd(period));
   const std::string division = codes::IndustryTable::DivisionOf(project->industry_code);
-  UpsertReport(tx, project->county_code, index, division, wanted, /*insert=*/!stored.has_value());
+  const WrittenTimes times = WriteReports(
+      tx, caller.id, caller.name, {{project->county_code, index, division, wanted, request_id}})[0];
   // The old amount leaves the cell it was rolled up under (the project's
   // industry may have changed since); the new one joins the current cell.
   if (stored.has_value()) {
@@ -203,11 +205,10 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
                 -stored->report.completed_investment_fen(), -1);
   }
   AddToRollup(tx, project->county_code, division, index, wanted.completed_investment_fen(), 1);
-  out.report = LoadReport(tx, project->county_code, input.project_code(), index, false)->report;
-  store::WriteAudit(tx, {caller.id, caller.name, stored.has_value() ? "correct" : "report",
-                         "progress", absl::StrCat(input.project_code(), "@", input.period()),
-                         project->county_code, wanted.version(), request_id,
-                         stored.has_value() ? &stored->report : nullptr, &out.report});
+  out.report = wanted;
+  *out.report.mutable_first_submit_time() =
+      TimeUtil::MicrosecondsToTimestamp(times.first_submit_us);
+  *out.report.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(times.update_us);
   if (with_totals) Complete(tx, *project, index, out.report);
   if (!stored.has_value() && wanted.late()) {
     rpc::AddViolation(out.violations, v1::SEVERITY_WARNING, "progress.late", field("period"),
@@ -216,10 +217,11 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
   }
   const int64_t since_start = SumReports(tx, input.project_code(), 0, index, -1);
   if (since_start > project->planned_fen) {
-    rpc::AddViolation(out.violations, v1::SEVERITY_WARNING, "progress.since_start.exceeds_planned",
-                      field("completed_investment_fen"),
-                      absl::StrCat("investment since start ", rpc::FormatFen(since_start),
-                                   " exceeds the planned total ", rpc::FormatFen(project->planned_fen)));
+    rpc::AddViolation(
+        out.violations, v1::SEVERITY_WARNING, "progress.since_start.exceeds_planned",
+        field("completed_investment_fen"),
+        absl::StrCat("investment since start ", rpc::FormatFen(since_start),
+                     " exceeds the planned total ", rpc::FormatFen(project->planned_fen)));
   }
   out.outcome = v1::OUTCOME_ACCEPTED;
   out.corrected = stored.has_value();

@@ -112,6 +112,28 @@ TEST_F(MonitoringTest, ReportsCorrectionsAndTotals) {
   ASSERT_TRUE(Submit(County("440103"), Report(code, "2024-01", 120'000'000), &r4).ok());
   EXPECT_EQ(r4.outcome(), v1::OUTCOME_UNCHANGED);
   EXPECT_EQ(r4.report().version(), 2);
+  // Each write left one audit row: the stored row after it, and before it
+  // for the correction; the unchanged re-send left none.
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
+                pqxx::result audit = tx.exec_params(
+                    "SELECT a.action, a.version, a.request_id IS NOT NULL, "
+                    "  (a.before->>'completed_fen')::bigint, a.after = to_jsonb(r) "
+                    "FROM audit_log a LEFT JOIN monitoring_reports r "
+                    "  ON r.project_code = $1 AND r.period = '2024-01' "
+                    "WHERE a.entity = 'progress' AND a.entity_key = $1 || '@2024-01' ORDER BY a.id",
+                    code);
+                EXPECT_EQ(audit.size(), 2);
+                if (audit.size() != 2) return absl::OkStatus();
+                EXPECT_EQ(audit[0][0].as<std::string>(), "report");
+                EXPECT_TRUE(audit[0][3].is_null());
+                EXPECT_FALSE(audit[0][4].as<bool>());  // version 1 was replaced
+                EXPECT_EQ(audit[1][0].as<std::string>(), "correct");
+                EXPECT_EQ(audit[1][1].as<int>(), 2);
+                EXPECT_TRUE(audit[1][2].as<bool>());
+                EXPECT_EQ(audit[1][3].as<int64_t>(), 100'000'000);
+                EXPECT_TRUE(audit[1][4].as<bool>());
+                return absl::OkStatus();
+              }).ok());
   // Declared totals must agree with the history, naming both figures.
   v1::ProgressReport declared = Report(code, "2024-03", 50'000'000);
   declared.set_declared_ytd_fen(1);
@@ -568,6 +590,21 @@ TEST_F(MonitoringTest, SetBasedBatchesWriteWhatRecordByRecordWould) {
                 EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'progress' AND "
                                   "county_code = '440114' AND action = 'correct' AND before IS "
                                   "NOT NULL")[0][0]
+                              .as<int>(),
+                          15);
+                // Every stored row is the `after` of its latest audit row, and
+                // every correction's `before` is the row it replaced.
+                EXPECT_EQ(tx.exec("SELECT count(*) FROM monitoring_reports r JOIN audit_log a "
+                                  "ON a.entity = 'progress' "
+                                  "AND a.entity_key = r.project_code || '@' || r.period "
+                                  "AND a.version = r.version "
+                                  "WHERE r.county_code = '440114' AND a.after = to_jsonb(r)")[0][0]
+                              .as<int>(),
+                          60);
+                EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log c JOIN audit_log p "
+                                  "ON p.entity_key = c.entity_key AND p.version = c.version - 1 "
+                                  "WHERE c.entity = 'progress' AND p.entity = 'progress' "
+                                  "AND c.county_code = '440114' AND c.before = p.after")[0][0]
                               .as<int>(),
                           15);
                 EXPECT_EQ(tx.exec(R"(
