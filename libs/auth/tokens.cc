@@ -45,7 +45,7 @@ absl::StatusOr<std::string> CreatePrincipal(store::Pool& pool, absl::string_view
     tx.exec_params(
         "INSERT INTO audit_log (principal_id, principal_name, action, entity, entity_key, after) "
         "VALUES (NULL, 'admin', 'create', 'principal', $1, "
-        "jsonb_build_object('name', $1::text, 'role', $2::text, 'scope', $3::text))",
+        "json_build_object('name', $1::text, 'role', $2::text, 'scope', $3::text))",
         std::string(name), RoleName(role), std::string(scope));
     return absl::OkStatus();
   });

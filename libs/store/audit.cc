@@ -20,9 +20,9 @@ void WriteAudit(pqxx::transaction_base& tx, const AuditEntry& e) {
        "INSERT INTO audit_log (principal_id, principal_name, action, entity, entity_key, "
        "county_code, version, request_id, before, after) "
        "VALUES (NULLIF($1, 0), $2, $3, $4, $5, NULLIF($6, ''), $7, NULLIF($8, ''), "
-       "NULLIF($9, '')::jsonb, NULLIF($10, '')::jsonb)",
-       e.principal_id, e.principal_name, e.action, e.entity, e.entity_key, e.county_code,
-       e.version, e.request_id, e.before ? ToAuditJson(*e.before) : std::string(),
+       "NULLIF($9, '')::json, NULLIF($10, '')::json)",
+       e.principal_id, e.principal_name, e.action, e.entity, e.entity_key, e.county_code, e.version,
+       e.request_id, e.before ? ToAuditJson(*e.before) : std::string(),
        e.after ? ToAuditJson(*e.after) : std::string());
 }
 

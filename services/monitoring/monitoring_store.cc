@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <map>
+#include <stdexcept>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -123,33 +124,36 @@ std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t princ
   pqxx::result written = Exec(
       tx, "mon_reports_write",
       "WITH u AS MATERIALIZED (SELECT u.*, CASE WHEN u.version > 1 THEN "
-      "    (SELECT to_jsonb(r) FROM monitoring_reports r WHERE r.county_code = u.county "
+      "    (SELECT to_json(r) FROM monitoring_reports r WHERE r.county_code = u.county "
       "       AND r.project_code = u.code AND r.period_index = u.idx) END AS before "
       "  FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::boolean[], "
       "    $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::int[], "
       "    $14::text[], $15::text[], $16::bigint[], $17::boolean[], $18::text[], $19::text[]) "
       "  AS u(county, code, period, idx, january, fen, b, i, e, o, status, note, source, "
       "       version, late, division, request)), "
-      "up AS (INSERT INTO monitoring_reports (county_code, project_code, period, period_index, "
-      "    covers_january, completed_fen, building_fen, installation_fen, equipment_fen, "
-      "    other_fen, status, note, source_record_id, version, late, submitted_by, "
-      "    industry_division) "
+      // New rows are plain inserts (no speculative insertion: the project's
+      // advisory lock keeps other writers out), corrections updates.
+      "ins AS (INSERT INTO monitoring_reports (county_code, project_code, period, "
+      "    period_index, covers_january, completed_fen, building_fen, installation_fen, "
+      "    equipment_fen, other_fen, status, note, source_record_id, version, late, "
+      "    submitted_by, industry_division) "
       "  SELECT county, code, period, idx, january, fen, b, i, e, o, status, note, source, "
-      "    version, late, $2, division FROM u "
-      "  ON CONFLICT (county_code, project_code, period_index) DO UPDATE SET "
-      "    covers_january = EXCLUDED.covers_january, completed_fen = EXCLUDED.completed_fen, "
-      "    building_fen = EXCLUDED.building_fen, installation_fen = EXCLUDED.installation_fen, "
-      "    equipment_fen = EXCLUDED.equipment_fen, other_fen = EXCLUDED.other_fen, "
-      "    status = EXCLUDED.status, note = EXCLUDED.note, "
-      "    source_record_id = EXCLUDED.source_record_id, version = EXCLUDED.version, "
-      "    submitted_by = EXCLUDED.submitted_by, "
-      "    industry_division = EXCLUDED.industry_division, updated_at = now() "
+      "    version, late, $2, division FROM u WHERE u.version = 1 "
       "  RETURNING *), "
+      "upd AS (UPDATE monitoring_reports r SET covers_january = u.january, "
+      "    completed_fen = u.fen, building_fen = u.b, installation_fen = u.i, "
+      "    equipment_fen = u.e, other_fen = u.o, status = u.status, note = u.note, "
+      "    source_record_id = u.source, version = u.version, submitted_by = $2, "
+      "    industry_division = u.division, updated_at = now() "
+      "  FROM u WHERE u.version > 1 AND r.county_code = u.county AND r.project_code = u.code "
+      "    AND r.period_index = u.idx "
+      "  RETURNING r.*), "
+      "up AS (SELECT * FROM ins UNION ALL SELECT * FROM upd), "
       "audit AS (INSERT INTO audit_log (principal_id, principal_name, action, entity, "
       "    entity_key, county_code, version, request_id, before, after) "
       "  SELECT NULLIF($1, 0), $2, CASE WHEN u.before IS NULL THEN 'report' ELSE 'correct' END, "
       "    'progress', up.project_code || '@' || up.period, up.county_code, up.version, "
-      "    NULLIF(u.request, ''), u.before, to_jsonb(up) "
+      "    NULLIF(u.request, ''), u.before, to_json(up) "
       "  FROM up JOIN u ON u.county = up.county_code AND u.code = up.project_code "
       "    AND u.idx = up.period_index) "
       "SELECT county_code, project_code, period_index, "
@@ -165,6 +169,10 @@ std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t princ
   for (const auto& row : written) {
     by_key[{row[0].c_str(), row[1].c_str(), row[2].as<int>()}] = {row[3].as<int64_t>(),
                                                                   row[4].as<int64_t>()};
+  }
+  if (by_key.size() != rows.size()) {
+    // A correction's row vanished under the project's lock: never expected.
+    throw std::logic_error("a corrected progress report's stored row is missing");
   }
   std::vector<WrittenTimes> out;
   out.reserve(rows.size());

@@ -59,8 +59,10 @@ struct WrittenTimes {
 // Writes the rows in one statement and, in the same statement, one audit row
 // each ("report", or "correct" when a row was replaced) whose before and after
 // are the stored rows as JSON — built by PostgreSQL, so that a batch of
-// thousands costs no serialisation here. At most one row per project-month.
-// Answers the stored times, in the order of `rows`.
+// thousands costs no serialisation here. A row of version 1 is new (the
+// project-month must not be stored yet); a higher version replaces the stored
+// row. The caller holds each project's write lock (LockProject). At most one
+// row per project-month. Answers the stored times, in the order of `rows`.
 std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t principal_id,
                                        const std::string& principal_name,
                                        const std::vector<ReportWrite>& rows);

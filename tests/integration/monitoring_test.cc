@@ -117,7 +117,7 @@ TEST_F(MonitoringTest, ReportsCorrectionsAndTotals) {
   ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
                 pqxx::result audit = tx.exec_params(
                     "SELECT a.action, a.version, a.request_id IS NOT NULL, "
-                    "  (a.before->>'completed_fen')::bigint, a.after = to_jsonb(r) "
+                    "  (a.before->>'completed_fen')::bigint, a.after::jsonb = to_jsonb(r) "
                     "FROM audit_log a LEFT JOIN monitoring_reports r "
                     "  ON r.project_code = $1 AND r.period = '2024-01' "
                     "WHERE a.entity = 'progress' AND a.entity_key = $1 || '@2024-01' ORDER BY a.id",
@@ -578,47 +578,48 @@ TEST_F(MonitoringTest, SetBasedBatchesWriteWhatRecordByRecordWould) {
   EXPECT_EQ(corrected.results(1).version(), 2);
   EXPECT_EQ(corrected.results(0).version(), 1);
   // The rows, the audit trail and the rollup agree with the base table.
-  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
-                EXPECT_EQ(tx.exec("SELECT count(*) FROM monitoring_reports WHERE county_code = "
-                                  "'440114'")[0][0]
-                              .as<int>(),
-                          60);
-                EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'progress' AND "
-                                  "county_code = '440114'")[0][0]
-                              .as<int>(),
-                          75);
-                EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'progress' AND "
-                                  "county_code = '440114' AND action = 'correct' AND before IS "
-                                  "NOT NULL")[0][0]
-                              .as<int>(),
-                          15);
-                // Every stored row is the `after` of its latest audit row, and
-                // every correction's `before` is the row it replaced.
-                EXPECT_EQ(tx.exec("SELECT count(*) FROM monitoring_reports r JOIN audit_log a "
-                                  "ON a.entity = 'progress' "
-                                  "AND a.entity_key = r.project_code || '@' || r.period "
-                                  "AND a.version = r.version "
-                                  "WHERE r.county_code = '440114' AND a.after = to_jsonb(r)")[0][0]
-                              .as<int>(),
-                          60);
-                EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log c JOIN audit_log p "
-                                  "ON p.entity_key = c.entity_key AND p.version = c.version - 1 "
-                                  "WHERE c.entity = 'progress' AND p.entity = 'progress' "
-                                  "AND c.county_code = '440114' AND c.before = p.after")[0][0]
-                              .as<int>(),
-                          15);
-                EXPECT_EQ(tx.exec(R"(
+  ASSERT_TRUE(
+      store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
+        EXPECT_EQ(tx.exec("SELECT count(*) FROM monitoring_reports WHERE county_code = "
+                          "'440114'")[0][0]
+                      .as<int>(),
+                  60);
+        EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'progress' AND "
+                          "county_code = '440114'")[0][0]
+                      .as<int>(),
+                  75);
+        EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'progress' AND "
+                          "county_code = '440114' AND action = 'correct' AND before IS "
+                          "NOT NULL")[0][0]
+                      .as<int>(),
+                  15);
+        // Every stored row is the `after` of its latest audit row, and
+        // every correction's `before` is the row it replaced.
+        EXPECT_EQ(tx.exec("SELECT count(*) FROM monitoring_reports r JOIN audit_log a "
+                          "ON a.entity = 'progress' "
+                          "AND a.entity_key = r.project_code || '@' || r.period "
+                          "AND a.version = r.version "
+                          "WHERE r.county_code = '440114' AND a.after::jsonb = to_jsonb(r)")[0][0]
+                      .as<int>(),
+                  60);
+        EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log c JOIN audit_log p "
+                          "ON p.entity_key = c.entity_key AND p.version = c.version - 1 "
+                          "WHERE c.entity = 'progress' AND p.entity = 'progress' "
+                          "AND c.county_code = '440114' AND c.before::jsonb = p.after::jsonb")[0][0]
+                      .as<int>(),
+                  15);
+        EXPECT_EQ(tx.exec(R"(
       SELECT count(*) FROM (
         SELECT r.industry_division, r.period_index, sum(r.completed_fen) AS fen, count(*) AS n
         FROM monitoring_reports r WHERE r.county_code = '440114' GROUP BY 1, 2) truth
       FULL JOIN (SELECT * FROM monitoring_rollup WHERE county_code = '440114') m
         ON m.industry_division = truth.industry_division AND m.period_index = truth.period_index
       WHERE m.completed_fen IS DISTINCT FROM truth.fen OR m.report_count IS DISTINCT FROM truth.n)")
-                              [0][0]
-                                  .as<int>(),
-                          0);
-                return absl::OkStatus();
-              }).ok());
+                      [0][0]
+                          .as<int>(),
+                  0);
+        return absl::OkStatus();
+      }).ok());
 }
 
 }  // namespace
