@@ -1,13 +1,17 @@
 // The audit log: one row per change (who, what, when, request id, before and
 // after as JSON), written by the caller inside the transaction of the change.
+// WriteAudit stores messages as their API JSON (ToAuditJson). Progress reports
+// are the exception: their rows come in millions, so monitoring writes them
+// itself, in the statement that stores the report, with before/after being the
+// stored monitoring_reports rows (see services/monitoring/monitoring_store.h).
 #ifndef TECHRENO_LIBS_STORE_AUDIT_H_
 #define TECHRENO_LIBS_STORE_AUDIT_H_
 
-#include <cstdint>
-#include <string>
-
 #include <google/protobuf/message.h>
+
+#include <cstdint>
 #include <pqxx/pqxx>
+#include <string>
 
 namespace techreno::store {
 

@@ -48,8 +48,11 @@ struct ReportWrite {
   std::string county_code;
   int period_index = 0;
   std::string industry_division;  // the rollup cell its amount joins
-  v1::ProgressReport report;      // figures, status, note, version, late to store
-  std::string request_id;         // recorded in the audit row ("" when none)
+  // Stored: project_code, period, covers_january, the amount and its split,
+  // status, note, source_record_id, version; `late` only for a new row (a
+  // correction keeps the row's own). submitted_by is the writing principal.
+  v1::ProgressReport report;
+  std::string request_id;  // recorded in the audit row ("" when none)
 };
 // Stored times of a written row, microseconds since the epoch.
 struct WrittenTimes {
