@@ -32,6 +32,16 @@ size_t Utf8Length(const std::string& text) {
   return n;
 }
 
+void CheckNoControlCharacters(Violations& out, const std::string& text, const std::string& field) {
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      AddViolation(out, v1::SEVERITY_FATAL, "text.control_characters", field,
+                   absl::StrFormat("must not contain control characters (found 0x%02X)", c));
+      return;
+    }
+  }
+}
+
 absl::Status RejectionStatus(absl::StatusCode code, const Violations& violations) {
   std::vector<rpc::FieldViolation> fields;
   std::string summary;

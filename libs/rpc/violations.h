@@ -23,6 +23,11 @@ std::string FormatFen(int64_t fen);
 // Number of Unicode code points in UTF-8 text: text limits count characters.
 size_t Utf8Length(const std::string& text);
 
+// Adds a fatal "text.control_characters" finding on `field` when `text` holds
+// an ASCII control character other than tab, line feed and carriage return:
+// PostgreSQL text cannot hold NUL, and the others garble exports and terminals.
+void CheckNoControlCharacters(Violations& out, const std::string& text, const std::string& field);
+
 // A rejection as a status: `code`, the first fatal finding as message, and a
 // BadRequest listing every fatal finding ("[rule_id] message" per field).
 absl::Status RejectionStatus(absl::StatusCode code, const Violations& violations);

@@ -15,7 +15,6 @@ const absl::TimeZone& ChinaStandardTime() {
   return tz;
 }
 
-
 }  // namespace
 
 codes::Period CurrentPeriod(absl::Time now) {
@@ -48,8 +47,7 @@ Violations ValidateReport(const v1::ProgressReport& r, const codes::Period& toda
                                 codes::FormatPeriod(today), ")"));
     }
     if (r.covers_january() && period->month != 2) {
-      AddViolation(out, SEVERITY_FATAL, "progress.covers_january.not_february",
-                   f("covers_january"),
+      AddViolation(out, SEVERITY_FATAL, "progress.covers_january.not_february", f("covers_january"),
                    "only a February report may cover January and February together");
     }
   }
@@ -65,17 +63,17 @@ Violations ValidateReport(const v1::ProgressReport& r, const codes::Period& toda
   for (int i = 0; i < 4; ++i) {
     if (parts[i] < 0 || parts[i] > kMaxFen) {
       parts_ok = false;
-      AddViolation(out, SEVERITY_FATAL, parts[i] < 0 ? "progress.amount.negative"
-                                                     : "progress.amount.range",
-                   f(part_names[i]), absl::StrCat("must be 0 to 1 万亿元; got ", rpc::FormatFen(parts[i])));
+      AddViolation(
+          out, SEVERITY_FATAL, parts[i] < 0 ? "progress.amount.negative" : "progress.amount.range",
+          f(part_names[i]), absl::StrCat("must be 0 to 1 万亿元; got ", rpc::FormatFen(parts[i])));
     }
   }
   if (r.completed_investment_fen() < 0 || r.completed_investment_fen() > kMaxFen) {
-    AddViolation(out, SEVERITY_FATAL,
-                 r.completed_investment_fen() < 0 ? "progress.amount.negative"
-                                                  : "progress.amount.range",
-                 f("completed_investment_fen"),
-                 absl::StrCat("must be 0 to 1 万亿元; got ", rpc::FormatFen(r.completed_investment_fen())));
+    AddViolation(
+        out, SEVERITY_FATAL,
+        r.completed_investment_fen() < 0 ? "progress.amount.negative" : "progress.amount.range",
+        f("completed_investment_fen"),
+        absl::StrCat("must be 0 to 1 万亿元; got ", rpc::FormatFen(r.completed_investment_fen())));
   } else if (parts_ok) {
     const int64_t sum = parts[0] + parts[1] + parts[2] + parts[3];
     if (sum != r.completed_investment_fen()) {
@@ -99,6 +97,8 @@ Violations ValidateReport(const v1::ProgressReport& r, const codes::Period& toda
     AddViolation(out, SEVERITY_FATAL, "text.length", f("source_record_id"),
                  "must be at most 64 characters");
   }
+  rpc::CheckNoControlCharacters(out, r.note(), f("note"));
+  rpc::CheckNoControlCharacters(out, r.source_record_id(), f("source_record_id"));
   return out;
 }
 

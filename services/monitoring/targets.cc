@@ -23,7 +23,6 @@ constexpr int64_t kMaxTargetValue = 100'000'000'000'000'000;  // 10^17
 
 grpc::Status Fail(const absl::Status& status) { return rpc::ToGrpcStatus(status); }
 
-
 // Fills the output-only names of a target.
 void Decorate(v1::Target& t) {
   const auto& ref = store::Reference();
@@ -52,7 +51,8 @@ rpc::Violations ValidateTarget(const v1::SetTargetRequest& request, const auth::
     fatal("request_id.invalid", "request_id", std::string(s.message()));
   }
   if (t.year() < 2000 || t.year() > 2099) {
-    fatal("target.year.range", "target.year", absl::StrCat("year must be 2000-2099; got ", t.year()));
+    fatal("target.year.range", "target.year",
+          absl::StrCat("year must be 2000-2099; got ", t.year()));
   }
   if (t.metric() == v1::TARGET_METRIC_UNSPECIFIED || !v1::TargetMetric_IsValid(t.metric())) {
     fatal("target.metric.required", "target.metric", "a target metric is required");
@@ -64,6 +64,7 @@ rpc::Violations ValidateTarget(const v1::SetTargetRequest& request, const auth::
   if (rpc::Utf8Length(t.note()) > 500) {
     fatal("text.length", "target.note", "must be at most 500 characters");
   }
+  rpc::CheckNoControlCharacters(out, t.note(), "target.note");
   const bool by_region = !t.region_code().empty(), by_group = !t.region_group_id().empty();
   if (by_region == by_group) {
     fatal("target.subject", "target.region_code",
@@ -112,8 +113,7 @@ void AddSplitWarnings(pqxx::transaction_base& tx, const v1::Target& t,
   };
   const auto children = ChildrenOf(t.region_code());
   if (!children.empty() && children_sum(t.region_code()) < t.value()) {
-    rpc::AddViolation(warnings, v1::SEVERITY_WARNING, "target.children.short",
-                      "target.value",
+    rpc::AddViolation(warnings, v1::SEVERITY_WARNING, "target.children.short", "target.value",
                       absl::StrCat("the targets of ", regions.Label(t.region_code()),
                                    "'s subdivisions add up to ", children_sum(t.region_code()),
                                    ", less than ", t.value()));
@@ -123,11 +123,10 @@ void AddSplitWarnings(pqxx::transaction_base& tx, const v1::Target& t,
     auto parent = by_region.find(region->parent_code);
     const int64_t siblings = children_sum(region->parent_code);
     if (parent != by_region.end() && siblings > parent->second) {
-      rpc::AddViolation(warnings, v1::SEVERITY_WARNING,
-                        "target.children.exceed_parent", "target.value",
-                        absl::StrCat("with this one, the targets under ",
-                                     regions.Label(region->parent_code), " add up to ", siblings,
-                                     ", more than its own ", parent->second));
+      rpc::AddViolation(
+          warnings, v1::SEVERITY_WARNING, "target.children.exceed_parent", "target.value",
+          absl::StrCat("with this one, the targets under ", regions.Label(region->parent_code),
+                       " add up to ", siblings, ", more than its own ", parent->second));
     }
   }
   for (auto& w : warnings) *response->add_warnings() = std::move(w);
@@ -174,11 +173,11 @@ grpc::Status MonitoringService::SetTarget(grpc::ServerContext* context,
     t.set_set_by(caller->name);
     SaveTarget(tx, t, kind, subject, /*insert=*/!stored.has_value());
     v1::Target after = *LoadTarget(tx, in.year(), kind, subject, in.metric(), false);
-    store::WriteAudit(tx, {caller->id, caller->name, stored.has_value() ? "update" : "create",
-                           "target",
-                           absl::StrCat(in.year(), "/", kind, ":", subject, "/", in.metric()),
-                           "", after.version(), request->request_id(),
-                           stored.has_value() ? &*stored : nullptr, &after});
+    store::WriteAudit(
+        tx,
+        {caller->id, caller->name, stored.has_value() ? "update" : "create", "target",
+         absl::StrCat(in.year(), "/", kind, ":", subject, "/", in.metric()), "", after.version(),
+         request->request_id(), stored.has_value() ? &*stored : nullptr, &after});
     *response->mutable_target() = std::move(after);
     Decorate(*response->mutable_target());
     response->set_outcome(v1::OUTCOME_ACCEPTED);
@@ -195,9 +194,9 @@ class TargetTree {
   TargetTree(const std::vector<v1::Target>& targets, v1::TargetMetric metric, int max_depth)
       : metric_(metric), max_depth_(max_depth) {
     for (const v1::Target& t : targets) {
-      (t.region_code().empty() ? by_group_ : by_region_)[t.region_code().empty()
-                                                             ? t.region_group_id()
-                                                             : t.region_code()] = t;
+      (t.region_code().empty()
+           ? by_group_
+           : by_region_)[t.region_code().empty() ? t.region_group_id() : t.region_code()] = t;
     }
   }
 
@@ -314,8 +313,8 @@ grpc::Status MonitoringService::ListTargets(grpc::ServerContext* context,
     for (v1::TargetMetric metric : metrics) {
       TargetTree tree(TargetsOf(tx, request->year(), metric), metric, request->max_depth());
       tree.AddRegion(*root_region, 0, "", "", nodes);
-      const bool sees_province = caller->role == auth::Role::kProvince ||
-                                 caller->role == auth::Role::kAuditor;
+      const bool sees_province =
+          caller->role == auth::Role::kProvince || caller->role == auth::Role::kAuditor;
       if (request->include_region_groups() && sees_province) {
         for (const codes::RegionGroup& group : ref.region_groups.All()) tree.AddGroup(group, nodes);
       }

@@ -43,8 +43,8 @@ void CheckCounty(Violations& out, const std::string& county, const store::Refere
                               "and Zhongshan use 441900 and 442000)"));
   } else if (!auth::MayWrite(caller, county, ref.regions)) {
     AddViolation(out, SEVERITY_FATAL, "region.county_code.scope", field,
-                 absl::StrCat(ref.regions.Label(county), " is outside the scope of '",
-                              caller.name, "' (", caller.scope, ")"));
+                 absl::StrCat(ref.regions.Label(county), " is outside the scope of '", caller.name,
+                              "' (", caller.scope, ")"));
   }
 }
 
@@ -64,10 +64,10 @@ void CheckText(Violations& out, const std::string& text, size_t min, size_t max,
     AddViolation(out, SEVERITY_FATAL, "text.length", field,
                  absl::StrCat("must be ", min, "-", max, " characters (got ", n, ")"));
   }
+  rpc::CheckNoControlCharacters(out, text, field);
 }
 
 }  // namespace
-
 
 Violations ValidateProject(const v1::Project& p, const store::ReferenceData& ref,
                            const auth::Principal& caller, const std::string& prefix) {
@@ -80,8 +80,7 @@ Violations ValidateProject(const v1::Project& p, const store::ReferenceData& ref
     if (!code.ok()) {
       AddViolation(out, SEVERITY_FATAL, "project.project_code.format", f("project_code"),
                    std::string(code.status().message()));
-    } else if (ref.regions.IsCountyLevel(p.county_code()) &&
-               code->region != p.county_code() &&
+    } else if (ref.regions.IsCountyLevel(p.county_code()) && code->region != p.county_code() &&
                code->region != ref.regions.CityOf(p.county_code()) &&
                code->region != ref.regions.ProvinceCode()) {
       AddViolation(out, SEVERITY_FATAL, "project.project_code.region", f("project_code"),
@@ -114,8 +113,8 @@ Violations ValidateProject(const v1::Project& p, const store::ReferenceData& ref
   if (planned <= 0 || planned > kMaxInvestmentFen) {
     AddViolation(out, SEVERITY_FATAL, "project.planned_investment.range",
                  f("planned_investment_fen"),
-                 absl::StrCat("must be positive and at most ", rpc::FormatFen(kMaxInvestmentFen), "; got ",
-                              rpc::FormatFen(planned)));
+                 absl::StrCat("must be positive and at most ", rpc::FormatFen(kMaxInvestmentFen),
+                              "; got ", rpc::FormatFen(planned)));
   } else if (planned < kStatisticsThresholdFen) {
     AddViolation(out, SEVERITY_WARNING, "project.planned_investment.threshold",
                  f("planned_investment_fen"),
@@ -126,8 +125,8 @@ Violations ValidateProject(const v1::Project& p, const store::ReferenceData& ref
   auto within_planned = [&](int64_t value, const char* name, const char* rule) {
     if (value < 0 || (planned > 0 && value > planned)) {
       AddViolation(out, SEVERITY_FATAL, rule, f(name),
-                   absl::StrCat("must be between 0 and the planned investment ", rpc::FormatFen(planned),
-                                "; got ", rpc::FormatFen(value)));
+                   absl::StrCat("must be between 0 and the planned investment ",
+                                rpc::FormatFen(planned), "; got ", rpc::FormatFen(value)));
     }
   };
   within_planned(p.planned_equipment_investment_fen(), "planned_equipment_investment_fen",
@@ -144,10 +143,10 @@ Violations ValidateProject(const v1::Project& p, const store::ReferenceData& ref
     AddViolation(out, SEVERITY_FATAL, "period.format", f("planned_completion_period"),
                  std::string(completion.status().message()));
   } else if (start.ok() && *completion < *start) {
-    AddViolation(out, SEVERITY_FATAL, "project.planned_completion.before_start",
-                 f("planned_completion_period"),
-                 absl::StrCat(p.planned_completion_period(), " is before start_period ",
-                              p.start_period()));
+    AddViolation(
+        out, SEVERITY_FATAL, "project.planned_completion.before_start",
+        f("planned_completion_period"),
+        absl::StrCat(p.planned_completion_period(), " is before start_period ", p.start_period()));
   }
   if (!v1::ProjectStatus_IsValid(p.status())) {
     AddViolation(out, SEVERITY_FATAL, "project.status.unknown", f("status"),
@@ -164,6 +163,8 @@ Violations ValidateProject(const v1::Project& p, const store::ReferenceData& ref
     AddViolation(out, SEVERITY_FATAL, "text.length", f("description"),
                  "must be at most 2000 characters");
   }
+  rpc::CheckNoControlCharacters(out, p.description(), f("description"));
+  rpc::CheckNoControlCharacters(out, p.source_record_id(), f("source_record_id"));
   return out;
 }
 
@@ -210,12 +211,18 @@ bool IsLegalTransition(v1::ProjectStatus from, v1::ProjectStatus to) {
 
 const char* StatusName(v1::ProjectStatus status) {
   switch (status) {
-    case v1::PROJECT_STATUS_PLANNED: return "计划 PLANNED";
-    case v1::PROJECT_STATUS_UNDER_CONSTRUCTION: return "在建 UNDER_CONSTRUCTION";
-    case v1::PROJECT_STATUS_COMPLETED: return "竣工 COMPLETED";
-    case v1::PROJECT_STATUS_SUSPENDED: return "停缓建 SUSPENDED";
-    case v1::PROJECT_STATUS_WITHDRAWN: return "撤销 WITHDRAWN";
-    default: return "UNSPECIFIED";
+    case v1::PROJECT_STATUS_PLANNED:
+      return "计划 PLANNED";
+    case v1::PROJECT_STATUS_UNDER_CONSTRUCTION:
+      return "在建 UNDER_CONSTRUCTION";
+    case v1::PROJECT_STATUS_COMPLETED:
+      return "竣工 COMPLETED";
+    case v1::PROJECT_STATUS_SUSPENDED:
+      return "停缓建 SUSPENDED";
+    case v1::PROJECT_STATUS_WITHDRAWN:
+      return "撤销 WITHDRAWN";
+    default:
+      return "UNSPECIFIED";
   }
 }
 

@@ -161,6 +161,10 @@ TEST_F(MonitoringTest, EveryBadFieldAndCalendarRule) {
   split.mutable_split()->set_other_fen(7);
   EXPECT_EQ(Rules(Submit(County("440103"), split, &r)),
             std::vector<std::string>{"progress.split.sum"});
+  v1::ProgressReport noted = Report(code, "2024-02", 100);
+  noted.set_note(std::string("进度\0说明", 13));
+  EXPECT_EQ(Rules(Submit(County("440103"), noted, &r)),
+            std::vector<std::string>{"text.control_characters"});
   EXPECT_EQ(Rules(Submit(County("440103"), Report(code, "2099-01", 1), &r)),
             std::vector<std::string>{"progress.period.future"});
   EXPECT_EQ(Rules(Submit(County("440103"), Report(code, "2023-12", 1), &r)),

@@ -2,8 +2,6 @@
 // projects and enterprises (rule ids, field paths, severities), the project
 // lifecycle and Utf8Length. Uses the embedded reference data; no database.
 
-#include "services/registry/validation.h"
-
 #include <functional>
 #include <set>
 #include <string>
@@ -15,6 +13,7 @@
 #include "libs/auth/principal.h"
 #include "libs/codes/codes.h"
 #include "libs/store/reference_data.h"
+#include "services/registry/validation.h"
 #include "techreno/v1/common.pb.h"
 #include "techreno/v1/registry.pb.h"
 
@@ -145,9 +144,8 @@ TEST(ValidateProjectTest, SingleFaults) {
        "industry_code.invalid", "project.industry_code", SEVERITY_FATAL},
       {"name empty", [](v1::Project& p) { p.clear_name(); }, "text.length", "project.name",
        SEVERITY_FATAL},
-      {"name of 201 Chinese characters",
-       [name200](v1::Project& p) { p.set_name(name200 + "改"); }, "text.length", "project.name",
-       SEVERITY_FATAL},
+      {"name of 201 Chinese characters", [name200](v1::Project& p) { p.set_name(name200 + "改"); },
+       "text.length", "project.name", SEVERITY_FATAL},
       {"no renovation types", [](v1::Project& p) { p.clear_renovation_types(); },
        "project.renovation_types.required", "project.renovation_types", SEVERITY_FATAL},
       {"duplicate renovation type",
@@ -183,14 +181,12 @@ TEST(ValidateProjectTest, SingleFaults) {
          p.set_planned_equipment_investment_fen(300'000'000);
          p.set_financing_need_fen(100'000'000);
        },
-       "project.planned_investment.threshold", "project.planned_investment_fen",
-       SEVERITY_WARNING},
+       "project.planned_investment.threshold", "project.planned_investment_fen", SEVERITY_WARNING},
       {"equipment above planned",
        [](v1::Project& p) { p.set_planned_equipment_investment_fen(2'000'000'001); },
        "project.planned_equipment_investment.range", "project.planned_equipment_investment_fen",
        SEVERITY_FATAL},
-      {"equipment negative",
-       [](v1::Project& p) { p.set_planned_equipment_investment_fen(-1); },
+      {"equipment negative", [](v1::Project& p) { p.set_planned_equipment_investment_fen(-1); },
        "project.planned_equipment_investment.range", "project.planned_equipment_investment_fen",
        SEVERITY_FATAL},
       {"financing need negative", [](v1::Project& p) { p.set_financing_need_fen(-100); },
@@ -200,17 +196,15 @@ TEST(ValidateProjectTest, SingleFaults) {
        "project.financing_need.range", "project.financing_need_fen", SEVERITY_FATAL},
       {"start month 13", [](v1::Project& p) { p.set_start_period("2025-13"); }, "period.format",
        "project.start_period", SEVERITY_FATAL},
-      {"completion malformed",
-       [](v1::Project& p) { p.set_planned_completion_period("2026/06"); }, "period.format",
-       "project.planned_completion_period", SEVERITY_FATAL},
+      {"completion malformed", [](v1::Project& p) { p.set_planned_completion_period("2026/06"); },
+       "period.format", "project.planned_completion_period", SEVERITY_FATAL},
       {"completion before start",
        [](v1::Project& p) { p.set_planned_completion_period("2025-02"); },
        "project.planned_completion.before_start", "project.planned_completion_period",
        SEVERITY_FATAL},
       {"status WITHDRAWN", [](v1::Project& p) { p.set_status(v1::PROJECT_STATUS_WITHDRAWN); },
        "project.status.withdraw_via_upsert", "project.status", SEVERITY_FATAL},
-      {"status 99",
-       [](v1::Project& p) { p.set_status(static_cast<v1::ProjectStatus>(99)); },
+      {"status 99", [](v1::Project& p) { p.set_status(static_cast<v1::ProjectStatus>(99)); },
        "project.status.unknown", "project.status", SEVERITY_FATAL},
       {"project code of another city (深圳市)",
        [](v1::Project& p) { p.set_project_code("2025-440300-00-03-000017"); },
@@ -278,6 +272,22 @@ TEST(ValidateProjectTest, NameLengthCountsCharactersNotBytes) {
   EXPECT_TRUE(v.empty()) << Describe(v);
 }
 
+TEST(ValidateProjectTest, ControlCharactersAreRefusedButLineBreaksAreNot) {
+  v1::Project p = ValidProject();
+  p.set_description("第一行\n第二行\t(附注)\r\n");
+  Violations v = ValidateProject(p, Ref(), LiwanCounty(), "project");
+  EXPECT_TRUE(v.empty()) << Describe(v);
+
+  p.set_name(std::string("改造\0项目", 13));  // a NUL inside: PostgreSQL text cannot hold it
+  p.set_description("bell\x07");
+  v = ValidateProject(p, Ref(), LiwanCounty(), "project");
+  ASSERT_EQ(v.size(), 2) << Describe(v);
+  EXPECT_EQ(v[0].rule_id(), "text.control_characters");
+  EXPECT_EQ(v[0].field(), "project.name");
+  EXPECT_NE(v[0].message().find("0x00"), std::string::npos) << v[0].message();
+  EXPECT_EQ(v[1].field(), "project.description");
+}
+
 TEST(ValidateProjectTest, ThresholdWarningIsNotFatal) {
   v1::Project p = ValidProject();
   p.set_planned_investment_fen(499'999'900);  // 4,999,999 yuan
@@ -310,8 +320,8 @@ TEST(ValidateProjectTest, CompletionInTheStartMonthIsAccepted) {
 }
 
 TEST(ValidateProjectTest, ProjectCodeRegionMayBeCountyCityOrProvince) {
-  for (const char* code : {"2025-440103-00-03-000011", "2025-440100-12-03-00002A",
-                           "2025-440000-00-01-000033"}) {
+  for (const char* code :
+       {"2025-440103-00-03-000011", "2025-440100-12-03-00002A", "2025-440000-00-01-000033"}) {
     SCOPED_TRACE(code);
     v1::Project p = ValidProject();
     p.set_project_code(code);
@@ -410,14 +420,14 @@ struct EnterpriseFaultCase {
 TEST(ValidateEnterpriseTest, SingleFaults) {
   const EnterpriseFaultCase cases[] = {
       {"credit code check character",
-       [](v1::Enterprise& e) { e.set_credit_code(WrongCheckCreditCode()); },
-       "credit_code.invalid", "enterprise.credit_code", SEVERITY_FATAL},
+       [](v1::Enterprise& e) { e.set_credit_code(WrongCheckCreditCode()); }, "credit_code.invalid",
+       "enterprise.credit_code", SEVERITY_FATAL},
       {"county unknown", [](v1::Enterprise& e) { e.set_county_code("999999"); },
        "region.county_code.unknown", "enterprise.county_code", SEVERITY_FATAL},
       {"county outside scope", [](v1::Enterprise& e) { e.set_county_code("440305"); },
        "region.county_code.scope", "enterprise.county_code", SEVERITY_FATAL},
-      {"industry 52", [](v1::Enterprise& e) { e.set_industry_code("52"); },
-       "industry_code.invalid", "enterprise.industry_code", SEVERITY_FATAL},
+      {"industry 52", [](v1::Enterprise& e) { e.set_industry_code("52"); }, "industry_code.invalid",
+       "enterprise.industry_code", SEVERITY_FATAL},
       {"name empty", [](v1::Enterprise& e) { e.clear_name(); }, "text.length", "enterprise.name",
        SEVERITY_FATAL},
       {"revenue band 99",
