@@ -259,15 +259,25 @@ struct ProjectData {
   std::vector<int> types, supports;
   int revenue_band = 0, start = 0, completion = -1;
   bool above_size = false, pilot = false, certified = false;
-  int64_t planned = 0, opening = 0;
-  std::map<int, int64_t> monthly;
+  int64_t planned = 0, opening = 0;  // opening: every month before the window
+  // (month index, amount) within the window; after Accumulate, sorted by
+  // month with running totals, so that Sum is two binary searches.
+  std::vector<std::pair<int, int64_t>> months;
 
+  void Accumulate() {
+    std::sort(months.begin(), months.end());
+    for (size_t i = 1; i < months.size(); ++i) months[i].second += months[i - 1].second;
+  }
+  // Total of the months first..last (within the window), once accumulated.
   int64_t Sum(int first, int last) const {
-    int64_t sum = 0;
-    for (auto it = monthly.lower_bound(first); it != monthly.end() && it->first <= last; ++it) {
-      sum += it->second;
-    }
-    return sum;
+    if (first > last) return 0;
+    return RunningTotal(last) -
+           RunningTotal(first == std::numeric_limits<int>::min() ? first : first - 1);
+  }
+  int64_t RunningTotal(int through) const {  // months up to and including `through`
+    auto it = std::upper_bound(months.begin(), months.end(), through,
+                               [](int m, const std::pair<int, int64_t>& e) { return m < e.first; });
+    return it == months.begin() ? 0 : std::prev(it)->second;
   }
   // 竣工 / 新开工 / 续建 within `year`, in that precedence; UNSPECIFIED when the
   // project has no stage that year (completed before it, or starts after it).
@@ -310,7 +320,8 @@ std::vector<std::string> AsStrings(const std::vector<int>& values) {
 
 AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& scope) {
   const v1::QueryAggregatesRequest& r = *scope.request;
-  absl::flat_hash_map<std::string, ProjectData> projects;
+  std::vector<ProjectData> projects;
+  absl::flat_hash_map<std::string, uint32_t> position;  // code → index in `projects`
   for (const auto& row : store::Exec(
            tx, "agg_projects",
            "SELECT p.project_code, p.county_code, p.industry_code, p.renovation_types::text, "
@@ -347,19 +358,25 @@ AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& sco
         !AnyOf(r.revenue_bands(), std::vector<int>{p.revenue_band})) {
       continue;
     }
-    projects.emplace(row[0].c_str(), std::move(p));
+    position.emplace(row[0].c_str(), projects.size());
+    projects.push_back(std::move(p));
   }
   for (const auto& row :
        store::Exec(tx, "agg_project_reports",
                    "SELECT project_code, period_index, completed_fen FROM monitoring_reports "
                    "WHERE county_code = ANY ($1::text[]) AND period_index <= $2",
                    CountyArray(scope), WindowLast(scope))) {
-    auto it = projects.find(row[0].c_str());
-    if (it == projects.end()) continue;
+    auto it = position.find(absl::string_view(row[0].c_str(), row[0].size()));
+    if (it == position.end()) continue;
+    ProjectData& p = projects[it->second];
     const int index = row[1].as<int>();
-    (index < WindowFirst(scope) ? it->second.opening : it->second.monthly[index]) +=
-        row[2].as<int64_t>();
+    if (index < WindowFirst(scope)) {
+      p.opening += row[2].as<int64_t>();
+    } else {
+      p.months.emplace_back(index, row[2].as<int64_t>());
+    }
   }
+  for (ProjectData& p : projects) p.Accumulate();
 
   const bool enterprises = std::count(r.metrics().begin(), r.metrics().end(),
                                       v1::AGGREGATE_METRIC_ENTERPRISES_COMPLETED) > 0;
@@ -405,10 +422,31 @@ AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& sco
     return r.project_stages().empty() ||
            std::count(r.project_stages().begin(), r.project_stages().end(), stage) > 0;
   };
-  for (const auto& [code, p] : projects) {
+  // A project's keys depend only on the year (through its stage): they and
+  // their rows are looked up once per year, not once per bucket.
+  auto rows_for = [&](const ProjectData& p, int year) {
+    std::vector<std::vector<Figures>*> rows;
+    for (const AggregateKey& key : keys_at(p, year)) {
+      auto& figures = out.rows[key];
+      figures.resize(scope.buckets.size());
+      rows.push_back(&figures);
+    }
+    return rows;
+  };
+  for (const ProjectData& p : projects) {
+    int year = std::numeric_limits<int>::min();
+    bool now_ok = false, prior_ok = false;
+    std::vector<std::vector<Figures>*> now_rows, prior_rows;
     for (size_t i = 0; i < scope.buckets.size(); ++i) {
       const Bucket& b = scope.buckets[i];
-      const int year = b.last / 12, jan = b.last - b.last % 12;
+      const int jan = b.last - b.last % 12;
+      if (b.last / 12 != year) {
+        year = b.last / 12;
+        now_ok = stage_ok(p, year);
+        now_rows = now_ok ? rows_for(p, year) : std::vector<std::vector<Figures>*>{};
+        prior_ok = stage_ok(p, year - 1);
+        prior_rows = prior_ok ? rows_for(p, year - 1) : std::vector<std::vector<Figures>*>{};
+      }
       auto add_now = [&](Figures& f) {
         if (p.start <= b.last && (p.completion < 0 || p.completion >= b.first)) {
           ++f.projects;
@@ -432,21 +470,13 @@ AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& sco
       };
       // The stage is that of the bucket's year; the prior-year figures go to
       // the row of the stage the project had a year earlier.
-      if (stage_ok(p, year)) {
+      if (now_ok) {
         add_now(out.totals[i]);
-        for (const AggregateKey& key : keys_at(p, year)) {
-          auto& figures = out.rows[key];
-          figures.resize(scope.buckets.size());
-          add_now(figures[i]);
-        }
+        for (auto* figures : now_rows) add_now((*figures)[i]);
       }
-      if (stage_ok(p, year - 1)) {
+      if (prior_ok) {
         add_prior(out.totals[i]);
-        for (const AggregateKey& key : keys_at(p, year - 1)) {
-          auto& figures = out.rows[key];
-          figures.resize(scope.buckets.size());
-          add_prior(figures[i]);
-        }
+        for (auto* figures : prior_rows) add_prior((*figures)[i]);
       }
     }
   }
