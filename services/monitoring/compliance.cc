@@ -27,14 +27,23 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-struct ProjectRow {
-  std::string code, county, name;
-  int start = 0, completion = -1;
-};
 struct ReportRow {
   int64_t version = 0, first_us = 0, updated_us = 0;
   bool late = false;
 };
+struct ProjectRow {
+  std::string code, county, name;
+  int start = 0, completion = -1;
+  // (month index, report), sorted by month once loaded.
+  std::vector<std::pair<int, ReportRow>> reports;
+  const ReportRow* ReportIn(int month) const;
+};
+
+const ReportRow* ProjectRow::ReportIn(int month) const {
+  auto it = std::lower_bound(reports.begin(), reports.end(), month,
+                             [](const auto& entry, int m) { return entry.first < m; });
+  return it != reports.end() && it->first == month ? &it->second : nullptr;
+}
 
 void Add(v1::MonthCompliance& into, const v1::MonthCompliance& m) {
   into.set_expected(into.expected() + m.expected());
@@ -82,11 +91,11 @@ grpc::Status MonitoringService::GetReportingCompliance(
   const int first = months->front().first, last = months->back().last;
   const std::vector<std::string> counties = tree->Counties();
   std::vector<ProjectRow> projects;
-  absl::flat_hash_map<std::string, std::map<int, ReportRow>> reports;  // code → month → report
+  absl::flat_hash_map<std::string, size_t> position;  // code → index in `projects`
   std::set<std::string> locked;
   absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
     projects.clear();
-    reports.clear();
+    position.clear();
     locked.clear();
     const std::string county_array = absl::StrCat("{", absl::StrJoin(counties, ","), "}");
     for (const auto& row : store::Exec(
@@ -99,8 +108,13 @@ grpc::Status MonitoringService::GetReportingCompliance(
              "AND p.status <> 5 /* WITHDRAWN */",
              county_array)) {
       auto start = codes::ParsePeriod(row[3].c_str());
-      projects.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(),
-                          start.ok() ? start->Index() : 0, row[4].as<int>()});
+      position.emplace(row[0].c_str(), projects.size());
+      projects.push_back({row[0].c_str(),
+                          row[1].c_str(),
+                          row[2].c_str(),
+                          start.ok() ? start->Index() : 0,
+                          row[4].as<int>(),
+                          {}});
     }
     // One month past the range: a February report may cover a January in it.
     for (const auto& row :
@@ -112,10 +126,16 @@ grpc::Status MonitoringService::GetReportingCompliance(
                      county_array, first, last + 1)) {
       ReportRow report{row[4].as<int64_t>(), row[5].as<int64_t>(), row[6].as<int64_t>(),
                        row[3].as<bool>()};
+      auto at = position.find(absl::string_view(row[0].c_str(), row[0].size()));
+      if (at == position.end()) continue;  // a project outside the statistics
+      auto& mine = projects[at->second].reports;
       const int index = row[1].as<int>();
-      auto& by_month = reports[row[0].c_str()];
-      by_month[index] = report;
-      if (row[2].as<bool>()) by_month[index - 1] = report;  // covers January
+      mine.emplace_back(index, report);
+      if (row[2].as<bool>()) mine.emplace_back(index - 1, report);  // covers January
+    }
+    for (ProjectRow& p : projects) {
+      std::sort(p.reports.begin(), p.reports.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
     }
     for (const auto& row :
          store::Exec(tx, "cmp_locks", "SELECT period FROM monitoring_period_locks WHERE locked")) {
@@ -148,16 +168,11 @@ grpc::Status MonitoringService::GetReportingCompliance(
   for (const std::string& county : counties) by_county[county] = blank_months();
   for (const ProjectRow& p : projects) {
     auto& cells = by_county[p.county];
-    const auto found = reports.find(p.code);
     for (int m = std::max(first, p.start); m <= last; ++m) {
       if (p.completion >= 0 && p.completion < m) break;
       v1::MonthCompliance& cell = cells[m - first];
       cell.set_expected(cell.expected() + 1);
-      const ReportRow* r = nullptr;
-      if (found != reports.end()) {
-        auto it = found->second.find(m);
-        if (it != found->second.end()) r = &it->second;
-      }
+      const ReportRow* r = p.ReportIn(m);
       auto issue = [&](v1::ComplianceIssueKind kind) {
         // Only when asked, and one past the cap (to say "truncated").
         if (!request->include_issues()) return;
