@@ -105,6 +105,8 @@ std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<Batch
     f.stored = !row[7].is_null();
     if (f.stored) {
       v1::ProgressReport& o = f.old;
+      o.set_project_code(batch[row[0].as<size_t>() - 1].report->project_code());
+      o.set_period(batch[row[0].as<size_t>() - 1].report->period());
       o.set_version(row[7].as<int64_t>());
       o.set_completed_investment_fen(row[8].as<int64_t>());
       o.mutable_split()->set_building_works_fen(row[9].as<int64_t>());
@@ -127,18 +129,6 @@ std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<Batch
     f.others_since_start = row[22].as<int64_t>();
   }
   return facts;
-}
-
-bool SameContent(const v1::ProgressReport& stored, const v1::ProgressReport& wanted) {
-  const auto& a = stored.split();
-  const auto& b = wanted.split();
-  return stored.covers_january() == wanted.covers_january() &&
-         stored.completed_investment_fen() == wanted.completed_investment_fen() &&
-         a.building_works_fen() == b.building_works_fen() &&
-         a.installation_fen() == b.installation_fen() &&
-         a.equipment_tools_fen() == b.equipment_tools_fen() && a.other_fen() == b.other_fen() &&
-         stored.status() == wanted.status() && stored.note() == wanted.note() &&
-         stored.source_record_id() == wanted.source_record_id();
 }
 
 }  // namespace
@@ -210,13 +200,7 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
     }
     if (o.outcome == v1::OUTCOME_REJECTED && o.code != absl::StatusCode::kOk) continue;
 
-    v1::ProgressReport wanted;
-    wanted.set_project_code(in.project_code());
-    wanted.set_period(in.period());
-    wanted.set_completed_investment_fen(in.completed_investment_fen());
-    *wanted.mutable_split() = in.split();
-    wanted.set_note(in.note());
-    wanted.set_source_record_id(in.source_record_id());
+    v1::ProgressReport wanted = ReportContent(in);
     wanted.set_status(in.status() != v1::PROJECT_STATUS_UNSPECIFIED ? in.status()
                       : f.stored
                           ? f.old.status()
@@ -224,8 +208,6 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
     if (f.stored && SameContent(f.old, wanted)) {
       o.outcome = v1::OUTCOME_UNCHANGED;
       o.report = f.old;
-      o.report.set_project_code(in.project_code());
-      o.report.set_period(in.period());
       continue;
     }
     wanted.set_version(f.stored ? f.old.version() + 1 : 1);

@@ -24,20 +24,6 @@ ReportOutcome Reject(ReportOutcome out, absl::StatusCode code, const std::string
   return out;
 }
 
-// The fields a county sends, normalised, for the "unchanged" comparison.
-v1::ProgressReport Content(const v1::ProgressReport& r) {
-  v1::ProgressReport c;
-  c.set_project_code(r.project_code());
-  c.set_period(r.period());
-  c.set_covers_january(r.covers_january());
-  c.set_completed_investment_fen(r.completed_investment_fen());
-  *c.mutable_split() = r.split();
-  c.set_status(r.status());
-  c.set_note(r.note());
-  c.set_source_record_id(r.source_record_id());
-  return c;
-}
-
 // Output fields: running totals and names.
 void Complete(pqxx::transaction_base& tx, const ProjectFacts& project, int period_index,
               v1::ProgressReport& r) {
@@ -57,6 +43,23 @@ void Complete(pqxx::transaction_base& tx, const ProjectFacts& project, int perio
 }
 
 }  // namespace
+
+v1::ProgressReport ReportContent(const v1::ProgressReport& r) {
+  v1::ProgressReport c;
+  c.set_project_code(r.project_code());
+  c.set_period(r.period());
+  c.set_covers_january(r.covers_january());
+  c.set_completed_investment_fen(r.completed_investment_fen());
+  *c.mutable_split() = r.split();
+  c.set_status(r.status());
+  c.set_note(r.note());
+  c.set_source_record_id(r.source_record_id());
+  return c;
+}
+
+bool SameContent(const v1::ProgressReport& stored, const v1::ProgressReport& wanted) {
+  return MessageDifferencer::Equals(ReportContent(stored), wanted);
+}
 
 ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& caller,
                           const v1::ProgressReport& input, int64_t expected_version,
@@ -138,7 +141,7 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
 
   std::optional<StoredReport> stored =
       LoadReport(tx, project->county_code, input.project_code(), index, /*for_update=*/true);
-  v1::ProgressReport wanted = Content(input);
+  v1::ProgressReport wanted = ReportContent(input);
   if (wanted.status() == v1::PROJECT_STATUS_UNSPECIFIED) {
     // A re-sent month keeps its own status; a new one follows the month before.
     wanted.set_status(stored.has_value() ? stored->report.status()
@@ -180,7 +183,7 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
   }
 
   const int64_t current_version = stored.has_value() ? stored->report.version() : 0;
-  if (stored.has_value() && MessageDifferencer::Equals(Content(stored->report), wanted)) {
+  if (stored.has_value() && SameContent(stored->report, wanted)) {
     out.outcome = v1::OUTCOME_UNCHANGED;
     out.report = stored->report;
     if (with_totals) Complete(tx, *project, index, out.report);

@@ -5,9 +5,8 @@
 #ifndef TECHRENO_SERVICES_MONITORING_REPORT_WRITER_H_
 #define TECHRENO_SERVICES_MONITORING_REPORT_WRITER_H_
 
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -22,16 +21,23 @@ struct ReportOutcome {
   v1::ProgressReport report;   // as stored, with computed totals (accepted or unchanged)
   rpc::Violations violations;  // every finding, warnings included
   absl::StatusCode code = absl::StatusCode::kOk;  // for rejections: the unary error class
-  bool corrected = false;      // an earlier report of this project-month was replaced
+  bool corrected = false;  // an earlier report of this project-month was replaced
 };
+
+// The fields a county sends, normalised: two reports with the same content
+// are the same report (a re-send is UNCHANGED).
+v1::ProgressReport ReportContent(const v1::ProgressReport& report);
+// True when `stored` (with its project_code and period) has `wanted`'s
+// content; `wanted` is a ReportContent.
+bool SameContent(const v1::ProgressReport& stored, const v1::ProgressReport& wanted);
 
 // `input` must have passed ValidateReport without fatal findings (`warnings`).
 // `with_totals` fills the report's year-to-date and since-start totals and
 // names (SubmitProgress answers them; a bulk push does not need them).
 ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& caller,
                           const v1::ProgressReport& input, int64_t expected_version,
-                          const std::string& request_id, rpc::Violations warnings,
-                          absl::Time now, const std::string& prefix, bool with_totals);
+                          const std::string& request_id, rpc::Violations warnings, absl::Time now,
+                          const std::string& prefix, bool with_totals);
 
 }  // namespace techreno::monitoring
 
