@@ -17,36 +17,6 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using store::Exec;
 
-#define TECHRENO_REPORT_COLUMNS                                                             \
-  "project_code, period, covers_january, completed_fen, building_fen, installation_fen, "   \
-  "equipment_fen, other_fen, status, note, source_record_id, version, late, submitted_by, " \
-  "(extract(epoch from first_submit_at) * 1000000)::bigint, "                               \
-  "(extract(epoch from updated_at) * 1000000)::bigint, period_index, industry_division"
-
-StoredReport ReportFromRow(const pqxx::row& r) {
-  StoredReport s;
-  v1::ProgressReport& p = s.report;
-  p.set_project_code(r[0].c_str());
-  p.set_period(r[1].c_str());
-  p.set_covers_january(r[2].as<bool>());
-  p.set_completed_investment_fen(r[3].as<int64_t>());
-  p.mutable_split()->set_building_works_fen(r[4].as<int64_t>());
-  p.mutable_split()->set_installation_fen(r[5].as<int64_t>());
-  p.mutable_split()->set_equipment_tools_fen(r[6].as<int64_t>());
-  p.mutable_split()->set_other_fen(r[7].as<int64_t>());
-  p.set_status(static_cast<v1::ProjectStatus>(r[8].as<int>()));
-  p.set_note(r[9].c_str());
-  p.set_source_record_id(r[10].c_str());
-  p.set_version(r[11].as<int64_t>());
-  p.set_late(r[12].as<bool>());
-  p.set_submitted_by(r[13].c_str());
-  *p.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(r[14].as<int64_t>());
-  *p.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r[15].as<int64_t>());
-  s.period_index = r[16].as<int>();
-  s.industry_division = r[17].c_str();
-  return s;
-}
-
 }  // namespace
 
 std::optional<ProjectFacts> LoadProjectFacts(pqxx::transaction_base& tx,
@@ -75,6 +45,31 @@ std::optional<int> LastReportIndex(pqxx::transaction_base& tx, const std::string
   return r[0][0].as<int>();
 }
 
+StoredReport ReportFromRow(const pqxx::row& row, size_t first) {
+  auto r = [&](size_t k) { return row[static_cast<pqxx::row::size_type>(first + k)]; };
+  StoredReport s;
+  v1::ProgressReport& p = s.report;
+  p.set_project_code(r(0).c_str());
+  p.set_period(r(1).c_str());
+  p.set_covers_january(r(2).as<bool>());
+  p.set_completed_investment_fen(r(3).as<int64_t>());
+  p.mutable_split()->set_building_works_fen(r(4).as<int64_t>());
+  p.mutable_split()->set_installation_fen(r(5).as<int64_t>());
+  p.mutable_split()->set_equipment_tools_fen(r(6).as<int64_t>());
+  p.mutable_split()->set_other_fen(r(7).as<int64_t>());
+  p.set_status(static_cast<v1::ProjectStatus>(r(8).as<int>()));
+  p.set_note(r(9).c_str());
+  p.set_source_record_id(r(10).c_str());
+  p.set_version(r(11).as<int64_t>());
+  p.set_late(r(12).as<bool>());
+  p.set_submitted_by(r(13).c_str());
+  *p.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(r(14).as<int64_t>());
+  *p.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r(15).as<int64_t>());
+  s.period_index = r(16).as<int>();
+  s.industry_division = r(17).c_str();
+  return s;
+}
+
 std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::string& county_code,
                                        const std::string& project_code, int period_index,
                                        bool for_update) {
@@ -88,7 +83,7 @@ std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::st
       for_update ? Exec(tx, "mon_report_lock", kLocked, county_code, project_code, period_index)
                  : Exec(tx, "mon_report", kSelect, county_code, project_code, period_index);
   if (r.empty()) return std::nullopt;
-  return ReportFromRow(r[0]);
+  return ReportFromRow(r[0], 0);
 }
 
 std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t principal_id,

@@ -39,6 +39,15 @@ struct StoredReport {
   int period_index = 0;
   std::string industry_division;  // the rollup cell its amount sits in
 };
+// The monitoring_reports columns ReportFromRow reads, in its order (a macro so
+// that queries can be string literals).
+#define TECHRENO_REPORT_COLUMNS                                                             \
+  "project_code, period, covers_january, completed_fen, building_fen, installation_fen, "   \
+  "equipment_fen, other_fen, status, note, source_record_id, version, late, submitted_by, " \
+  "(extract(epoch from first_submit_at) * 1000000)::bigint, "                               \
+  "(extract(epoch from updated_at) * 1000000)::bigint, period_index, industry_division"
+// The report in `row`'s TECHRENO_REPORT_COLUMNS, which start at column `first`.
+StoredReport ReportFromRow(const pqxx::row& row, size_t first);
 std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::string& county_code,
                                        const std::string& project_code, int period_index,
                                        bool for_update);

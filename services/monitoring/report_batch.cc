@@ -44,9 +44,7 @@ struct Facts {
   v1::ProjectStatus project_status = v1::PROJECT_STATUS_UNSPECIFIED;
   int64_t planned = 0;
   int completion = -1;
-  bool stored = false;
-  v1::ProgressReport old;  // the stored report (when `stored`)
-  std::string old_division;
+  std::optional<StoredReport> stored;  // this project-month's report, if any
   std::optional<v1::ProjectStatus> previous_status;
   bool covered_by_february = false, locked = false;
   int64_t others_since_start = 0;  // the project's other months through this one
@@ -64,17 +62,12 @@ std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<Batch
            tx, "mon_batch_facts",
            "SELECT b.i, p.county_code, left(p.industry_code, 2), p.start_period, p.status, "
            "  p.planned_investment_fen, least(h.completed_at, p.completion_index), "
-           "  r.version, r.completed_fen, r.building_fen, r.installation_fen, r.equipment_fen, "
-           "  r.other_fen, r.status, r.note, r.source_record_id, r.late, r.industry_division, "
-           "  r.covers_january, h.previous_status, "
-           "  b.idx % 12 = 0 AND coalesce(h.february_covers_january, false), "
-           "  EXISTS (SELECT 1 FROM monitoring_period_locks l WHERE l.locked AND l.period = "
-           "b.period), "
-           "  coalesce(h.before_fen, 0)::bigint, "
-           "  r.submitted_by, (extract(epoch from r.first_submit_at) * 1000000)::bigint, "
-           "  (extract(epoch from r.updated_at) * 1000000)::bigint "
-           "FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS b(code, idx, period, "
-           "i) "
+           "  h.previous_status, b.idx % 12 = 0 AND coalesce(h.february_covers_january, false), "
+           "  EXISTS (SELECT 1 FROM monitoring_period_locks l "
+           "          WHERE l.locked AND l.period = b.period), "
+           "  coalesce(h.before_fen, 0)::bigint, r.* "
+           "FROM unnest($1::text[], $2::int[], $3::text[]) "
+           "  WITH ORDINALITY AS b(code, idx, period, i) "
            // LIMIT 1 keeps the planner from hashing the whole registry: one
            // index probe per report, whatever the table's size or statistics.
            "LEFT JOIN LATERAL (SELECT * FROM v_projects v WHERE v.project_code = b.code LIMIT 1) p "
@@ -90,8 +83,10 @@ std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<Batch
            "      AS february_covers_january, "
            "    sum(t.completed_fen) FILTER (WHERE t.period_index < b.idx) AS before_fen "
            "  FROM monitoring_reports t WHERE t.project_code = b.code) h ON true "
-           "LEFT JOIN monitoring_reports r ON r.county_code = p.county_code "
-           "  AND r.project_code = b.code AND r.period_index = b.idx",
+           // This project-month's stored report, as ReportFromRow reads it.
+           "LEFT JOIN LATERAL (SELECT " TECHRENO_REPORT_COLUMNS " FROM monitoring_reports "
+           "  WHERE county_code = p.county_code AND project_code = b.code "
+           "  AND period_index = b.idx) r ON true",
            TextArray(codes), NumberArray(indexes), TextArray(periods))) {
     Facts& f = facts[row[0].as<size_t>() - 1];
     if (row[1].is_null()) continue;
@@ -102,31 +97,11 @@ std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<Batch
     f.project_status = static_cast<v1::ProjectStatus>(row[4].as<int>());
     f.planned = row[5].as<int64_t>();
     f.completion = row[6].is_null() ? -1 : row[6].as<int>();
-    f.stored = !row[7].is_null();
-    if (f.stored) {
-      v1::ProgressReport& o = f.old;
-      o.set_project_code(batch[row[0].as<size_t>() - 1].report->project_code());
-      o.set_period(batch[row[0].as<size_t>() - 1].report->period());
-      o.set_version(row[7].as<int64_t>());
-      o.set_completed_investment_fen(row[8].as<int64_t>());
-      o.mutable_split()->set_building_works_fen(row[9].as<int64_t>());
-      o.mutable_split()->set_installation_fen(row[10].as<int64_t>());
-      o.mutable_split()->set_equipment_tools_fen(row[11].as<int64_t>());
-      o.mutable_split()->set_other_fen(row[12].as<int64_t>());
-      o.set_status(static_cast<v1::ProjectStatus>(row[13].as<int>()));
-      o.set_note(row[14].c_str());
-      o.set_source_record_id(row[15].c_str());
-      o.set_late(row[16].as<bool>());
-      f.old_division = row[17].c_str();
-      o.set_covers_january(row[18].as<bool>());
-      o.set_submitted_by(row[23].c_str());
-      *o.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(row[24].as<int64_t>());
-      *o.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[25].as<int64_t>());
-    }
-    if (!row[19].is_null()) f.previous_status = static_cast<v1::ProjectStatus>(row[19].as<int>());
-    f.covered_by_february = row[20].as<bool>();
-    f.locked = row[21].as<bool>();
-    f.others_since_start = row[22].as<int64_t>();
+    if (!row[7].is_null()) f.previous_status = static_cast<v1::ProjectStatus>(row[7].as<int>());
+    f.covered_by_february = row[8].as<bool>();
+    f.locked = row[9].as<bool>();
+    f.others_since_start = row[10].as<int64_t>();
+    if (!row[11].is_null()) f.stored = ReportFromRow(row, 11);
   }
   return facts;
 }
@@ -203,16 +178,17 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
     v1::ProgressReport wanted = ReportContent(in);
     wanted.set_status(in.status() != v1::PROJECT_STATUS_UNSPECIFIED ? in.status()
                       : f.stored
-                          ? f.old.status()
+                          ? f.stored->report.status()
                           : f.previous_status.value_or(v1::PROJECT_STATUS_UNDER_CONSTRUCTION));
-    if (f.stored && SameContent(f.old, wanted)) {
+    if (f.stored && SameContent(f.stored->report, wanted)) {
       o.outcome = v1::OUTCOME_UNCHANGED;
-      o.report = f.old;
+      o.report = f.stored->report;
       continue;
     }
-    wanted.set_version(f.stored ? f.old.version() + 1 : 1);
+    wanted.set_version(f.stored ? f.stored->report.version() + 1 : 1);
     wanted.set_submitted_by(caller.name);
-    wanted.set_late(f.stored ? f.old.late() : now >= DeadlineEnd({index / 12, index % 12 + 1}));
+    wanted.set_late(f.stored ? f.stored->report.late()
+                             : now >= DeadlineEnd({index / 12, index % 12 + 1}));
     if (!f.stored && wanted.late()) {
       rpc::AddViolation(o.violations, v1::SEVERITY_WARNING, "progress.late", "report.period",
                         absl::StrCat("filed after the deadline of ", in.period(),
@@ -226,7 +202,7 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
                                      " exceeds the planned total ", rpc::FormatFen(f.planned)));
     }
     o.outcome = v1::OUTCOME_ACCEPTED;
-    o.corrected = f.stored;
+    o.corrected = f.stored.has_value();
     writes.push_back({i, wanted});
   }
   if (writes.empty()) return out;
@@ -251,8 +227,8 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
   for (const Write& w : writes) {
     const Facts& f = facts[w.i];
     if (f.stored) {
-      auto& d = deltas[{f.county, f.old_division, indexes[w.i]}];
-      d.first -= f.old.completed_investment_fen();
+      auto& d = deltas[{f.county, f.stored->industry_division, indexes[w.i]}];
+      d.first -= f.stored->report.completed_investment_fen();
       d.second -= 1;
     }
     auto& d = deltas[{f.county, f.division, indexes[w.i]}];
