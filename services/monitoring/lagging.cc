@@ -63,7 +63,7 @@ v1::LaggingProject ToMessage(const Lag& lag, const store::ReferenceData& ref) {
   p.set_gap_fen(lag.expected - lag.completed);
   p.set_completed_pct(100.0 * lag.completed / lag.planned);
   p.set_expected_pct(100.0 * lag.expected / lag.planned);
-  p.set_gap_points(p.expected_pct() - p.completed_pct());
+  p.set_gap_points(lag.gap_points);
   if (lag.last_reported >= 0) p.set_last_reported_period(PeriodOf(lag.last_reported));
   p.set_months_without_report(lag.months_silent);
   for (v1::LaggingReason reason : lag.reasons) p.add_reasons(reason);
