@@ -61,7 +61,7 @@ struct ProgressPush {
   static std::string Counts(const Response& response) {
     return absl::StrCat("received ", response.received(), ", accepted ", response.accepted(),
                         " (corrected ", response.corrected(), "), unchanged ", response.unchanged(),
-                        ", rejected ", response.rejected());
+                        Replayed(response), ", rejected ", response.rejected());
   }
 };
 

@@ -56,7 +56,8 @@ struct ProjectsPush {
 
   static std::string Counts(const Response& response) {
     return absl::StrCat("received ", response.received(), ", accepted ", response.accepted(),
-                        ", unchanged ", response.unchanged(), ", rejected ", response.rejected());
+                        ", unchanged ", response.unchanged(), Replayed(response), ", rejected ",
+                        response.rejected());
   }
 };
 

@@ -38,6 +38,12 @@
 
 namespace techreno::cli {
 
+// " (replayed N)" when a push's answer replayed known request_ids, else "".
+template <typename Response>
+std::string Replayed(const Response& response) {
+  return response.replayed() > 0 ? absl::StrCat(" (replayed ", response.replayed(), ")") : "";
+}
+
 // One row of the findings table, kept with its file line for sorting.
 struct Finding {
   int64_t line;

@@ -104,13 +104,13 @@ Examples:
   techreno admin migrate
   export TECHRENO_TOKEN=$(techreno admin create-principal --name=liwan --role=county --scope=440103)
   techreno push enterprises deploy/local/demo/enterprises.csv
-  techreno push projects deploy/local/demo/projects.csv
+  techreno push projects var/demo/projects.csv      # the demo's, dated by run.sh
   techreno list projects --county=440103 --status=PLANNED --min_planned_wan=1000
   techreno get project 2025-440103-00-03-00001X
   techreno history 2025-440103-00-03-00001X
   techreno withdraw 2025-440103-00-03-00001X --reason="企业调整投资计划"
   techreno list projects --all --format=json > projects.jsonl
-  techreno progress push deploy/local/demo/progress.csv
+  techreno progress push var/demo/progress.csv
   techreno progress submit --project=2025-440103-00-03-00001X --period=2025-10 \
       --completed_wan=650 --building_wan=50 --installation_wan=80 --equipment_wan=480 \
       --other_wan=40 --status=UNDER_CONSTRUCTION

@@ -1,6 +1,7 @@
 #include "libs/auth/principal.h"
 
 #include "absl/strings/str_cat.h"
+#include "libs/codes/text.h"
 
 namespace techreno::auth {
 
@@ -10,34 +11,39 @@ absl::StatusOr<Role> ParseRole(absl::string_view name) {
   if (name == "province") return Role::kProvince;
   if (name == "bank") return Role::kBank;
   if (name == "auditor") return Role::kAuditor;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown role '", name, "': expected county, city, province, bank or auditor"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown role '", name, "': expected county, city, province, bank or auditor"));
 }
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kCounty: return "county";
-    case Role::kCity: return "city";
-    case Role::kProvince: return "province";
-    case Role::kBank: return "bank";
-    case Role::kAuditor: return "auditor";
+    case Role::kCounty:
+      return "county";
+    case Role::kCity:
+      return "city";
+    case Role::kProvince:
+      return "province";
+    case Role::kBank:
+      return "bank";
+    case Role::kAuditor:
+      return "auditor";
   }
   return "unknown";
 }
 
-absl::Status ValidateScope(Role role, absl::string_view scope,
-                           const codes::RegionTable& regions) {
+absl::Status ValidateScope(Role role, absl::string_view scope, const codes::RegionTable& regions) {
   const codes::Region* region = regions.Find(scope);
   switch (role) {
     case Role::kCounty:
       if (!regions.IsCountyLevel(scope)) {
         return absl::InvalidArgumentError(
-            absl::StrCat("scope '", scope, "' is not a county-level region code"));
+            absl::StrCat("scope ", codes::Quote(scope), " is not a county-level region code"));
       }
       return absl::OkStatus();
     case Role::kCity:
       if (region == nullptr || region->tier != codes::RegionTier::kCity) {
-        return absl::InvalidArgumentError(absl::StrCat("scope '", scope, "' is not a city code"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("scope ", codes::Quote(scope), " is not a city code"));
       }
       return absl::OkStatus();
     case Role::kProvince:

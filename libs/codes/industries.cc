@@ -9,14 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "libs/codes/codes.h"
-#include "libs/codes/text.h"
 #include "libs/codes/reference_csv.h"
+#include "libs/codes/text.h"
 
 namespace techreno::codes {
 namespace {
 
 using internal::AllDigits;
-using internal::Shown;
 
 constexpr absl::string_view kHeader = "code,name,level,parent_code";
 // Industrial statistics: mining (06–12), manufacturing (13–43), utilities (44–46).
@@ -42,7 +41,7 @@ std::string CheckShape(absl::string_view code, absl::string_view level) {
   } else if (level == "group") {
     if (!IsGroupCode(code)) return "a group code is three digits";
   } else {
-    return absl::StrCat("unknown level ", Shown(level), " (expected section, division or group)");
+    return absl::StrCat("unknown level ", Quote(level), " (expected section, division or group)");
   }
   return "";
 }
@@ -62,7 +61,7 @@ absl::StatusOr<IndustryTable> IndustryTable::FromCsv(absl::string_view csv) {
         row.level = std::string(fields[2]);
         row.parent_code = std::string(fields[3]);
         if (std::string err = CheckShape(row.code, row.level); !err.empty()) {
-          return LineError(line_no, absl::StrCat("code ", Shown(row.code), ": ", err));
+          return LineError(line_no, absl::StrCat("code ", Quote(row.code), ": ", err));
         }
         if (row.name.empty()) {
           return LineError(line_no, absl::StrCat("industry ", row.code, " has no name"));
@@ -74,12 +73,12 @@ absl::StatusOr<IndustryTable> IndustryTable::FromCsv(absl::string_view csv) {
         } else if (row.level == "division") {
           if (!IsSectionCode(row.parent_code)) {
             return LineError(
-                line_no, absl::StrCat("parent ", Shown(row.parent_code), " of division ", row.code,
+                line_no, absl::StrCat("parent ", Quote(row.parent_code), " of division ", row.code,
                                       " must be a section letter"));
           }
         } else if (row.parent_code != row.code.substr(0, 2)) {
           return LineError(line_no,
-                           absl::StrCat("parent ", Shown(row.parent_code), " of group ", row.code,
+                           absl::StrCat("parent ", Quote(row.parent_code), " of group ", row.code,
                                         " must be its division ", row.code.substr(0, 2)));
         }
         if (!table.index_.emplace(row.code, table.rows_.size()).second) {
@@ -117,7 +116,7 @@ absl::Status IndustryTable::ValidateIndustrial(absl::string_view code) const {
       hint = "; a section letter is too broad";
     }
     return absl::InvalidArgumentError(
-        absl::StrCat("industry code ", Shown(code),
+        absl::StrCat("industry code ", Quote(code),
                      " must be a GB/T 4754-2017 division (two digits, e.g. 13) or group (three "
                      "digits, e.g. 131)",
                      hint));

@@ -13,8 +13,6 @@
 namespace techreno::codes {
 namespace {
 
-using internal::Shown;
-
 bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
 
 // Text quoted for a message: as is when printable ASCII, else C-escaped so
@@ -27,18 +25,18 @@ absl::StatusOr<Period> ParsePeriod(absl::string_view text) {
                       IsDigit(text[6]);
   if (!shaped) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "period ", Shown(text), " must be written YYYY-MM, e.g. 2025-01 (seven characters)"));
+        "period ", Quote(text), " must be written YYYY-MM, e.g. 2025-01 (seven characters)"));
   }
   Period p;
   p.year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
   p.month = (text[5] - '0') * 10 + (text[6] - '0');
   if (p.year < 2000 || p.year > 2099) {
     return absl::InvalidArgumentError(
-        absl::StrCat("period ", Shown(text), ": year ", p.year, " must be 2000-2099"));
+        absl::StrCat("period ", Quote(text), ": year ", p.year, " must be 2000-2099"));
   }
   if (p.month < 1 || p.month > 12) {
     return absl::InvalidArgumentError(
-        absl::StrCat("period ", Shown(text), ": month ", text.substr(5, 2), " must be 01-12"));
+        absl::StrCat("period ", Quote(text), ": month ", text.substr(5, 2), " must be 01-12"));
   }
   return p;
 }

@@ -15,7 +15,6 @@ namespace techreno::codes {
 namespace {
 
 using internal::AllDigits;
-using internal::Shown;
 
 constexpr size_t kLength = 24;
 constexpr absl::string_view kShape = "YYYY-RRRRRR-DD-TT-NNNNNC";
@@ -32,7 +31,7 @@ int ToInt(absl::string_view digits) {
 // that the message stays valid UTF-8.
 absl::Status PartError(absl::string_view part, absl::string_view text, absl::string_view what) {
   return absl::InvalidArgumentError(
-      absl::StrCat("project code ", part, " ", Shown(text), " ", what));
+      absl::StrCat("project code ", part, " ", Quote(text), " ", what));
 }
 
 }  // namespace
@@ -54,7 +53,7 @@ absl::StatusOr<ProjectCode> ParseProjectCode(absl::string_view code) {
   for (size_t pos : {5, 12, 15, 18}) {
     if (code[pos - 1] != '-') {
       return absl::InvalidArgumentError(absl::StrCat("project code character ", pos, " ",
-                                                     Shown(code.substr(pos - 1, 1)),
+                                                     Quote(code.substr(pos - 1, 1)),
                                                      " must be '-' (", kShape, ")"));
     }
   }

@@ -8,14 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "libs/codes/codes.h"
-#include "libs/codes/text.h"
 #include "libs/codes/reference_csv.h"
+#include "libs/codes/text.h"
 
 namespace techreno::codes {
 namespace {
 
 using internal::AllDigits;
-using internal::Shown;
 
 constexpr absl::string_view kHeader = "code,name,tier,parent_code";
 
@@ -53,7 +52,7 @@ absl::string_view TierName(RegionTier tier) {
 absl::Status ValidateRegionCodeFormat(absl::string_view code) {
   if (code.size() != 6 || !AllDigits(code)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("region code ", Shown(code), " must be six digits (GB/T 2260, e.g. 440103)"));
+        absl::StrCat("region code ", Quote(code), " must be six digits (GB/T 2260, e.g. 440103)"));
   }
   return absl::OkStatus();
 }
@@ -75,7 +74,7 @@ absl::StatusOr<RegionTable> RegionTable::FromCsv(absl::string_view csv) {
         }
         region.name = std::string(fields[1]);
         if (!ParseTier(fields[2], &region.tier)) {
-          return LineError(line_no, absl::StrCat("unknown tier ", Shown(fields[2]),
+          return LineError(line_no, absl::StrCat("unknown tier ", Quote(fields[2]),
                                                  " (expected province, city or county)"));
         }
         if (region.tier == RegionTier::kProvince) {

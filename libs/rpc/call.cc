@@ -1,6 +1,8 @@
 #include "libs/rpc/call.h"
 
+#include "absl/strings/str_cat.h"
 #include "libs/auth/tokens.h"
+#include "libs/rpc/status.h"
 
 namespace techreno::rpc {
 
@@ -11,6 +13,14 @@ absl::StatusOr<auth::Principal> AuthenticateCall(store::Pool& pool,
   absl::string_view value;
   if (it != metadata.end()) value = absl::string_view(it->second.data(), it->second.size());
   return auth::Authenticate(pool, value);
+}
+
+grpc::Status NotImplementedYet(store::Pool& pool, const grpc::ServerContextBase& context,
+                               absl::string_view method) {
+  auto caller = AuthenticateCall(pool, context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                      absl::StrCat(method, " is not implemented yet"));
 }
 
 }  // namespace techreno::rpc

@@ -17,6 +17,11 @@ namespace techreno::rpc {
 absl::StatusOr<auth::Principal> AuthenticateCall(store::Pool& pool,
                                                  const grpc::ServerContextBase& context);
 
+// A method whose issue has not landed: authenticates like every call
+// (UNAUTHENTICATED first), then UNIMPLEMENTED naming `method`.
+grpc::Status NotImplementedYet(store::Pool& pool, const grpc::ServerContextBase& context,
+                               absl::string_view method);
+
 }  // namespace techreno::rpc
 
 #endif  // TECHRENO_LIBS_RPC_CALL_H_

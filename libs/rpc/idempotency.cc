@@ -1,11 +1,10 @@
 #include "libs/rpc/idempotency.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
-
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +23,11 @@ absl::Status ValidateRequestId(absl::string_view request_id, const std::string& 
     }
   }
   return absl::OkStatus();
+}
+
+std::string RequestIdReusedMessage(const IdempotencyKey& key) {
+  return absl::StrCat("request_id '", key.request_id, "' was already used for a different ",
+                      key.method, " request; use a new one");
 }
 
 std::string RequestFingerprint(const google::protobuf::Message& request) {
@@ -49,9 +53,9 @@ absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::transaction_b
                                key.principal_id, key.method, key.request_id);
   if (r.empty()) return std::nullopt;
   if (r[0][0].c_str() != key.fingerprint) {
-    return InvalidField("request_id", absl::StrCat("request_id '", key.request_id,
-                                                   "' was already used for a different ",
-                                                   key.method, " request; use a new one"));
+    const std::string why = RequestIdReusedMessage(key);
+    return WithFieldViolations(absl::StatusCode::kInvalidArgument, "request_id: " + why,
+                               {{"request_id", absl::StrCat("[request_id.reused] ", why)}});
   }
   std::string response;
   std::string encoded = r[0][1].c_str();
@@ -62,7 +66,8 @@ absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::transaction_b
   return response;
 }
 
-void RecordResponse(pqxx::transaction_base& tx, const IdempotencyKey& key, const std::string& response) {
+void RecordResponse(pqxx::transaction_base& tx, const IdempotencyKey& key,
+                    const std::string& response) {
   store::Exec(tx, "idem_record",
               "INSERT INTO idempotency_keys (principal_id, method, request_id, fingerprint, "
               "response) VALUES ($1, $2, $3, decode($4, 'hex'), decode($5, 'base64'))",

@@ -5,13 +5,13 @@
 #ifndef TECHRENO_LIBS_RPC_IDEMPOTENCY_H_
 #define TECHRENO_LIBS_RPC_IDEMPOTENCY_H_
 
+#include <google/protobuf/message.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <string>
-
-#include <google/protobuf/message.h>
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,13 +33,18 @@ absl::Status ValidateRequestId(absl::string_view request_id, const std::string& 
 // SHA-256 of the deterministic serialization of `request`.
 std::string RequestFingerprint(const google::protobuf::Message& request);
 
+// Why `key`'s request_id cannot be used again (rule request_id.reused).
+std::string RequestIdReusedMessage(const IdempotencyKey& key);
+
 // The stored response for this key, if any. INVALID_ARGUMENT (field
-// "request_id") when the request_id was used before for a different request.
+// "request_id", rule request_id.reused) when the request_id was used before
+// for a different request.
 absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::transaction_base& tx,
                                                              const IdempotencyKey& key);
 
 // Stores the response; call in the transaction that made the change.
-void RecordResponse(pqxx::transaction_base& tx, const IdempotencyKey& key, const std::string& response);
+void RecordResponse(pqxx::transaction_base& tx, const IdempotencyKey& key,
+                    const std::string& response);
 
 // Runs `write` in a transaction guarded by `key`: when the request_id was
 // answered before, `response` is filled with that answer and `write` does not

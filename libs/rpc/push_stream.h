@@ -5,10 +5,13 @@
 // transaction, so memory stays bounded by the batch and a record is answered
 // only after its batch committed. If a batch fails as a whole because of one
 // record's data, its records are retried one transaction each, so one bad
-// record never blocks the others. If the store is unreachable, overloaded or a
-// commit is in doubt, the call ends UNAVAILABLE: the batches before stay
+// record never blocks the others; a record the wire reader could not parse as
+// sent (invalid UTF-8, a broken encoding: wire_traits.h) is rejected by
+// position like any other bad record. If the store is unreachable, overloaded
+// or a commit is in doubt, the call ends UNAVAILABLE: the batches before stay
 // committed and re-pushing the whole stream is safe (identical records come
-// back unchanged, and a record's request_id replays its first answer).
+// back unchanged, and a record's request_id replays its first answer, marked
+// replayed).
 //
 // The answer holds one result per record, so reading stops at `max_records` or
 // when the answer reaches `max_answer_bytes`: what was read is answered and the
@@ -16,17 +19,18 @@
 #ifndef TECHRENO_LIBS_RPC_PUSH_STREAM_H_
 #define TECHRENO_LIBS_RPC_PUSH_STREAM_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "libs/rpc/idempotency.h"
 #include "libs/rpc/violations.h"
+#include "libs/rpc/wire_problems.h"
 #include "libs/store/transaction.h"
 #include "techreno/v1/common.pb.h"
 
@@ -49,6 +53,10 @@ class PushHandler {
   // Writes one record in the batch's transaction; may throw pqxx exceptions.
   virtual Result Write(pqxx::transaction_base& tx, int64_t index, const Record& record,
                        const Violations& findings) = 0;
+  // For a record that failed the pure checks: adds what the store knows about
+  // it (e.g. an unregistered enterprise), read in the batch's transaction.
+  virtual void AddStoreFindings(pqxx::transaction_base& /*tx*/, const Record& /*record*/,
+                                Violations& /*findings*/) {}
   // The answer for a record rejected with `findings`.
   virtual Result Reject(int64_t index, const Record& record, Violations findings) = 0;
   // Optionally writes a whole batch at once, set-based, in the batch's
@@ -68,6 +76,24 @@ class PushHandler {
   virtual void Append(Result result) = 0;
 };
 
+// Counts one answer in a push response's totals (accepted, unchanged,
+// rejected, replayed).
+template <typename Response, typename Result>
+void CountOutcome(Response& response, const Result& result) {
+  switch (result.outcome()) {
+    case v1::OUTCOME_ACCEPTED:
+      response.set_accepted(response.accepted() + 1);
+      break;
+    case v1::OUTCOME_UNCHANGED:
+      response.set_unchanged(response.unchanged() + 1);
+      break;
+    default:
+      response.set_rejected(response.rejected() + 1);
+      break;
+  }
+  if (result.replayed()) response.set_replayed(response.replayed() + 1);
+}
+
 struct PushSummary {
   int64_t received = 0;     // records read and answered
   bool incomplete = false;  // reading stopped at a limit before the stream ended
@@ -77,14 +103,14 @@ namespace push_internal {
 
 // Errors one record's data can cause; anything else is the store's condition.
 inline bool IsRecordError(const absl::Status& s) {
-  return absl::IsInvalidArgument(s) || absl::IsFailedPrecondition(s) ||
-         absl::IsAlreadyExists(s) || absl::IsInternal(s) || absl::IsOutOfRange(s);
+  return absl::IsInvalidArgument(s) || absl::IsFailedPrecondition(s) || absl::IsAlreadyExists(s) ||
+         absl::IsInternal(s) || absl::IsOutOfRange(s);
 }
 
 inline absl::Status AsRetryable(const absl::Status& s) {
-  return absl::UnavailableError(absl::StrCat(
-      "the store could not take this batch (", s.message(),
-      "); the batches acknowledged before it are committed: push the stream again"));
+  return absl::UnavailableError(
+      absl::StrCat("the store could not take this batch (", s.message(),
+                   "); the batches acknowledged before it are committed: push the stream again"));
 }
 
 inline void AddFatal(Violations& out, const std::string& rule, const std::string& field,
@@ -114,10 +140,14 @@ class PushRunner {
       }
       if (context.IsCancelled()) return absl::CancelledError("the client cancelled the push");
       record.index = summary.received++;
-      record.findings = handler_.Validate(record.record);
+      const WireProblems wire = TakeWireProblems(record.record);
+      AddWireViolations(record.findings, wire);
+      if (!wire.malformed && wire.oversized.empty()) {  // else nothing of it is checked
+        Violations pure = handler_.Validate(record.record);
+        record.findings.insert(record.findings.end(), pure.begin(), pure.end());
+      }
       if (!record.record.request_id().empty()) {
-        if (absl::Status s = ValidateRequestId(record.record.request_id(), "request_id");
-            !s.ok()) {
+        if (absl::Status s = ValidateRequestId(record.record.request_id(), "request_id"); !s.ok()) {
           push_internal::AddFatal(record.findings, "request_id.invalid", "request_id",
                                   std::string(s.message()));
         }
@@ -143,9 +173,17 @@ class PushRunner {
     Violations findings;  // from Validate, before the transaction
   };
 
+  // A record that failed the pure checks, answered with the store's findings
+  // too, so that every violation comes back at once.
+  Result RejectWithStoreFindings(pqxx::transaction_base& tx, const Pending& p) {
+    Violations findings = p.findings;
+    handler_.AddStoreFindings(tx, p.record, findings);
+    return handler_.Reject(p.index, p.record, std::move(findings));
+  }
+
   // One record in the batch's transaction: replays a known request_id, else writes.
   Result Process(pqxx::transaction_base& tx, const Pending& p) {
-    if (HasFatal(p.findings)) return handler_.Reject(p.index, p.record, p.findings);
+    if (HasFatal(p.findings)) return RejectWithStoreFindings(tx, p);
     std::optional<IdempotencyKey> key;
     if (!p.record.request_id().empty()) {
       key = IdempotencyKey{principal_id_, method_, p.record.request_id(),
@@ -154,13 +192,15 @@ class PushRunner {
       if (!prior.ok()) {
         Violations findings = p.findings;
         push_internal::AddFatal(findings, "request_id.reused", "request_id",
-                                std::string(prior.status().message()));
+                                RequestIdReusedMessage(*key));
         return handler_.Reject(p.index, p.record, std::move(findings));
       }
-      if (prior->has_value()) {
+      if (prior->has_value()) {  // the first answer, said to be a replay
         Result replay;
         replay.ParseFromString(**prior);
         replay.set_index(p.index);  // the position in *this* stream
+        replay.set_outcome(v1::OUTCOME_UNCHANGED);
+        replay.set_replayed(true);
         return replay;
       }
     }
@@ -185,7 +225,7 @@ class PushRunner {
     std::vector<Result> results;
     size_t next = 0;
     for (const Pending& p : batch_) {
-      results.push_back(HasFatal(p.findings) ? handler_.Reject(p.index, p.record, p.findings)
+      results.push_back(HasFatal(p.findings) ? RejectWithStoreFindings(tx, p)
                                              : std::move((*written)[next++]));
     }
     return results;
@@ -214,6 +254,7 @@ class PushRunner {
       }
     }
     for (Result& result : results) {
+      BoundViolations(*result.mutable_violations());
       answer_bytes_ += result.ByteSizeLong() + 8;  // + field tag and length
       handler_.Append(std::move(result));
     }

@@ -1,11 +1,11 @@
 #include "libs/rpc/server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
 #include <csignal>
 #include <fstream>
 #include <sstream>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -47,7 +47,8 @@ void RunningServer::Shutdown() {
 }
 
 absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
-    const ServerOptions& options, const std::vector<grpc::Service*>& services) {
+    const ServerOptions& options, const std::vector<grpc::Service*>& services,
+    const std::vector<std::string>& service_names) {
   auto credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
   grpc::EnableDefaultHealthCheckService(true);
@@ -56,7 +57,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.address, *credentials, &port);
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxReceiveMessageSize(options.max_request_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_time)));
@@ -69,10 +70,13 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.address,
-                                               " (address in use or not local?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.address, " (address in use or not local?)"));
   }
   server->GetHealthCheckService()->SetServingStatus(true);
+  for (const std::string& name : service_names) {
+    server->GetHealthCheckService()->SetServingStatus(name, true);
+  }
   return std::make_unique<RunningServer>(std::move(server), port, options.shutdown_grace);
 }
 

@@ -4,11 +4,11 @@
 #ifndef TECHRENO_LIBS_RPC_SERVER_H_
 #define TECHRENO_LIBS_RPC_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -17,10 +17,13 @@ namespace techreno::rpc {
 
 struct ServerOptions {
   std::string address = "127.0.0.1:50051";  // host:port; port 0 picks a free one
-  int max_message_bytes = 128 << 20;  // a 1,000,000-record push answers ~60 MB
+  // A request (one message; a stream's each record) is at most 4 MiB; an
+  // answer up to 128 MiB (a 1,000,000-record push answers ~60 MB).
+  int max_request_bytes = 4 << 20;
+  int max_message_bytes = 128 << 20;
   absl::Duration keepalive_time = absl::Seconds(60);
   absl::Duration shutdown_grace = absl::Seconds(30);  // in-flight calls get this long
-  int max_threads = 64;                       // sync server thread cap
+  int max_threads = 64;                               // sync server thread cap
   // TLS: PEM files. With tls_client_ca_file set, clients must present a
   // certificate signed by it (mutual TLS). Empty: plaintext (loopback use).
   std::string tls_cert_file;
@@ -46,9 +49,12 @@ class RunningServer {
   bool stopped_ = false;
 };
 
-// Builds and starts a server hosting `services` (not owned; they must outlive it).
+// Builds and starts a server hosting `services` (not owned; they must outlive
+// it). The health service answers SERVING for "" and for each name in
+// `service_names` (full names, e.g. "techreno.v1.ProjectRegistry").
 absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
-    const ServerOptions& options, const std::vector<grpc::Service*>& services);
+    const ServerOptions& options, const std::vector<grpc::Service*>& services,
+    const std::vector<std::string>& service_names = {});
 
 // Blocks SIGINT/SIGTERM in the calling thread (and threads started after it)
 // and ignores SIGPIPE. Call first thing in main, before any thread starts.

@@ -17,6 +17,31 @@ google::rpc::BadRequest ToBadRequest(const std::vector<FieldViolation>& violatio
   }
   return bad;
 }
+
+// The violations that fit the trailer budget, then one counting the rest.
+google::rpc::BadRequest Bounded(const google::rpc::BadRequest& all, size_t budget) {
+  google::rpc::BadRequest out;
+  size_t used = 0;
+  int kept = 0;
+  for (const auto& v : all.field_violations()) {
+    const std::string field = TruncateUtf8(v.field(), kMaxViolationBytes / 3);
+    const std::string description = TruncateUtf8(v.description(), kMaxViolationBytes);
+    const size_t size = field.size() + description.size() + 8;
+    if (static_cast<size_t>(kept) >= kMaxFieldViolations || used + size > budget) break;
+    auto* fv = out.add_field_violations();
+    fv->set_field(field);
+    fv->set_description(description);
+    used += size;
+    ++kept;
+  }
+  if (kept < all.field_violations_size()) {
+    auto* fv = out.add_field_violations();
+    fv->set_description(absl::StrCat("[violations.truncated] and ",
+                                     all.field_violations_size() - kept,
+                                     " more violations not listed"));
+  }
+  return out;
+}
 }  // namespace
 
 absl::Status InvalidArgument(const std::string& summary,
@@ -50,17 +75,28 @@ grpc::StatusCode ToGrpcCode(absl::StatusCode code) {
   return static_cast<grpc::StatusCode>(static_cast<int>(code));
 }
 
+std::string TruncateUtf8(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes >= 3 ? max_bytes - 3 : 0;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text + "...";
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  std::string message(status.message());
+  const std::string message = TruncateUtf8(std::string(status.message()), kMaxErrorMessageBytes);
   auto payload = status.GetPayload(kBadRequestUrl);
   if (!payload.has_value()) return grpc::Status(ToGrpcCode(status.code()), message);
+  google::rpc::BadRequest bad;
+  bad.ParseFromString(std::string(*payload));
   google::rpc::Status details;
   details.set_code(static_cast<int>(status.code()));
   details.set_message(message);
   auto* any = details.add_details();
   any->set_type_url(kBadRequestUrl);
-  any->set_value(std::string(*payload));
+  const size_t overhead = message.size() + sizeof(kBadRequestUrl) + 16;
+  any->set_value(Bounded(bad, kMaxErrorDetailBytes - overhead).SerializeAsString());
   return grpc::Status(ToGrpcCode(status.code()), message, details.SerializeAsString());
 }
 

@@ -7,10 +7,10 @@
 #ifndef TECHRENO_LIBS_RPC_STATUS_H_
 #define TECHRENO_LIBS_RPC_STATUS_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "google/rpc/error_details.pb.h"
@@ -36,7 +36,22 @@ absl::Status InvalidField(const std::string& field, const std::string& descripti
 std::vector<FieldViolation> FieldViolations(const absl::Status& status);
 
 grpc::StatusCode ToGrpcCode(absl::StatusCode code);
+
+// An error answer travels in HTTP/2 trailers, which clients cap (gRPC's C core
+// at 8 KiB by default) — a larger one is never delivered and stalls the
+// connection. Whatever the input, ToGrpcStatus keeps the message within
+// kMaxErrorMessageBytes and the serialized details within kMaxErrorDetailBytes:
+// at most kMaxFieldViolations violations, each cut to kMaxViolationBytes, then
+// one more (field "", rule "violations.truncated") counting the rest.
+inline constexpr size_t kMaxErrorMessageBytes = 400;
+inline constexpr size_t kMaxErrorDetailBytes = 3000;
+inline constexpr size_t kMaxFieldViolations = 20;
+inline constexpr size_t kMaxViolationBytes = 300;
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// `text` cut to at most `max_bytes` at a UTF-8 character boundary, with "..."
+// when cut.
+std::string TruncateUtf8(std::string text, size_t max_bytes);
 // The reverse, for clients and tests: keeps the message and the BadRequest.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 

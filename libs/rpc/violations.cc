@@ -12,7 +12,7 @@ void AddViolation(Violations& out, v1::Severity severity, std::string rule_id, s
   v.set_severity(severity);
   v.set_rule_id(std::move(rule_id));
   v.set_field(std::move(field));
-  v.set_message(std::move(message));
+  v.set_message(TruncateUtf8(std::move(message), kMaxViolationBytes));
 }
 
 bool HasFatal(const Violations& violations) {
@@ -22,8 +22,46 @@ bool HasFatal(const Violations& violations) {
   return false;
 }
 
+void BoundViolations(google::protobuf::RepeatedPtrField<v1::Violation>& violations) {
+  const int keep = static_cast<int>(kMaxFieldViolations);
+  if (violations.size() <= keep) return;
+  bool fatal = false;
+  for (int i = keep; i < violations.size(); ++i) {
+    fatal = fatal || violations.Get(i).severity() == v1::SEVERITY_FATAL;
+  }
+  const int rest = violations.size() - keep;
+  violations.DeleteSubrange(keep, rest);
+  v1::Violation* more = violations.Add();
+  more->set_severity(fatal ? v1::SEVERITY_FATAL : v1::SEVERITY_WARNING);
+  more->set_rule_id("violations.truncated");
+  more->set_message(absl::StrCat("and ", rest, " more findings not listed"));
+}
+
+void AddWireViolations(Violations& out, const WireProblems& problems) {
+  if (problems.malformed) {
+    AddViolation(out, v1::SEVERITY_FATAL, "record.malformed", "",
+                 "the record is not a valid protobuf message and could not be read");
+  }
+  for (const std::string& path : problems.invalid_utf8_paths) {
+    AddViolation(out, v1::SEVERITY_FATAL, "text.utf8", path, kInvalidUtf8Message);
+  }
+  for (const auto& [path, description] : problems.oversized) {
+    AddViolation(out, v1::SEVERITY_FATAL, "request.field_too_large", path, description);
+  }
+  if (problems.more_paths > 0) {
+    AddViolation(out, v1::SEVERITY_FATAL, "text.utf8", "",
+                 absl::StrCat("and ", problems.more_paths, " more fields with invalid UTF-8"));
+  }
+}
+
 std::string FormatFen(int64_t fen) {
-  return absl::StrFormat("%d fen (%.2f 万元)", fen, static_cast<double>(fen) / 1'000'000);
+  const char* sign = fen < 0 ? "-" : "";
+  const uint64_t magnitude = fen < 0 ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
+  if (magnitude < 10'000) {  // under 0.01 万元: in yuan, so that it never reads 0.00
+    return absl::StrFormat("%d fen (%s%d.%02d 元)", fen, sign, magnitude / 100, magnitude % 100);
+  }
+  const uint64_t hundredths = (magnitude + 5'000) / 10'000;  // 0.01 万元 = 10,000 fen
+  return absl::StrFormat("%d fen (%s%d.%02d 万元)", fen, sign, hundredths / 100, hundredths % 100);
 }
 
 size_t Utf8Length(const std::string& text) {

@@ -7,17 +7,30 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "libs/rpc/wire_problems.h"
 #include "techreno/v1/common.pb.h"
 
 namespace techreno::rpc {
 
 using Violations = std::vector<v1::Violation>;
 
+// The message is cut to kMaxViolationBytes (status.h).
 void AddViolation(Violations& out, v1::Severity severity, std::string rule_id, std::string field,
                   std::string message);
 bool HasFatal(const Violations& violations);
 
-// An amount as violation messages show it: "123400 fen (0.12 万元)".
+// Keeps a record's findings small whatever the input: at most
+// kMaxFieldViolations (status.h), then one "violations.truncated" finding
+// counting the rest (fatal when any of the rest was).
+void BoundViolations(google::protobuf::RepeatedPtrField<v1::Violation>& violations);
+
+// One fatal finding per problem the wire reader found in a stream record:
+// "text.utf8" per field with invalid UTF-8, "record.malformed" when nothing of
+// it was readable.
+void AddWireViolations(Violations& out, const WireProblems& problems);
+
+// An amount as violation messages show it: "1234000 fen (1.23 万元)"; amounts
+// under 0.01 万元 in yuan: "-5 fen (-0.05 元)".
 std::string FormatFen(int64_t fen);
 
 // Number of Unicode code points in UTF-8 text: text limits count characters.

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "libs/store/transaction.h"
 
 namespace techreno::store {
 
@@ -41,7 +42,8 @@ absl::StatusOr<Lease> Pool::Acquire() {
   } catch (const std::exception& e) {
     absl::MutexLock lock(&mu_);
     --open_;
-    return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL: ", e.what()));
+    return absl::UnavailableError(
+        absl::StrCat(kStoreUnavailable, " (incident ", LogStoreIncident(e), " in the server log)"));
   }
 }
 

@@ -1,5 +1,10 @@
 #include "libs/store/transaction.h"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -20,33 +25,45 @@ Verdict Classify(const std::exception& e) {
 
 }  // namespace
 
+std::string LogStoreIncident(const std::exception& e) {
+  static std::atomic<int64_t> next{1};
+  const std::string id = absl::StrCat(getpid(), "-", next.fetch_add(1));
+  std::fprintf(stderr, "techreno store incident %s: %s\n", id.c_str(), e.what());
+  return id;
+}
+
 absl::Status MapException(const std::exception& e) {
+  // Callers see what happened and what to do; the driver's text (hosts, ports,
+  // SQL) goes to the server log under the incident id quoted in the message.
+  const std::string incident = LogStoreIncident(e);
+  auto said = [&incident](absl::string_view what) {
+    return absl::StrCat(what, " (incident ", incident, " in the server log)");
+  };
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
-    return absl::UnavailableError(absl::StrCat(
-        "the database connection was lost while committing; the outcome is unknown, "
-        "retry with the same request_id: ",
-        e.what()));
+    return absl::UnavailableError(
+        said("the store lost its connection while committing, so the outcome is unknown; "
+             "retrying with the same request_id is safe"));
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
-    return absl::UnavailableError(absl::StrCat("database connection lost: ", e.what()));
+    return absl::UnavailableError(said(kStoreUnavailable));
   }
   if (dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr) {
-    return absl::AbortedError(absl::StrCat("concurrent update, retry: ", e.what()));
+    return absl::AbortedError(said("a concurrent update got in the way; retry"));
   }
   if (dynamic_cast<const pqxx::unique_violation*>(&e) != nullptr) {
-    return absl::AlreadyExistsError(e.what());
+    return absl::AlreadyExistsError(said("a concurrent write stored the same record first"));
   }
   if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e) != nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat("constraint violated: ", e.what()));
+    return absl::FailedPreconditionError(said("the store refused the write (a constraint)"));
   }
   if (dynamic_cast<const pqxx::data_exception*>(&e) != nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid data: ", e.what()));
+    return absl::InvalidArgumentError(said("the store refused a value as invalid data"));
   }
   if (dynamic_cast<const pqxx::insufficient_resources*>(&e) != nullptr ||
       dynamic_cast<const pqxx::too_many_connections*>(&e) != nullptr) {
-    return absl::UnavailableError(absl::StrCat("database out of resources: ", e.what()));
+    return absl::UnavailableError(said("the store is overloaded; retry in a moment"));
   }
-  return absl::InternalError(absl::StrCat("database error: ", e.what()));
+  return absl::InternalError(said("internal store error"));
 }
 
 namespace {

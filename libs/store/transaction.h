@@ -5,9 +5,8 @@
 
 #include <exception>
 #include <functional>
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/status/status.h"
 #include "libs/store/pool.h"
@@ -31,8 +30,16 @@ absl::Status RunInTransaction(Pool& pool, const TxBody& body, int max_attempts =
 // statements over tables that change meanwhile): REPEATABLE READ, read-only.
 absl::Status RunReadOnly(Pool& pool, const TxBody& body, int max_attempts = 5);
 
-// The status for an exception thrown by libpqxx (or anything else).
+// What an UNAVAILABLE store says to callers.
+inline constexpr char kStoreUnavailable[] =
+    "the store is unavailable; the call is safe to retry (with the same request_id)";
+
+// The status for an exception thrown by libpqxx (or anything else). The
+// exception's text (which names hosts, ports and SQL) is logged to stderr with
+// an incident id, and only the id reaches the status.
 absl::Status MapException(const std::exception& e);
+// Logs `e` as a store incident; returns its id.
+std::string LogStoreIncident(const std::exception& e);
 
 // Executes a prepared statement, defining it on this connection first if
 // needed (an identical redefinition is free in libpqxx 6.4).

@@ -5,16 +5,17 @@
 // when it suffices (region, group and division; rolling counties up to cities,
 // groups and the province happens here, over that small table), every project
 // otherwise. This file validates, attaches targets and growth, and pages.
+#include <google/protobuf/util/time_util.h>
+
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 
-#include <google/protobuf/util/time_util.h>
-
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/codes/text.h"
 #include "libs/rpc/call.h"
 #include "libs/rpc/page_token.h"
 #include "libs/rpc/status.h"
@@ -41,13 +42,14 @@ absl::StatusOr<std::set<std::string>> CountiesInScope(const auth::Principal& cal
   const auto& ref = store::Reference();
   for (const std::string& code : request.region_codes()) {
     if (ref.regions.Find(code) == nullptr) {
-      return rpc::InvalidField("region_codes", absl::StrCat("unknown region '", code, "'"));
+      return rpc::InvalidField("region_codes", absl::StrCat("unknown region ", codes::Quote(code)));
     }
     if (absl::Status s = auth::CheckRead(caller, code, ref.regions); !s.ok()) return s;
   }
   for (const std::string& id : request.region_group_ids()) {
     if (ref.region_groups.Find(id) == nullptr) {
-      return rpc::InvalidField("region_group_ids", absl::StrCat("unknown region group '", id, "'"));
+      return rpc::InvalidField("region_group_ids",
+                               absl::StrCat("unknown region group ", codes::Quote(id)));
     }
   }
   std::set<std::string> out;
@@ -75,7 +77,8 @@ absl::Status CheckRequest(const v1::QueryAggregatesRequest& r) {
     if (!seen.insert(d).second) return rpc::InvalidField("group_by", "each dimension at most once");
   }
   if (seen.count(v1::AGGREGATE_DIMENSION_REGION) &&
-      (r.region_tier() == v1::REGION_TIER_UNSPECIFIED || !v1::RegionTier_IsValid(r.region_tier()))) {
+      (r.region_tier() == v1::REGION_TIER_UNSPECIFIED ||
+       !v1::RegionTier_IsValid(r.region_tier()))) {
     return rpc::InvalidField("region_tier", "required when grouping by region");
   }
   const auto& industries = store::Reference().industries;
@@ -321,8 +324,8 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
       v1::AggregateRow* row = response->add_rows();
       describe(key, *row->mutable_key());
       fill(figures[i], buckets_[i], request->group_by().empty() ? nullptr : &data.totals[i], *row);
-      set_targets(find_targets(buckets_[i].last / 12, target_subject(key)), figures[i],
-                  buckets_[i], *row);
+      set_targets(find_targets(buckets_[i].last / 12, target_subject(key)), figures[i], buckets_[i],
+                  *row);
     }
     if (!response->next_page_token().empty()) break;
   }

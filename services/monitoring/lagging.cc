@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/codes/text.h"
 #include "libs/rpc/call.h"
 #include "libs/rpc/page_token.h"
 #include "libs/rpc/status.h"
@@ -96,8 +97,8 @@ grpc::Status MonitoringService::ListLaggingProjects(grpc::ServerContext* context
   if (silent < 0 || silent > 60) bad.push_back({"months_without_report", "0-60 (0 disables)"});
   for (const std::string& code : request->industry_codes()) {
     if (!ref.industries.ValidateIndustrial(code).ok()) {
-      bad.push_back(
-          {"industry_codes", absl::StrCat("'", code, "' is not a division or group 06-46")});
+      bad.push_back({"industry_codes",
+                     absl::StrCat(codes::Quote(code), " is not a division or group 06-46")});
     }
   }
   if (!bad.empty()) return Fail(rpc::InvalidArgument("invalid ListLaggingProjects request", bad));

@@ -50,6 +50,12 @@ grpc::Status MonitoringService::SubmitProgress(grpc::ServerContext* context,
   rpc::Violations findings = ValidateReport(request->report(), CurrentPeriod(now), "report");
   CheckRequestId(request->request_id(), findings);
   if (rpc::HasFatal(findings)) {
+    // Every violation at once: the store's too (a store that cannot answer
+    // leaves the pure findings, which stand alone).
+    store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
+      AddReportStoreFindings(tx, *caller, request->report(), findings);
+      return absl::OkStatus();
+    }).IgnoreError();
     return Fail(rpc::RejectionStatus(absl::StatusCode::kInvalidArgument, findings));
   }
   rpc::IdempotencyKey key{caller->id, "SubmitProgress", request->request_id(),
@@ -119,8 +125,7 @@ grpc::Status MonitoringService::LockPeriod(grpc::ServerContext* context,
     v1::PeriodLock after = *LoadLock(tx, request->period(), false);
     store::WriteAudit(tx, {caller->id, caller->name, request->lock() ? "lock" : "unlock",
                            "period_lock", request->period(), "", after.version(),
-                           request->request_id(), stored.has_value() ? &*stored : nullptr,
-                           &after});
+                           request->request_id(), stored.has_value() ? &*stored : nullptr, &after});
     *response->mutable_lock() = std::move(after);
     response->set_outcome(v1::OUTCOME_ACCEPTED);
     return absl::OkStatus();

@@ -29,13 +29,19 @@ class ProgressPush final
     ReportOutcome out = WriteReport(tx, caller_, record.report(), record.expected_version(),
                                     record.request_id(), findings, clock_(), "report",
                                     /*with_totals=*/false);
-    if (out.outcome == v1::OUTCOME_REJECTED) return Reject(index, record, std::move(out.violations));
+    if (out.outcome == v1::OUTCOME_REJECTED)
+      return Reject(index, record, std::move(out.violations));
     v1::ProgressRecordResult result = Base(index, record);
     result.set_outcome(out.outcome);
     result.set_version(out.report.version());
     result.set_corrected(out.corrected);
     *result.mutable_violations() = {out.violations.begin(), out.violations.end()};
     return result;
+  }
+
+  void AddStoreFindings(pqxx::transaction_base& tx, const v1::PushProgressRequest& record,
+                        rpc::Violations& findings) override {
+    AddReportStoreFindings(tx, caller_, record.report(), findings);
   }
 
   v1::ProgressRecordResult Reject(int64_t index, const v1::PushProgressRequest& record,
@@ -72,11 +78,7 @@ class ProgressPush final
   }
 
   void Append(v1::ProgressRecordResult result) override {
-    switch (result.outcome()) {
-      case v1::OUTCOME_ACCEPTED: response_->set_accepted(response_->accepted() + 1); break;
-      case v1::OUTCOME_UNCHANGED: response_->set_unchanged(response_->unchanged() + 1); break;
-      default: response_->set_rejected(response_->rejected() + 1); break;
-    }
+    rpc::CountOutcome(*response_, result);
     if (result.corrected()) response_->set_corrected(response_->corrected() + 1);
     *response_->add_results() = std::move(result);
   }

@@ -61,6 +61,42 @@ bool SameContent(const v1::ProgressReport& stored, const v1::ProgressReport& wan
   return MessageDifferencer::Equals(ReportContent(stored), wanted);
 }
 
+std::optional<ProjectFacts> CheckReportProject(pqxx::transaction_base& tx,
+                                               const auth::Principal& caller,
+                                               const std::string& project_code,
+                                               const std::string& field, rpc::Violations& findings,
+                                               absl::StatusCode* code) {
+  const auto& regions = store::Reference().regions;
+  auto fail = [&](absl::StatusCode c, const char* rule, std::string message) {
+    rpc::AddViolation(findings, v1::SEVERITY_FATAL, rule, field, std::move(message));
+    *code = c;
+    return std::nullopt;
+  };
+  std::optional<ProjectFacts> project = LoadProjectFacts(tx, project_code);
+  if (!project.has_value()) {
+    return fail(absl::StatusCode::kNotFound, "progress.project_code.unknown",
+                absl::StrCat("no project ", project_code, " in the registry"));
+  }
+  if (!auth::MayWrite(caller, project->county_code, regions) || caller.role == auth::Role::kCity) {
+    return fail(
+        absl::StatusCode::kPermissionDenied, "progress.scope",
+        absl::StrCat("project ", project->project_code, " of ", regions.Label(project->county_code),
+                     " is outside the scope of '", caller.name, "' (", caller.scope, ")"));
+  }
+  if (project->status == v1::PROJECT_STATUS_WITHDRAWN) {
+    return fail(absl::StatusCode::kFailedPrecondition, "progress.project.withdrawn",
+                absl::StrCat("project ", project->project_code, " was withdrawn"));
+  }
+  return project;
+}
+
+void AddReportStoreFindings(pqxx::transaction_base& tx, const auth::Principal& caller,
+                            const v1::ProgressReport& report, rpc::Violations& findings) {
+  if (report.project_code().empty() || report.project_code().size() > 64) return;
+  absl::StatusCode ignored;
+  CheckReportProject(tx, caller, report.project_code(), "report.project_code", findings, &ignored);
+}
+
 ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& caller,
                           const v1::ProgressReport& input, int64_t expected_version,
                           const std::string& request_id, rpc::Violations warnings, absl::Time now,
@@ -68,25 +104,12 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
   ReportOutcome out;
   out.violations = std::move(warnings);
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
-  const auto& regions = store::Reference().regions;
 
-  std::optional<ProjectFacts> project = LoadProjectFacts(tx, input.project_code());
+  std::optional<ProjectFacts> project = CheckReportProject(
+      tx, caller, input.project_code(), field("project_code"), out.violations, &out.code);
   if (!project.has_value()) {
-    return Reject(std::move(out), absl::StatusCode::kNotFound, "progress.project_code.unknown",
-                  field("project_code"),
-                  absl::StrCat("no project ", input.project_code(), " in the registry"));
-  }
-  if (!auth::MayWrite(caller, project->county_code, regions) || caller.role == auth::Role::kCity) {
-    return Reject(
-        std::move(out), absl::StatusCode::kPermissionDenied, "progress.scope",
-        field("project_code"),
-        absl::StrCat("project ", project->project_code, " of ", regions.Label(project->county_code),
-                     " is outside the scope of '", caller.name, "' (", caller.scope, ")"));
-  }
-  if (project->status == v1::PROJECT_STATUS_WITHDRAWN) {
-    return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
-                  "progress.project.withdrawn", field("project_code"),
-                  absl::StrCat("project ", project->project_code, " was withdrawn"));
+    out.outcome = v1::OUTCOME_REJECTED;
+    return out;
   }
   // The calendar rules below read the project's other months: one writer at
   // a time per project, so that two streams cannot both pass them.

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "libs/auth/principal.h"
 #include "libs/rpc/violations.h"
+#include "services/monitoring/monitoring_store.h"
 #include "techreno/v1/monitoring.pb.h"
 
 namespace techreno::monitoring {
@@ -30,6 +31,21 @@ v1::ProgressReport ReportContent(const v1::ProgressReport& report);
 // True when `stored` (with its project_code and period) has `wanted`'s
 // content; `wanted` is a ReportContent.
 bool SameContent(const v1::ProgressReport& stored, const v1::ProgressReport& wanted);
+
+// The report's project as the store knows it. Unknown, outside the caller's
+// scope, or withdrawn: nullopt, with the fatal finding added to `findings` and
+// the status code a unary call answers with in *code. Also run for a report
+// that failed the pure checks, so that every violation comes back at once.
+std::optional<ProjectFacts> CheckReportProject(pqxx::transaction_base& tx,
+                                               const auth::Principal& caller,
+                                               const std::string& project_code,
+                                               const std::string& field, rpc::Violations& findings,
+                                               absl::StatusCode* code);
+
+// For a report already rejected by the pure checks: CheckReportProject's
+// finding, when it has a project code to look up.
+void AddReportStoreFindings(pqxx::transaction_base& tx, const auth::Principal& caller,
+                            const v1::ProgressReport& report, rpc::Violations& findings);
 
 // `input` must have passed ValidateReport without fatal findings (`warnings`).
 // `with_totals` fills the report's year-to-date and since-start totals and

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "libs/codes/text.h"
 #include "libs/rpc/status.h"
 #include "libs/store/reference_data.h"
 
@@ -37,9 +38,12 @@ std::vector<const codes::Region*> ChildrenOf(const std::string& code) {
 
 v1::RegionTier TierOf(const codes::Region& r) {
   switch (r.tier) {
-    case codes::RegionTier::kProvince: return v1::REGION_TIER_PROVINCE;
-    case codes::RegionTier::kCity: return v1::REGION_TIER_CITY;
-    case codes::RegionTier::kCounty: return v1::REGION_TIER_COUNTY;
+    case codes::RegionTier::kProvince:
+      return v1::REGION_TIER_PROVINCE;
+    case codes::RegionTier::kCity:
+      return v1::REGION_TIER_CITY;
+    case codes::RegionTier::kCounty:
+      return v1::REGION_TIER_COUNTY;
   }
   return v1::REGION_TIER_UNSPECIFIED;
 }
@@ -57,7 +61,8 @@ absl::StatusOr<RegionScope> ScopeTree(const auth::Principal& caller, const std::
                : regions.ProvinceCode();
   }
   const codes::Region* region = regions.Find(root);
-  if (region == nullptr) return rpc::InvalidField(field, absl::StrCat("unknown region '", root, "'"));
+  if (region == nullptr)
+    return rpc::InvalidField(field, absl::StrCat("unknown region ", codes::Quote(root)));
   if (absl::Status s = auth::CheckRead(caller, root, regions); !s.ok()) return s;
   RegionScope scope;
   Walk(*region, "", scope.nodes_);

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/codes/text.h"
 #include "libs/rpc/call.h"
 #include "libs/rpc/idempotency.h"
 #include "libs/rpc/page_token.h"
@@ -71,11 +72,11 @@ rpc::Violations ValidateTarget(const v1::SetTargetRequest& request, const auth::
           "set exactly one of region_code and region_group_id");
   } else if (by_region && ref.regions.Find(t.region_code()) == nullptr) {
     fatal("region.code.unknown", "target.region_code",
-          absl::StrCat("'", t.region_code(), "' is not a GB/T 2260 code of Guangdong"));
+          absl::StrCat(codes::Quote(t.region_code()), " is not a GB/T 2260 code of Guangdong"));
   } else if (by_group && ref.region_groups.Find(t.region_group_id()) == nullptr) {
     *code = absl::StatusCode::kNotFound;
     fatal("target.region_group.unknown", "target.region_group_id",
-          absl::StrCat("no region group '", t.region_group_id(), "'"));
+          absl::StrCat("no region group ", codes::Quote(t.region_group_id())));
   }
   if (rpc::HasFatal(out)) return out;
   const bool allowed =
@@ -292,7 +293,8 @@ grpc::Status MonitoringService::ListTargets(grpc::ServerContext* context,
   }
   const codes::Region* root_region = ref.regions.Find(root);
   if (root_region == nullptr) {
-    return Fail(rpc::InvalidField("root_region_code", absl::StrCat("unknown region '", root, "'")));
+    return Fail(
+        rpc::InvalidField("root_region_code", absl::StrCat("unknown region ", codes::Quote(root))));
   }
   if (absl::Status s = auth::CheckRead(*caller, root, ref.regions); !s.ok()) return Fail(s);
   auto page_size = rpc::ResolvePageSize(request->page_size(), 200, 1000);

@@ -1,8 +1,8 @@
 #include "services/registry/project_writer.h"
 
-#include <algorithm>
-
 #include <google/protobuf/util/message_differencer.h>
+
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "libs/codes/codes.h"
@@ -34,8 +34,8 @@ void SortEnums(google::protobuf::RepeatedField<int>* values) {
 absl::StatusOr<std::string> AssignCode(pqxx::transaction_base& tx, const v1::Project& project) {
   const int year = codes::ParsePeriod(project.start_period())->year;
   while (true) {
-    std::string code =
-        codes::MakeProjectCode(year, project.county_code(), NextSerial(tx, project.county_code(), year));
+    std::string code = codes::MakeProjectCode(year, project.county_code(),
+                                              NextSerial(tx, project.county_code(), year));
     if (code.empty()) {
       return absl::ResourceExhaustedError(
           absl::StrCat("all 99,999 assigned codes of ", project.county_code(), " for ", year,
@@ -46,6 +46,38 @@ absl::StatusOr<std::string> AssignCode(pqxx::transaction_base& tx, const v1::Pro
 }
 
 }  // namespace
+
+bool CheckEnterprise(pqxx::transaction_base& tx, const v1::Project& project,
+                     const std::string& prefix, Violations& findings) {
+  const auto& regions = store::Reference().regions;
+  if (!codes::ValidateCreditCode(project.enterprise_credit_code()).ok()) return true;
+  const std::string field = absl::StrCat(prefix, ".enterprise_credit_code");
+  auto enterprise = LoadEnterprise(tx, project.enterprise_credit_code(), /*for_update=*/false);
+  if (!enterprise.has_value()) {
+    AddViolation(findings, v1::SEVERITY_FATAL, "project.enterprise_credit_code.unknown", field,
+                 absl::StrCat("enterprise ", project.enterprise_credit_code(),
+                              " is not registered; push it with UpsertEnterprise first"));
+    return false;
+  }
+  if (!regions.IsCountyLevel(project.county_code())) return true;
+  const std::string city = regions.CityOf(project.county_code());
+  if (regions.CityOf(enterprise->county_code()) != city) {
+    AddViolation(
+        findings, v1::SEVERITY_WARNING, "project.enterprise.other_city", field,
+        absl::StrCat("the enterprise is registered in ", regions.Label(enterprise->county_code()),
+                     ", outside the project's city ", regions.Label(city)));
+  }
+  return true;
+}
+
+void AddStoreRejections(pqxx::transaction_base& tx, const v1::Project& project,
+                        const std::string& prefix, Violations& findings) {
+  Violations found;
+  CheckEnterprise(tx, project, prefix, found);
+  for (v1::Violation& v : found) {
+    if (v.severity() == v1::SEVERITY_FATAL) findings.push_back(std::move(v));
+  }
+}
 
 v1::Project InputContent(const v1::Project& project) {
   v1::Project p = project;
@@ -84,31 +116,22 @@ void Decorate(v1::Enterprise& e) {
   }
 }
 
-WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& caller, const v1::Project& input,
-                          int64_t expected_version, const std::string& request_id,
-                          Violations warnings, const std::string& prefix) {
+WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& caller,
+                          const v1::Project& input, int64_t expected_version,
+                          const std::string& request_id, Violations warnings,
+                          const std::string& prefix) {
   const auto& regions = store::Reference().regions;
   WriteOutcome out;
   out.violations = std::move(warnings);
   v1::Project wanted = InputContent(input);
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
 
-  // The enterprise must be registered; warn when it sits in another city.
-  auto enterprise = LoadEnterprise(tx, wanted.enterprise_credit_code(), /*for_update=*/false);
-  if (!enterprise.has_value()) {
-    return Reject(std::move(out), absl::StatusCode::kNotFound,
-                  "project.enterprise_credit_code.unknown", field("enterprise_credit_code"),
-                  absl::StrCat("enterprise ", wanted.enterprise_credit_code(),
-                               " is not registered; push it with UpsertEnterprise first"));
+  if (!CheckEnterprise(tx, wanted, prefix, out.violations)) {
+    out.outcome = v1::OUTCOME_REJECTED;
+    out.code = absl::StatusCode::kNotFound;
+    return out;
   }
   const std::string city = regions.CityOf(wanted.county_code());
-  if (regions.CityOf(enterprise->county_code()) != city) {
-    AddViolation(out.violations, v1::SEVERITY_WARNING, "project.enterprise.other_city",
-                 field("enterprise_credit_code"),
-                 absl::StrCat("the enterprise is registered in ",
-                              regions.Label(enterprise->county_code()),
-                              ", outside the project's city ", regions.Label(city)));
-  }
 
   // Identity: the code as sent, the code of the same source record, or a new one.
   std::optional<std::string> by_source;
@@ -136,8 +159,8 @@ WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& cal
   std::optional<v1::Project> stored = LoadProject(tx, wanted.project_code(), /*for_update=*/true);
   if (stored.has_value() && stored->county_code() != wanted.county_code()) {
     if (!auth::MayRead(caller, stored->county_code(), regions)) {
-      return Reject(std::move(out), absl::StatusCode::kAlreadyExists,
-                    "project.project_code.taken", field("project_code"),
+      return Reject(std::move(out), absl::StatusCode::kAlreadyExists, "project.project_code.taken",
+                    field("project_code"),
                     absl::StrCat(wanted.project_code(), " is registered by another county"));
     }
     return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,

@@ -5,9 +5,8 @@
 #ifndef TECHRENO_SERVICES_REGISTRY_PROJECT_WRITER_H_
 #define TECHRENO_SERVICES_REGISTRY_PROJECT_WRITER_H_
 
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/status/status.h"
 #include "libs/auth/principal.h"
@@ -26,9 +25,22 @@ struct WriteOutcome {
 
 // `input` must already have passed ValidateProject without fatal findings;
 // `warnings` are its warnings, carried into the outcome.
-WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& caller, const v1::Project& input,
-                          int64_t expected_version, const std::string& request_id,
-                          Violations warnings, const std::string& field_prefix);
+WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& caller,
+                          const v1::Project& input, int64_t expected_version,
+                          const std::string& request_id, Violations warnings,
+                          const std::string& field_prefix);
+
+// The store's checks of a project's references, also run for a record that
+// failed the pure checks so that every violation comes back at once: the
+// enterprise must be registered (fatal, project.enterprise_credit_code.unknown)
+// and should sit in the project's city (warning). Skipped when the credit or
+// county code is itself invalid. Returns false on a fatal finding.
+bool CheckEnterprise(pqxx::transaction_base& tx, const v1::Project& project,
+                     const std::string& field_prefix, Violations& findings);
+// For a record already rejected by the pure checks: adds only the fatal
+// findings of CheckEnterprise (its warnings would be noise on such a record).
+void AddStoreRejections(pqxx::transaction_base& tx, const v1::Project& project,
+                        const std::string& field_prefix, Violations& findings);
 
 // Normalises what a caller sent: output-only fields cleared, enum lists sorted.
 v1::Project InputContent(const v1::Project& project);

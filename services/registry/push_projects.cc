@@ -19,11 +19,13 @@ class ProjectPush final : public rpc::PushHandler<v1::PushProjectsRequest, v1::P
     return ValidateProject(record.project(), store::Reference(), caller_, "project");
   }
 
-  v1::PushRecordResult Write(pqxx::transaction_base& tx, int64_t index, const v1::PushProjectsRequest& record,
+  v1::PushRecordResult Write(pqxx::transaction_base& tx, int64_t index,
+                             const v1::PushProjectsRequest& record,
                              const Violations& findings) override {
     WriteOutcome out = WriteProject(tx, caller_, record.project(), record.expected_version(),
                                     record.request_id(), findings, "project");
-    if (out.outcome == v1::OUTCOME_REJECTED) return Reject(index, record, std::move(out.violations));
+    if (out.outcome == v1::OUTCOME_REJECTED)
+      return Reject(index, record, std::move(out.violations));
     v1::PushRecordResult result;
     result.set_index(index);
     result.set_project_code(out.project.project_code());
@@ -45,12 +47,13 @@ class ProjectPush final : public rpc::PushHandler<v1::PushProjectsRequest, v1::P
     return result;
   }
 
+  void AddStoreFindings(pqxx::transaction_base& tx, const v1::PushProjectsRequest& record,
+                        Violations& findings) override {
+    AddStoreRejections(tx, record.project(), "project", findings);
+  }
+
   void Append(v1::PushRecordResult result) override {
-    switch (result.outcome()) {
-      case v1::OUTCOME_ACCEPTED: response_->set_accepted(response_->accepted() + 1); break;
-      case v1::OUTCOME_UNCHANGED: response_->set_unchanged(response_->unchanged() + 1); break;
-      default: response_->set_rejected(response_->rejected() + 1); break;
-    }
+    rpc::CountOutcome(*response_, result);
     *response_->add_results() = std::move(result);
   }
 
@@ -72,7 +75,7 @@ grpc::Status RegistryService::PushProjects(grpc::ServerContext* context,
   }
   ProjectPush handler(*caller, response);
   rpc::PushRunner<v1::PushProjectsRequest, v1::PushRecordResult> runner(pool_, caller->id,
-                                                                       "PushProjects", handler);
+                                                                        "PushProjects", handler);
   auto summary = runner.Run(*context, *reader, options_.push);
   if (!summary.ok()) return rpc::ToGrpcStatus(summary.status());
   response->set_received(summary->received);

@@ -1,12 +1,12 @@
 #include "services/registry/registry_service.h"
 
-#include <algorithm>
-
 #include <google/protobuf/util/message_differencer.h>
 
-#include "absl/strings/numbers.h"
+#include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/codes/text.h"
 #include "libs/rpc/call.h"
 #include "libs/rpc/idempotency.h"
 #include "libs/rpc/page_token.h"
@@ -26,9 +26,9 @@ using google::protobuf::util::MessageDifferencer;
 // Registry writes come from county systems (their county) and the province.
 absl::Status CheckWriter(const Principal& p) {
   if (p.role == auth::Role::kCounty || p.role == auth::Role::kProvince) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      auth::RoleName(p.role), " principal '", p.name,
-      "' may not write registry records: only county systems and the province do"));
+  return absl::PermissionDeniedError(
+      absl::StrCat(auth::RoleName(p.role), " principal '", p.name,
+                   "' may not write registry records: only county systems and the province do"));
 }
 
 // The caller may read records of `county`; banks read nothing here.
@@ -48,22 +48,31 @@ absl::StatusCode UnaryRejectionCode(const Violations& findings) {
   return absl::StatusCode::kInvalidArgument;
 }
 
-// Pre-transaction checks of a unary write: request id, then every field.
-absl::Status CheckProjectInput(const Principal& caller, const std::string& request_id,
-                               const v1::Project& project, Violations* warnings) {
+// Pre-transaction checks of a unary write: request id, then every field; when
+// any fails, the store's checks too (CheckEnterprise), so that every violation
+// comes back at once.
+absl::Status CheckProjectInput(store::Pool& pool, const Principal& caller,
+                               const std::string& request_id, const v1::Project& project,
+                               Violations* warnings) {
   Violations all = ValidateProject(project, store::Reference(), caller, "project");
   // A unary write is identified by its request_id: a code-less project needs no
   // source_record_id to be retried safely.
-  all.erase(std::remove_if(all.begin(), all.end(),
-                           [](const v1::Violation& v) {
-                             return v.rule_id() == "project.identity.required";
-                           }),
+  all.erase(std::remove_if(
+                all.begin(), all.end(),
+                [](const v1::Violation& v) { return v.rule_id() == "project.identity.required"; }),
             all.end());
   if (absl::Status s = rpc::ValidateRequestId(request_id, "request_id"); !s.ok()) {
     AddViolation(all, v1::SEVERITY_FATAL, "request_id.invalid", "request_id",
                  std::string(s.message()));
   }
-  if (HasFatal(all)) return RejectionStatus(UnaryRejectionCode(all), all);
+  if (HasFatal(all)) {
+    // A store that cannot answer leaves the pure findings, which stand alone.
+    store::RunReadOnly(pool, [&](pqxx::transaction_base& tx) {
+      AddStoreRejections(tx, project, "project", all);
+      return absl::OkStatus();
+    }).IgnoreError();
+    return RejectionStatus(UnaryRejectionCode(all), all);
+  }
   *warnings = std::move(all);
   return absl::OkStatus();
 }
@@ -73,15 +82,16 @@ absl::Status CheckProjectInput(const Principal& caller, const std::string& reque
 template <typename Record>
 absl::StatusOr<Record> LoadReadable(store::Pool& pool, const Principal& caller, const char* what,
                                     const std::string& key,
-                                    std::optional<Record> (*load)(pqxx::transaction_base&, const std::string&,
-                                                                  bool)) {
+                                    std::optional<Record> (*load)(pqxx::transaction_base&,
+                                                                  const std::string&, bool)) {
   std::optional<Record> found;
   absl::Status status = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
     found = load(tx, key, /*for_update=*/false);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (!found.has_value()) return absl::NotFoundError(absl::StrCat("no ", what, " '", key, "'"));
+  if (!found.has_value())
+    return absl::NotFoundError(absl::StrCat("no ", what, " ", codes::Quote(key)));
   if (absl::Status s = CheckReader(caller, found->county_code()); !s.ok()) return s;
   return *std::move(found);
 }
@@ -113,11 +123,12 @@ grpc::Status RegistryService::UpsertEnterprise(grpc::ServerContext* context,
     auto stored = LoadEnterprise(tx, wanted.credit_code(), /*for_update=*/true);
     const int64_t current = stored.has_value() ? stored->version() : 0;
     if (stored.has_value()) {
-      if (absl::Status s = auth::CheckWrite(*caller, stored->county_code(),
-                                            store::Reference().regions);
+      if (absl::Status s =
+              auth::CheckWrite(*caller, stored->county_code(), store::Reference().regions);
           !s.ok()) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "enterprise ", wanted.credit_code(), " is registered in another county: ", s.message()));
+        return absl::PermissionDeniedError(
+            absl::StrCat("enterprise ", wanted.credit_code(),
+                         " is registered in another county: ", s.message()));
       }
     }
     if (request->expected_version() != 0 && request->expected_version() != current) {
@@ -141,10 +152,10 @@ grpc::Status RegistryService::UpsertEnterprise(grpc::ServerContext* context,
     wanted.set_version(current + 1);
     stored.has_value() ? UpdateEnterprise(tx, wanted) : InsertEnterprise(tx, wanted);
     v1::Enterprise after = *LoadEnterprise(tx, wanted.credit_code(), false);
-    store::WriteAudit(tx, {caller->id, caller->name, stored.has_value() ? "update" : "create",
-                           "enterprise", wanted.credit_code(), wanted.county_code(),
-                           wanted.version(), request->request_id(),
-                           stored.has_value() ? &*stored : nullptr, &after});
+    store::WriteAudit(
+        tx, {caller->id, caller->name, stored.has_value() ? "update" : "create", "enterprise",
+             wanted.credit_code(), wanted.county_code(), wanted.version(), request->request_id(),
+             stored.has_value() ? &*stored : nullptr, &after});
     *response->mutable_enterprise() = after;
     Decorate(*response->mutable_enterprise());
     response->set_outcome(v1::OUTCOME_ACCEPTED);
@@ -175,7 +186,7 @@ grpc::Status RegistryService::UpsertProject(grpc::ServerContext* context,
   if (absl::Status s = CheckWriter(*caller); !s.ok()) return Fail(s);
   Violations warnings;
   const v1::Project& input = request->project();
-  if (absl::Status s = CheckProjectInput(*caller, request->request_id(), input, &warnings);
+  if (absl::Status s = CheckProjectInput(pool_, *caller, request->request_id(), input, &warnings);
       !s.ok()) {
     return Fail(s);
   }
@@ -213,10 +224,15 @@ grpc::Status RegistryService::ListProjects(grpc::ServerContext* context,
   const auto& regions = store::Reference().regions;
   ProjectQuery query;
   switch (caller->role) {
-    case auth::Role::kCounty: query.scope_county = caller->scope; break;
-    case auth::Role::kCity: query.scope_city = caller->scope; break;
+    case auth::Role::kCounty:
+      query.scope_county = caller->scope;
+      break;
+    case auth::Role::kCity:
+      query.scope_city = caller->scope;
+      break;
     case auth::Role::kProvince:
-    case auth::Role::kAuditor: break;
+    case auth::Role::kAuditor:
+      break;
     case auth::Role::kBank:
       return Fail(absl::PermissionDeniedError("banks read projects through BankLink"));
   }
@@ -224,7 +240,7 @@ grpc::Status RegistryService::ListProjects(grpc::ServerContext* context,
     if (region->empty()) continue;
     if (regions.Find(*region) == nullptr) {
       return Fail(rpc::InvalidField(region == &request->county_code() ? "county_code" : "city_code",
-                                    absl::StrCat("unknown region code '", *region, "'")));
+                                    absl::StrCat("unknown region code ", codes::Quote(*region))));
     }
     if (absl::Status s = CheckReader(*caller, *region); !s.ok()) return Fail(s);
   }
@@ -277,7 +293,8 @@ grpc::Status RegistryService::GetProjectHistory(grpc::ServerContext* context,
   std::vector<HistoryRow> rows;
   absl::Status status = store::RunInTransaction(pool_, [&](pqxx::transaction_base& tx) {
     project = LoadProject(tx, request->project_code(), false);
-    if (project.has_value()) rows = ProjectHistory(tx, request->project_code(), before_id, *page_size + 1);
+    if (project.has_value())
+      rows = ProjectHistory(tx, request->project_code(), before_id, *page_size + 1);
     return absl::OkStatus();
   });
   if (!status.ok()) return Fail(status);
@@ -327,11 +344,10 @@ grpc::Status RegistryService::WithdrawProject(grpc::ServerContext* context,
       return s;
     }
     if (request->expected_version() != 0 && request->expected_version() != stored->version()) {
-      return rpc::WithFieldViolations(
-          absl::StatusCode::kAborted,
-          absl::StrCat("expected version ", request->expected_version(), ", stored ",
-                       stored->version()),
-          {{"expected_version", "read the project again and retry"}});
+      return rpc::WithFieldViolations(absl::StatusCode::kAborted,
+                                      absl::StrCat("expected version ", request->expected_version(),
+                                                   ", stored ", stored->version()),
+                                      {{"expected_version", "read the project again and retry"}});
     }
     if (stored->status() == v1::PROJECT_STATUS_WITHDRAWN ||
         stored->status() == v1::PROJECT_STATUS_COMPLETED) {
@@ -347,9 +363,9 @@ grpc::Status RegistryService::WithdrawProject(grpc::ServerContext* context,
     after.set_version(stored->version() + 1);
     UpdateProject(tx, after);
     after = *LoadProject(tx, request->project_code(), false);
-    store::WriteAudit(tx, {caller->id, caller->name, "withdraw", "project", after.project_code(),
-                           after.county_code(), after.version(), request->request_id(),
-                           &*stored, &after});
+    store::WriteAudit(
+        tx, {caller->id, caller->name, "withdraw", "project", after.project_code(),
+             after.county_code(), after.version(), request->request_id(), &*stored, &after});
     *response = std::move(after);
     Decorate(*response);
     return absl::OkStatus();

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/codes/codes.h"
+#include "libs/codes/text.h"
 
 namespace techreno::registry {
 namespace {
@@ -25,8 +26,10 @@ void CheckEnumList(Violations& out, const google::protobuf::RepeatedField<int>& 
       AddViolation(out, SEVERITY_FATAL, rule_prefix + ".unknown", path,
                    absl::StrCat("unknown value ", v));
     } else if (!seen.insert(v).second) {
-      AddViolation(out, SEVERITY_FATAL, rule_prefix + ".duplicate", path,
-                   absl::StrCat("value ", v, " is listed twice"));
+      AddViolation(
+          out, SEVERITY_FATAL, rule_prefix + ".duplicate", path,
+          absl::StrCat(google::protobuf::GetEnumDescriptor<Enum>()->FindValueByNumber(v)->name(),
+                       " is listed twice"));
     }
   }
 }
@@ -38,8 +41,8 @@ void CheckCounty(Violations& out, const std::string& county, const store::Refere
                  "county_code is required");
   } else if (!ref.regions.IsCountyLevel(county)) {
     AddViolation(out, SEVERITY_FATAL, "region.county_code.unknown", field,
-                 absl::StrCat("'", county,
-                              "' is not a county-level GB/T 2260 code of Guangdong (Dongguan "
+                 absl::StrCat(codes::Quote(county),
+                              " is not a county-level GB/T 2260 code of Guangdong (Dongguan "
                               "and Zhongshan use 441900 and 442000)"));
   } else if (!auth::MayWrite(caller, county, ref.regions)) {
     AddViolation(out, SEVERITY_FATAL, "region.county_code.scope", field,

@@ -19,8 +19,9 @@
 #include "services/registry/registry_service.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address to listen on (host:port)");
-ABSL_FLAG(std::string, db, "", "PostgreSQL connection string, e.g. 'host=127.0.0.1 port=5432 "
-                               "dbname=techreno user=techreno' (default: $TECHRENO_DB)");
+ABSL_FLAG(std::string, db, "",
+          "PostgreSQL connection string, e.g. 'host=127.0.0.1 port=5432 "
+          "dbname=techreno user=techreno' (default: $TECHRENO_DB)");
 ABSL_FLAG(int, pool_size, 16, "database connections (the real limit on concurrent database work)");
 ABSL_FLAG(int, max_threads, 128,
           "gRPC worker threads; each open call (a push stream too) holds one, and calls "
@@ -62,14 +63,23 @@ int main(int argc, char** argv) {
 
   techreno::registry::RegistryService registry(pool);
   techreno::monitoring::MonitoringService monitoring(pool);
-  techreno::library::LibraryService library;
-  techreno::banklink::BankLinkService banklink;
+  techreno::library::LibraryService library(pool);
+  techreno::banklink::BankLinkService banklink(pool);
   std::vector<grpc::Service*> services;
+  std::vector<std::string> names;  // for the health service
+  auto host = [&](grpc::Service* service, const char* full_name) {
+    services.push_back(service);
+    names.push_back(full_name);
+  };
   for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_services), ',')) {
-    if (name == "registry") services.push_back(&registry);
-    else if (name == "monitoring") services.push_back(&monitoring);
-    else if (name == "library") services.push_back(&library);
-    else if (name == "banklink") services.push_back(&banklink);
+    if (name == "registry")
+      host(&registry, techreno::v1::ProjectRegistry::service_full_name());
+    else if (name == "monitoring")
+      host(&monitoring, techreno::v1::InvestmentMonitoring::service_full_name());
+    else if (name == "library")
+      host(&library, techreno::v1::KeyProjectLibrary::service_full_name());
+    else if (name == "banklink")
+      host(&banklink, techreno::v1::BankLink::service_full_name());
     else {
       std::fprintf(stderr, "techreno-server: unknown service '%.*s'\n",
                    static_cast<int>(name.size()), name.data());
@@ -84,7 +94,7 @@ int main(int argc, char** argv) {
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
   options.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
-  auto server = techreno::rpc::StartServer(options, services);
+  auto server = techreno::rpc::StartServer(options, services, names);
   if (!server.ok()) {
     std::fprintf(stderr, "techreno-server: %s\n", server.status().ToString().c_str());
     return 1;

@@ -24,8 +24,8 @@ namespace {
 struct Hosted {
   std::unique_ptr<registry::RegistryService> registry;
   std::unique_ptr<monitoring::MonitoringService> monitoring;
-  library::LibraryService library;
-  banklink::BankLinkService banklink;
+  std::unique_ptr<library::LibraryService> library;
+  std::unique_ptr<banklink::BankLinkService> banklink;
   std::unique_ptr<rpc::RunningServer> server;
 };
 
@@ -47,8 +47,14 @@ TestEnv* TestEnv::Get() {
   static TestEnv* env = []() -> TestEnv* {
     const char* base = std::getenv("TECHRENO_TEST_DSN");
     if (base == nullptr || *base == '\0') return nullptr;
-    std::string db = absl::StrFormat("techreno_test_%d_%d", getpid(), std::rand() % 100000);
-    if (!CreateDatabase(base, db)) return nullptr;
+    // $TECHRENO_TEST_DATABASE names the database (created when missing), so
+    // that a server started outside the test can share it.
+    const char* fixed = std::getenv("TECHRENO_TEST_DATABASE");
+    std::string db = fixed != nullptr && *fixed != '\0'
+                         ? std::string(fixed)
+                         : absl::StrFormat("techreno_test_%d_%d", getpid(), std::rand() % 100000);
+    if (fixed == nullptr && !CreateDatabase(base, db)) return nullptr;
+    if (fixed != nullptr) CreateDatabase(base, db);  // already there is fine
     auto* e = new TestEnv();
     e->dsn_ = absl::StrCat(base, " dbname=", db);
     e->pool_ = std::make_unique<store::Pool>(store::PoolOptions{e->dsn_, 16});
@@ -60,20 +66,31 @@ TestEnv* TestEnv::Get() {
     auto* hosted = new Hosted();
     hosted->registry = std::make_unique<registry::RegistryService>(*e->pool_);
     hosted->monitoring = std::make_unique<monitoring::MonitoringService>(*e->pool_);
+    hosted->library = std::make_unique<library::LibraryService>(*e->pool_);
+    hosted->banklink = std::make_unique<banklink::BankLinkService>(*e->pool_);
     rpc::ServerOptions options;
     options.address = "127.0.0.1:0";
     options.shutdown_grace = absl::Seconds(2);
-    auto server = rpc::StartServer(options, {hosted->registry.get(), hosted->monitoring.get(),
-                                             &hosted->library, &hosted->banklink});
+    auto server = rpc::StartServer(
+        options,
+        {hosted->registry.get(), hosted->monitoring.get(), hosted->library.get(),
+         hosted->banklink.get()},
+        {v1::ProjectRegistry::service_full_name(), v1::InvestmentMonitoring::service_full_name(),
+         v1::KeyProjectLibrary::service_full_name(), v1::BankLink::service_full_name()});
     if (!server.ok()) {
       std::fprintf(stderr, "server failed: %s\n", server.status().ToString().c_str());
       return nullptr;
     }
     hosted->server = *std::move(server);
+    // $TECHRENO_TEST_SERVER points the tests at a server started outside them
+    // over the same database (e.g. an older build, to show a test fails there).
+    const char* external = std::getenv("TECHRENO_TEST_SERVER");
+    const std::string address = external != nullptr && *external != '\0'
+                                    ? std::string(external)
+                                    : absl::StrCat("127.0.0.1:", hosted->server->port());
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(128 << 20);
-    e->channel_ = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", hosted->server->port()),
-                                            grpc::InsecureChannelCredentials(), args);
+    e->channel_ = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     return e;
   }();
   return env;

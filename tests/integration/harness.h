@@ -5,6 +5,9 @@
 // seeded, and one in-process server hosting all services on 127.0.0.1:<free
 // port>. Without $TECHRENO_TEST_DSN the tests skip, unless
 // $TECHRENO_REQUIRE_DB=1 (set by tests/run.sh), which makes that a failure.
+// For checking a test against another build of the server: $TECHRENO_TEST_DATABASE
+// fixes the database's name and $TECHRENO_TEST_SERVER (host:port) sends the
+// calls to a server started on it outside the test.
 #ifndef TECHRENO_TESTS_INTEGRATION_HARNESS_H_
 #define TECHRENO_TESTS_INTEGRATION_HARNESS_H_
 

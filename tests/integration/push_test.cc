@@ -134,12 +134,22 @@ TEST_F(PushTest, PerRecordRequestIdReturnsFirstAnswer) {
   v1::PushProjectsResponse first = Push(county, records);
   EXPECT_EQ(first.accepted(), 3);
   v1::PushProjectsResponse replay = Push(county, records);
-  EXPECT_EQ(replay.accepted(), 3);  // the first answer, replayed
+  // Nothing written again: unchanged, said to be replays of the first answer.
+  EXPECT_EQ(replay.accepted(), 0);
+  EXPECT_EQ(replay.unchanged(), 3);
+  EXPECT_EQ(replay.replayed(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(replay.results(i).outcome(), v1::OUTCOME_UNCHANGED) << i;
+    EXPECT_TRUE(replay.results(i).replayed()) << i;
+    EXPECT_EQ(replay.results(i).project_code(), first.results(i).project_code()) << i;
+    EXPECT_FALSE(first.results(i).replayed()) << i;
+  }
   EXPECT_EQ(State(county).size(), 3u);
   records[1].mutable_project()->set_name("不同的内容");
   v1::PushProjectsResponse reused = Push(county, records);
   EXPECT_EQ(reused.results(1).outcome(), v1::OUTCOME_REJECTED);
   EXPECT_EQ(reused.results(1).violations(0).field(), "request_id");
+  EXPECT_EQ(reused.results(1).violations(0).rule_id(), "request_id.reused");
 }
 
 TEST_F(PushTest, OtherCountysRecordsAreRejectedInAStream) {
