@@ -10,9 +10,12 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 echo "== 1/5 packages"
+# Only what building and running needs: no GoogleTest, no clang (tests/run.sh
+# installs those with --test).
 "$TECHRENO_ROOT/deploy/install-deps.sh"
 echo "== 2/5 build"
-techreno_build
+# Only the server and the CLI, so that the tests' packages are not needed.
+techreno_build -DTECHRENO_TESTS=OFF --target techreno-server techreno
 CLI=$BUILD_DIR/clients/cli/techreno
 
 echo "== 3/5 PostgreSQL under $VAR_DIR/pg"
@@ -66,7 +69,20 @@ echo "  city     440100 广州市: $CITY_TOKEN"
 echo "  province 440000 广东省: $PROVINCE_TOKEN"
 
 echo "== 5/5 demo"
-DEMO=$TECHRENO_ROOT/deploy/local/demo
+# The demo's data is dated from the month of the first run (make-demo.sh):
+# projects started five to eight months ago, reports up to last month. It is
+# written once into $VAR_DIR/demo and kept, like the database it is loaded into.
+DEMO=$VAR_DIR/demo
+if [ ! -f "$DEMO/demo.env" ]; then
+  if "$CLI" --token="$COUNTY_TOKEN" --format=json list projects --limit=1 2>/dev/null |
+    grep -q project_code; then
+    echo "note: the database in $VAR_DIR already holds projects of 440103 from an earlier demo;" \
+      "the figures below mix both. To start from scratch: deploy/local/stop.sh && rm -rf $VAR_DIR"
+  fi
+  "$TECHRENO_ROOT/deploy/local/demo/make-demo.sh" "$DEMO"
+fi
+. "$DEMO/demo.env"
+echo "demo dated from $DEMO_TODAY: reports $DEMO_FROM .. $DEMO_TO (files in $DEMO)"
 echo "-- the county registers its enterprises"
 "$CLI" --token="$COUNTY_TOKEN" push enterprises "$DEMO/enterprises.csv" || true
 echo "-- the county pushes its projects; the last record is wrong in several fields"
@@ -75,25 +91,33 @@ echo "-- the county lists its projects"
 "$CLI" --token="$COUNTY_TOKEN" list projects
 echo "-- the city sees its counties' projects"
 "$CLI" --token="$CITY_TOKEN" list projects --limit=5
-echo "-- the county reports monthly investment progress (2025-03 .. 2025-10)"
+echo "-- (demo only) the county's reports for the months before this half-year (before" \
+  "$DEMO_HALF_START), loaded as filed back then"
+"$TECHRENO_ROOT/deploy/local/demo/load-history.sh" "$CLI" "$COUNTY_TOKEN" "$DEMO" \
+  "host=127.0.0.1 port=$PG_PORT user=postgres dbname=techreno"
+echo "-- the county pushes its progress file ($DEMO_FROM .. $DEMO_TO): months filed before are" \
+  "unchanged; the one report it had missed ($DEMO_P1, $DEMO_LATE) is late"
 "$CLI" --token="$COUNTY_TOKEN" progress push "$DEMO/progress.csv" || true
-echo "-- the province loads the plan's targets and sets 2025 targets; the city splits its own"
+echo "-- the province loads the plan's targets and sets $DEMO_YEAR targets; the city splits its own"
+# The city's and county's targets are of the size of the demo's six projects,
+# so that they read as roughly on schedule; the city splits only part of its own.
 "$CLI" --token="$PROVINCE_TOKEN" targets seed-plan
-"$CLI" --token="$PROVINCE_TOKEN" targets set --year=2025 --region=440000 \
-  --metric=TECH_RENOVATION_INVESTMENT --value_yi=5000 --note="2025年全省技术改造投资目标（演示）"
-"$CLI" --token="$PROVINCE_TOKEN" targets set --year=2025 --region=440100 \
-  --metric=TECH_RENOVATION_INVESTMENT --value_wan=40000 --note="演示"
-"$CLI" --token="$CITY_TOKEN" targets set --year=2025 --region=440103 \
-  --metric=TECH_RENOVATION_INVESTMENT --value_wan=30000 --note="演示"
-"$CLI" --token="$PROVINCE_TOKEN" targets list --year=2025 --root=440100 --only_short
-echo "-- the province watches investment by city and quarter against target"
-"$CLI" --token="$PROVINCE_TOKEN" aggregates --from=2025-01 --to=2025-10 --granularity=quarter \
-  --group_by=region --tier=city --region=440100
+"$CLI" --token="$PROVINCE_TOKEN" targets set --year="$DEMO_YEAR" --region=440000 \
+  --metric=TECH_RENOVATION_INVESTMENT --value_yi=5000 --note="${DEMO_YEAR}年全省技术改造投资目标（演示）"
+"$CLI" --token="$PROVINCE_TOKEN" targets set --year="$DEMO_YEAR" --region=440100 \
+  --metric=TECH_RENOVATION_INVESTMENT --value_wan=20000 --note="演示"
+"$CLI" --token="$CITY_TOKEN" targets set --year="$DEMO_YEAR" --region=440103 \
+  --metric=TECH_RENOVATION_INVESTMENT --value_wan=18000 --note="演示"
+"$CLI" --token="$PROVINCE_TOKEN" targets list --year="$DEMO_YEAR" --root=440100 --only_short
+echo "-- the province watches investment by city and quarter against target ($DEMO_YEAR-01 .. $DEMO_TO)"
+"$CLI" --token="$PROVINCE_TOKEN" aggregates --from="$DEMO_YEAR-01" --to="$DEMO_TO" \
+  --granularity=quarter --group_by=region --tier=city --region=440100
 echo "-- which reports are missing, late or corrected, and which projects lag"
-"$CLI" --token="$CITY_TOKEN" compliance --from=2025-03 --to=2025-10 --region=440103
+"$CLI" --token="$CITY_TOKEN" compliance --from="$DEMO_FROM" --to="$DEMO_TO" --region=440103
 "$CLI" --token="$CITY_TOKEN" lagging --region=440103 --limit=5
 echo
 echo "techreno is running on $TECHRENO_SERVER (PostgreSQL 127.0.0.1:$PG_PORT)."
-echo "Try:   export TECHRENO_SERVER=$TECHRENO_SERVER TECHRENO_TOKEN=\$COUNTY_TOKEN (from $VAR_DIR/tokens.env)"
+echo "Try:   . $VAR_DIR/env; . $VAR_DIR/tokens.env; . $DEMO/demo.env   # the demo's months and codes"
+echo "       export TECHRENO_SERVER TECHRENO_TOKEN=\$COUNTY_TOKEN"
 echo "       $CLI list projects"
 echo "Stop:  deploy/local/stop.sh     Start again: deploy/local/start.sh"

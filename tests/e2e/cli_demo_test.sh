@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end, as an operator would: the real techreno-server binary on a free
 # loopback port over a fresh database, the real techreno CLI for the admin
-# command and the demo files, then graceful shutdown on SIGTERM.
+# command and the demo (its files made for today by deploy/local/demo/make-demo.sh),
+# then graceful shutdown on SIGTERM.
 # Usage (ctest does this): cli_demo_test.sh BUILD_DIR SOURCE_DIR; needs $TECHRENO_TEST_DSN.
 set -euo pipefail
 build=$1 src=$2
@@ -11,8 +12,8 @@ if [ -z "${TECHRENO_TEST_DSN:-}" ]; then
 fi
 CLI=$build/clients/cli/techreno
 SERVER=$build/services/server/techreno-server
-DEMO=$src/deploy/local/demo
 work=$(mktemp -d)
+DEMO=$work/demo
 db=techreno_e2e_$$
 server_pid=
 cleanup() {
@@ -23,6 +24,10 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- last output:"; cat "$work/out" 2>/dev/null; exit 1; }
 expect() { grep -q -- "$1" "$work/out" || fail "expected '$1'"; }
+expect_re() { grep -Eq -- "$1" "$work/out" || fail "expected a line matching '$1'"; }
+count() { grep -Ec -- "$1" "$work/out" || true; }
+"$src/deploy/local/demo/make-demo.sh" "$DEMO" || fail "make-demo.sh failed"
+. "$DEMO/demo.env"
 
 psql -X -q "$TECHRENO_TEST_DSN" -c "CREATE DATABASE $db" >/dev/null
 export TECHRENO_DB="$TECHRENO_TEST_DSN dbname=$db"
@@ -59,6 +64,38 @@ expect "6 projects"
 expect "440103 荔湾区"
 "$CLI" --token="$city" list projects --industry=34 >"$work/out" 2>&1 || fail "city list failed"
 expect "通用设备制造业"
+
+# The demo's story on today's date: a normal half-year. The months before this
+# half-year were filed back then (the demo's history step), the county's file
+# is then pushed as today: every report is in, one late, one corrected, and
+# one project lags its schedule.
+history=$(($(wc -l <"$DEMO/history-filed.csv") - 1))
+"$src/deploy/local/demo/load-history.sh" "$CLI" "$county" "$DEMO" "$TECHRENO_DB" >"$work/out" 2>&1 \
+  || fail "the demo's history did not load"
+expect "$history reports of the months before this half-year loaded"
+"$CLI" --token="$county" progress push "$DEMO/progress.csv" >"$work/out" 2>&1 \
+  || fail "progress push failed"
+expect "received 39, accepted $((39 - history)) (corrected 0), unchanged $history, rejected 0"
+[ "$(count 'progress\.late')" = 1 ] || fail "expected exactly one late warning"
+expect_re "^[0-9]+ +$DEMO_P1 +$DEMO_LATE +WARNING +progress\.late "
+"$CLI" --token="$city" compliance --from="$DEMO_FROM" --to="$DEMO_TO" --region=440103 \
+  >"$work/out" 2>&1 || fail "compliance failed"
+# expected, reported, missing, late, corrected, score: 38 of 39 on time.
+expect_re "^440103 荔湾区 +39 +39 +0 +1 +1 +98\.7 *$"
+"$CLI" --token="$city" lagging --region=440103 >"$work/out" 2>&1 || fail "lagging failed"
+expect "lagging projects as of $DEMO_TO"
+expect_re "^$DEMO_P2 .* 26\.5 +$DEMO_TO +0 +.*BEHIND_SCHEDULE *$"
+expect_re "^1 project$"
+# Again, as on a second run: nothing is pushed twice, nothing changes.
+"$src/deploy/local/demo/load-history.sh" "$CLI" "$county" "$DEMO" "$TECHRENO_DB" >"$work/out" 2>&1 \
+  || fail "the demo's history did not load a second time"
+"$CLI" --token="$county" progress push "$DEMO/progress.csv" >"$work/out" 2>&1 \
+  || fail "progress push failed"
+expect "received 39, accepted 0 (corrected 0), unchanged 39, rejected 0"
+[ "$(count 'progress\.late')" = 0 ] || fail "a second push warned of a late report"
+"$CLI" --token="$city" compliance --from="$DEMO_FROM" --to="$DEMO_TO" --region=440103 \
+  >"$work/out" 2>&1 || fail "compliance failed"
+expect_re "^440103 荔湾区 +39 +39 +0 +1 +1 +98\.7 *$"
 
 code=$("$CLI" --token="$county" --format=json list projects --limit=1 2>/dev/null |
   sed -n 's/.*"project_code": *"\([^"]*\)".*/\1/p' | head -1)
