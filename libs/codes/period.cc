@@ -15,8 +15,6 @@ namespace {
 
 bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
 
-// Text quoted for a message: as is when printable ASCII, else C-escaped so
-// that the message stays valid UTF-8.
 }  // namespace
 
 absl::StatusOr<Period> ParsePeriod(absl::string_view text) {

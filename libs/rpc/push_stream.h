@@ -31,6 +31,10 @@
 #include "libs/rpc/idempotency.h"
 #include "libs/rpc/violations.h"
 #include "libs/rpc/wire_problems.h"
+
+#ifndef TECHRENO_LIBS_RPC_WIRE_TRAITS_H_
+#error "link techreno_wire: its wire_traits.h must be force-included wherever gRPC code is"
+#endif
 #include "libs/store/transaction.h"
 #include "techreno/v1/common.pb.h"
 
@@ -135,6 +139,9 @@ class PushRunner {
     while (summary.received < limits.max_records &&
            answer_bytes_ < static_cast<size_t>(limits.max_answer_bytes)) {
       if (!reader.Read(&record.record)) {
+        // A transport error (e.g. a record over the message limit) also ends
+        // the reads: then nobody would get the answer, so nothing more is written.
+        if (context.IsCancelled()) return absl::CancelledError("the push was cancelled");
         stream_ended = true;
         break;
       }
@@ -220,13 +227,19 @@ class PushRunner {
       if (!HasFatal(p.findings)) items.push_back({p.index, &p.record, &p.findings});
     }
     if (items.empty()) return std::nullopt;
+    // The rejected records' store findings first, so that they see the store
+    // as it was before this batch, as on the record-by-record path.
+    std::vector<std::optional<Result>> rejected(batch_.size());
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      if (HasFatal(batch_[i].findings)) rejected[i] = RejectWithStoreFindings(tx, batch_[i]);
+    }
     auto written = handler_.WriteBatch(tx, items);
     if (!written.has_value()) return std::nullopt;
     std::vector<Result> results;
     size_t next = 0;
-    for (const Pending& p : batch_) {
-      results.push_back(HasFatal(p.findings) ? RejectWithStoreFindings(tx, p)
-                                             : std::move((*written)[next++]));
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      results.push_back(rejected[i].has_value() ? *std::move(rejected[i])
+                                                : std::move((*written)[next++]));
     }
     return results;
   }

@@ -96,7 +96,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   auto* any = details.add_details();
   any->set_type_url(kBadRequestUrl);
   const size_t overhead = message.size() + sizeof(kBadRequestUrl) + 16;
-  any->set_value(Bounded(bad, kMaxErrorDetailBytes - overhead).SerializeAsString());
+  // Room for the entry that counts what was left out.
+  constexpr size_t kTruncatedEntry = 96;
+  any->set_value(
+      Bounded(bad, kMaxErrorDetailBytes - overhead - kTruncatedEntry).SerializeAsString());
   return grpc::Status(ToGrpcCode(status.code()), message, details.SerializeAsString());
 }
 

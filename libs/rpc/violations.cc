@@ -11,7 +11,7 @@ void AddViolation(Violations& out, v1::Severity severity, std::string rule_id, s
   v1::Violation& v = out.emplace_back();
   v.set_severity(severity);
   v.set_rule_id(std::move(rule_id));
-  v.set_field(std::move(field));
+  v.set_field(TruncateUtf8(std::move(field), kMaxViolationBytes / 3));
   v.set_message(TruncateUtf8(std::move(message), kMaxViolationBytes));
 }
 

@@ -46,6 +46,11 @@ struct Walk {
       std::string* value = field->mutable_length_delimited();
       if (fd->type() == FieldDescriptor::TYPE_STRING) {
         if (google::protobuf::internal::IsStructurallyValidUTF8(*value)) continue;
+        if (value->size() > kMaxStringFieldBytes &&
+            out->oversized.size() < static_cast<size_t>(kMaxReportedPaths)) {
+          out->oversized.push_back(
+              {path, absl::StrCat("is ", value->size(), " bytes; at most ", kMaxStringFieldBytes)});
+        }
         const size_t quoted = std::min(value->size(), kMaxEscapedBytes);
         *value = absl::StrCat(absl::CHexEscape(value->substr(0, quoted)),
                               value->size() > quoted ? "..." : "");
@@ -71,11 +76,12 @@ struct Walk {
 void CheckSizes(const google::protobuf::Message& message, const std::string& prefix, int depth,
                 std::vector<OversizedField>& out) {
   if (depth >= kMaxDepth) return;
+  auto full = [&out] { return out.size() >= static_cast<size_t>(kMaxReportedPaths); };
   const auto* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
   for (const FieldDescriptor* fd : fields) {
-    if (out.size() >= static_cast<size_t>(kMaxReportedPaths)) return;
+    if (full()) return;
     const std::string path = absl::StrCat(prefix, fd->name());
     const bool text = fd->cpp_type() == FieldDescriptor::CPPTYPE_STRING;
     const bool nested = fd->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
@@ -85,7 +91,7 @@ void CheckSizes(const google::protobuf::Message& message, const std::string& pre
         out.push_back({path, absl::StrCat("has ", n, " elements; at most ", kMaxRepeatedElements)});
         continue;
       }
-      for (int i = 0; i < n; ++i) {
+      for (int i = 0; i < n && !full(); ++i) {
         const std::string item = absl::StrCat(path, "[", i, "]");
         if (text) {
           std::string scratch;

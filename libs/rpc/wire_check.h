@@ -21,6 +21,18 @@
 
 namespace techreno::rpc {
 
+inline constexpr int kMaxReportedPaths = 20;
+
+// Size limits of every request field, checked before any other work so that
+// no rule, query or error message ever handles a huge value.
+inline constexpr size_t kMaxStringFieldBytes = 8192;  // a 2,000-character description fits
+inline constexpr int kMaxRepeatedElements = 1000;
+
+struct OversizedField {
+  std::string path;         // e.g. "project.name", "region_codes"
+  std::string description;  // e.g. "is 1048576 bytes; at most 8192"
+};
+
 struct SanitizedMessage {
   // False when `bytes` is not the wire format of any message (truncated,
   // bad tags, nested too deep): nothing of it can be read.
@@ -31,22 +43,13 @@ struct SanitizedMessage {
   // kMaxReportedPaths (the rest are counted in more_paths).
   std::vector<std::string> invalid_utf8_paths;
   int more_paths = 0;
+  // Of those, the ones that were also over kMaxStringFieldBytes (their
+  // replacement is short, so OversizedFields on `bytes` cannot see them).
+  std::vector<OversizedField> oversized;
 };
-
-inline constexpr int kMaxReportedPaths = 20;
 
 SanitizedMessage SanitizeMessageBytes(const google::protobuf::Descriptor& type,
                                       absl::string_view bytes);
-
-// Size limits of every request field, checked before any other work so that
-// no rule, query or error message ever handles a huge value.
-inline constexpr size_t kMaxStringFieldBytes = 8192;  // a 2,000-character description fits
-inline constexpr int kMaxRepeatedElements = 1000;
-
-struct OversizedField {
-  std::string path;         // e.g. "project.name", "region_codes"
-  std::string description;  // e.g. "is 1048576 bytes; at most 8192 bytes"
-};
 
 // The fields of `message` beyond the limits (at most kMaxReportedPaths).
 // `serialized_bytes` is the message's size on the wire: a message smaller than

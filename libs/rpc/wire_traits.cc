@@ -48,98 +48,105 @@ bool ParseAsGrpcDoes(grpc::ByteBuffer* buffer, MessageLite* msg, grpc::Status* s
   return msg->ParseFromZeroCopyStream(&reader);
 }
 
-grpc::Status UnaryRejection(const Message& type, const SanitizedMessage& s) {
-  const std::string name = type.GetDescriptor()->full_name();
-  if (!s.well_formed) {
-    return ToGrpcStatus(
-        InvalidField("", absl::StrCat("[request.malformed] the request is not a valid ", name,
-                                      " message (the protobuf encoding is broken)")));
+// What is wrong with the bytes just read into `message`: nothing (parsed as
+// sent), invalid UTF-8 (then `message` holds the repaired record), or nothing
+// readable (then `message` is empty). Fields over the size limits either way.
+WireProblems Inspect(Message& message, bool parsed, const std::string& bytes, size_t size) {
+  WireProblems problems;
+  if (!parsed) {
+    SanitizedMessage repaired = SanitizeMessageBytes(*message.GetDescriptor(), bytes);
+    message.Clear();
+    // Readable once repaired, or not at all (e.g. a packed field of garbage).
+    if (!repaired.well_formed || repaired.invalid_utf8_paths.empty() ||
+        !message.ParseFromString(repaired.bytes)) {
+      message.Clear();
+      problems.malformed = true;
+      return problems;
+    }
+    problems.invalid_utf8_paths = std::move(repaired.invalid_utf8_paths);
+    problems.more_paths = repaired.more_paths;
+    for (OversizedField& f : repaired.oversized) {
+      problems.oversized.emplace_back(std::move(f.path), std::move(f.description));
+    }
+  }
+  // Only the server's own markers count: drop any a client sent.
+  if (!message.GetReflection()->GetUnknownFields(message).empty()) {
+    message.GetReflection()->MutableUnknownFields(&message)->DeleteByNumber(kWireProblemField);
+  }
+  if (IsRequestType(*message.GetDescriptor())) {
+    for (OversizedField& f : OversizedFields(message, size)) {
+      problems.oversized.emplace_back(std::move(f.path), std::move(f.description));
+    }
+  }
+  return problems;
+}
+
+// A unary request's problems as INVALID_ARGUMENT, every field named.
+grpc::Status UnaryRejection(const Message& message, const WireProblems& problems) {
+  if (problems.malformed) {
+    const std::string why =
+        absl::StrCat("the request is not a valid ", message.GetDescriptor()->full_name(),
+                     " message (the protobuf encoding is broken)");
+    return ToGrpcStatus(InvalidArgument(why, {{"", absl::StrCat("[request.malformed] ", why)}}));
   }
   std::vector<FieldViolation> violations;
-  for (const std::string& path : s.invalid_utf8_paths) {
+  for (const auto& [path, description] : problems.oversized) {
+    violations.push_back({path, absl::StrCat("[request.field_too_large] ", description)});
+  }
+  for (const std::string& path : problems.invalid_utf8_paths) {
     violations.push_back({path, absl::StrCat("[text.utf8] ", kInvalidUtf8Message)});
   }
-  if (s.more_paths > 0) {
-    violations.push_back(
-        {"", absl::StrCat("[text.utf8] and ", s.more_paths, " more fields with invalid UTF-8")});
+  if (problems.more_paths > 0) {
+    violations.push_back({"", absl::StrCat("[text.utf8] and ", problems.more_paths,
+                                           " more fields with invalid UTF-8")});
   }
-  std::string summary = absl::StrCat(violations.front().field, " ", kInvalidUtf8Message);
-  if (violations.size() > 1) absl::StrAppend(&summary, " (and ", violations.size() - 1, " more)");
+  const FieldViolation& first = violations.front();
+  std::string summary =
+      absl::StrCat(first.field, " ", first.description.substr(first.description.find("] ") + 2));
+  const size_t total =
+      problems.oversized.size() + problems.invalid_utf8_paths.size() + problems.more_paths;
+  if (total > 1) absl::StrAppend(&summary, " (and ", total - 1, " more)");
   return ToGrpcStatus(InvalidArgument(summary, violations));
 }
 
-// The bytes could not be parsed: a stream record is read with its bad values
-// escaped (or left empty when nothing of it is readable) and the problems
-// attached as an unknown field that TakeWireProblems removes.
-grpc::Status ReadDamagedRecord(Message& record, const SanitizedMessage& s) {
+// A stream record's problems, attached as unknown fields that
+// TakeWireProblems removes. A record with oversized fields is emptied: none of
+// it is checked, and a batch of them must not hold megabytes.
+void Attach(Message& record, const WireProblems& problems) {
+  if (!problems.oversized.empty()) record.Clear();
   auto* unknown = record.GetReflection()->MutableUnknownFields(&record);
-  if (!s.well_formed) {
-    unknown->AddLengthDelimited(kWireProblemField, kMalformed);
-    return grpc::Status::OK;
-  }
-  for (const std::string& path : s.invalid_utf8_paths) {
+  if (problems.malformed) unknown->AddLengthDelimited(kWireProblemField, kMalformed);
+  for (const std::string& path : problems.invalid_utf8_paths) {
     unknown->AddLengthDelimited(kWireProblemField, absl::StrCat(kUtf8Prefix, path));
   }
-  if (s.more_paths > 0) {
-    unknown->AddLengthDelimited(kWireProblemField, absl::StrCat(kMorePrefix, s.more_paths));
+  if (problems.more_paths > 0) {
+    unknown->AddLengthDelimited(kWireProblemField, absl::StrCat(kMorePrefix, problems.more_paths));
   }
-  return grpc::Status::OK;
-}
-
-// A request whose fields are beyond the size limits: refused before any work.
-grpc::Status CheckSizes(Message& message, size_t bytes, bool stream_record) {
-  if (!IsRequestType(*message.GetDescriptor())) return grpc::Status::OK;
-  const std::vector<OversizedField> oversized = OversizedFields(message, bytes);
-  if (oversized.empty()) return grpc::Status::OK;
-  if (stream_record) {
-    message.Clear();
-    auto* unknown = message.GetReflection()->MutableUnknownFields(&message);
-    for (const OversizedField& f : oversized) {
-      unknown->AddLengthDelimited(kWireProblemField,
-                                  absl::StrCat(kSizePrefix, f.path, "\n", f.description));
-    }
-    return grpc::Status::OK;
+  for (const auto& [path, description] : problems.oversized) {
+    unknown->AddLengthDelimited(kWireProblemField,
+                                absl::StrCat(kSizePrefix, path, "\n", description));
   }
-  std::vector<FieldViolation> violations;
-  for (const OversizedField& f : oversized) {
-    violations.push_back({f.path, absl::StrCat("[request.field_too_large] ", f.description)});
-  }
-  std::string summary = absl::StrCat(oversized.front().path, " ", oversized.front().description);
-  if (oversized.size() > 1) absl::StrAppend(&summary, " (and ", oversized.size() - 1, " more)");
-  return ToGrpcStatus(InvalidArgument(summary, violations));
 }
 
 grpc::Status Read(grpc::ByteBuffer* buffer, MessageLite* msg, bool stream_record) {
   if (buffer == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, "No payload");
   grpc::Status status;
   const bool parsed = ParseAsGrpcDoes(buffer, msg, &status);
-  const size_t bytes = buffer->Length();
-  if (parsed) {
-    buffer->Clear();
-    auto* message = dynamic_cast<Message*>(msg);
-    return message == nullptr ? grpc::Status::OK : CheckSizes(*message, bytes, stream_record);
-  }
-  if (!status.ok()) {
-    buffer->Clear();
-    return status;
-  }
   auto* message = dynamic_cast<Message*>(msg);
-  if (message == nullptr) {  // not ours: gRPC's answer
+  if (!status.ok() || message == nullptr) {  // not a reader or not ours: gRPC's answer
     buffer->Clear();
-    return grpc::Status(grpc::StatusCode::INTERNAL, msg->InitializationErrorString());
+    if (!status.ok()) return status;
+    return parsed ? grpc::Status::OK
+                  : grpc::Status(grpc::StatusCode::INTERNAL, msg->InitializationErrorString());
   }
-  SanitizedMessage sanitized =
-      SanitizeMessageBytes(*message->GetDescriptor(), BufferBytes(*buffer));
+  const size_t size = buffer->Length();
+  const std::string bytes = parsed ? std::string() : BufferBytes(*buffer);
   buffer->Clear();
-  // Readable once repaired, or not at all (e.g. a packed field of garbage).
-  message->Clear();
-  if (!sanitized.well_formed || sanitized.invalid_utf8_paths.empty() ||
-      !message->ParseFromString(sanitized.bytes)) {
-    message->Clear();
-    sanitized = SanitizedMessage();  // not well-formed
-  }
-  return stream_record ? ReadDamagedRecord(*message, sanitized)
-                       : UnaryRejection(*message, sanitized);
+  const WireProblems problems = Inspect(*message, parsed, bytes, size);
+  if (problems.empty()) return grpc::Status::OK;
+  if (!stream_record) return UnaryRejection(*message, problems);
+  Attach(*message, problems);
+  return grpc::Status::OK;
 }
 
 grpc::Status Write(const MessageLite& msg, grpc::ByteBuffer* bb, bool* own_buffer) {

@@ -12,12 +12,15 @@
 //  - Records of a client stream (PushProjectsRequest, PushProgressRequest): the
 //    record is read with the bad values escaped and the problems attached, so
 //    the push answers that record as rejected by position and goes on
-//    (TakeWireViolations, called by the push loop).
+//    (TakeWireProblems, wire_problems.h, called by the push loop).
+//  - Request fields over the size limits (wire_check.h) are refused the same
+//    way, before any handler work.
+// These answers come before the handler runs, so before authentication.
 //
 // Every translation unit that uses the generated gRPC code must see these
-// specialisations before gRPC's own: techreno_proto force-includes this header
-// (-include) in itself and in everything that links it. Declarations only, so
-// that it needs no generated header.
+// specialisations before gRPC's own: techreno_wire's PUBLIC compile options
+// force-include this header (-include) into everything that links it, which
+// techreno_proto does. Declarations only, so that it needs no generated header.
 #ifndef TECHRENO_LIBS_RPC_WIRE_TRAITS_H_
 #define TECHRENO_LIBS_RPC_WIRE_TRAITS_H_
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <exception>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -68,13 +69,25 @@ absl::Status MapException(const std::exception& e) {
 
 namespace {
 
+// The status of the exception that ended the last attempt (logged once, here,
+// rather than for every attempt that a retry then mended).
+absl::Status MapLast(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return MapException(ex);
+  }
+}
+
 template <typename Transaction>
 absl::Status Run(Pool& pool, const TxBody& body, int max_attempts) {
   absl::Status last;
+  std::exception_ptr last_exception;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     auto lease = pool.Acquire();
     if (!lease.ok()) {
       last = lease.status();
+      last_exception = nullptr;
       if (!absl::IsUnavailable(last)) return last;
     } else {
       try {
@@ -84,11 +97,11 @@ absl::Status Run(Pool& pool, const TxBody& body, int max_attempts) {
         tx.commit();
         return absl::OkStatus();
       } catch (const std::exception& e) {
-        last = MapException(e);
+        last_exception = std::current_exception();
         switch (Classify(e)) {
           case Verdict::kFail:
             if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) lease->MarkBroken();
-            return last;
+            return MapException(e);
           case Verdict::kRetryOnNewConnection:
             lease->MarkBroken();
             break;
@@ -100,7 +113,7 @@ absl::Status Run(Pool& pool, const TxBody& body, int max_attempts) {
     // Back off a little so that competing transactions interleave differently.
     absl::SleepFor(absl::Milliseconds(10 * attempt * attempt));
   }
-  return last;
+  return last_exception != nullptr ? MapLast(last_exception) : last;
 }
 
 }  // namespace

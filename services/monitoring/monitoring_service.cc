@@ -52,10 +52,16 @@ grpc::Status MonitoringService::SubmitProgress(grpc::ServerContext* context,
   if (rpc::HasFatal(findings)) {
     // Every violation at once: the store's too (a store that cannot answer
     // leaves the pure findings, which stand alone).
-    store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
-      AddReportStoreFindings(tx, *caller, request->report(), findings);
-      return absl::OkStatus();
-    }).IgnoreError();
+    rpc::Violations found;
+    absl::Status looked = store::RunReadOnly(
+        pool_,
+        [&](pqxx::transaction_base& tx) {
+          found.clear();
+          AddReportStoreFindings(tx, *caller, request->report(), found);
+          return absl::OkStatus();
+        },
+        /*max_attempts=*/1);
+    if (looked.ok()) findings.insert(findings.end(), found.begin(), found.end());
     return Fail(rpc::RejectionStatus(absl::StatusCode::kInvalidArgument, findings));
   }
   rpc::IdempotencyKey key{caller->id, "SubmitProgress", request->request_id(),

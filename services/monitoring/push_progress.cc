@@ -79,7 +79,10 @@ class ProgressPush final
 
   void Append(v1::ProgressRecordResult result) override {
     rpc::CountOutcome(*response_, result);
-    if (result.corrected()) response_->set_corrected(response_->corrected() + 1);
+    // A replay repeats its first answer, but wrote nothing now.
+    if (result.corrected() && result.outcome() == v1::OUTCOME_ACCEPTED) {
+      response_->set_corrected(response_->corrected() + 1);
+    }
     *response_->add_results() = std::move(result);
   }
 

@@ -33,8 +33,9 @@ WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& cal
 // The store's checks of a project's references, also run for a record that
 // failed the pure checks so that every violation comes back at once: the
 // enterprise must be registered (fatal, project.enterprise_credit_code.unknown)
-// and should sit in the project's city (warning). Skipped when the credit or
-// county code is itself invalid. Returns false on a fatal finding.
+// and should sit in the project's city (warning). Skipped when the credit code
+// is itself invalid; the city warning only when the county code is valid.
+// Returns false on a fatal finding.
 bool CheckEnterprise(pqxx::transaction_base& tx, const v1::Project& project,
                      const std::string& field_prefix, Violations& findings);
 // For a record already rejected by the pure checks: adds only the fatal

@@ -67,10 +67,16 @@ absl::Status CheckProjectInput(store::Pool& pool, const Principal& caller,
   }
   if (HasFatal(all)) {
     // A store that cannot answer leaves the pure findings, which stand alone.
-    store::RunReadOnly(pool, [&](pqxx::transaction_base& tx) {
-      AddStoreRejections(tx, project, "project", all);
-      return absl::OkStatus();
-    }).IgnoreError();
+    Violations found;
+    absl::Status looked = store::RunReadOnly(
+        pool,
+        [&](pqxx::transaction_base& tx) {
+          found.clear();
+          AddStoreRejections(tx, project, "project", found);
+          return absl::OkStatus();
+        },
+        /*max_attempts=*/1);
+    if (looked.ok()) all.insert(all.end(), found.begin(), found.end());
     return RejectionStatus(UnaryRejectionCode(all), all);
   }
   *warnings = std::move(all);

@@ -147,12 +147,15 @@ TEST_F(FirstContactTest, ValuesJustUnderTheLimitGetABoundedQuote) {
   grpc::Status s = Upsert(p, "fc-quote");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   ExpectSmall(s);
+  int found = 0;
   for (const std::string& v : Violations(s)) {
     if (absl::StartsWith(v, "project.county_code|")) {
+      ++found;
       EXPECT_TRUE(absl::StrContains(v, "(8000 bytes)")) << v;
       EXPECT_LT(v.size(), 300u) << v;
     }
   }
+  EXPECT_EQ(found, 1) << s.error_message();
   ExpectStillServing();
 }
 
@@ -179,6 +182,7 @@ TEST_F(FirstContactTest, AThousandDuplicatesAreCountedNotListed) {
   ASSERT_TRUE(pushed.ok()) << pushed.error_message();
   ASSERT_EQ(resp.results_size(), 1);
   EXPECT_EQ(resp.results(0).outcome(), v1::OUTCOME_REJECTED);
+  ASSERT_GT(resp.results(0).violations_size(), 0);
   EXPECT_LE(resp.results(0).violations_size(), static_cast<int>(rpc::kMaxFieldViolations) + 1);
   EXPECT_EQ(resp.results(0).violations().rbegin()->rule_id(), "violations.truncated");
   ExpectStillServing();
@@ -205,6 +209,65 @@ TEST_F(FirstContactTest, InvalidUtf8InAStreamRejectsThatRecordAndTheStreamGoesOn
     if (v.rule_id() == "text.utf8") fields.insert(v.field());
   }
   EXPECT_EQ(fields, (std::set<std::string>{"project.name", "project.description"}));
+}
+
+TEST_F(FirstContactTest, OversizedPushRecordsAreRejectedUncheckedAndTheStreamGoesOn) {
+  std::vector<v1::PushProjectsRequest> records(4);
+  for (int i = 0; i < 4; ++i) *records[i].mutable_project() = Project(60 + i);
+  records[1].mutable_project()->set_description(std::string(1 << 20, 'x'));
+  // Damaged and oversized at once: the size is still seen.
+  records[2].mutable_project()->set_description(std::string(100000, '\xFF'));
+  grpc::Status status;
+  v1::PushProjectsResponse resp = Push(records, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(resp.results_size(), 4);
+  EXPECT_EQ(resp.accepted(), 2);
+  for (int i : {1, 2}) {
+    EXPECT_EQ(resp.results(i).outcome(), v1::OUTCOME_REJECTED) << i;
+    bool too_large = false;
+    for (const auto& v : resp.results(i).violations()) {
+      too_large = too_large ||
+                  (v.rule_id() == "request.field_too_large" && v.field() == "project.description");
+      // Nothing else of the record was checked.
+      EXPECT_NE(v.rule_id(), "text.length") << i;
+    }
+    EXPECT_TRUE(too_large) << i << resp.results(i).DebugString();
+  }
+}
+
+TEST_F(FirstContactTest, ALongRepeatedFieldIsRefused) {
+  v1::QueryAggregatesRequest req;
+  for (int i = 0; i < 1001; ++i) req.add_region_codes("440104");
+  auto monitoring = v1::InvestmentMonitoring::NewStub(env_->channel());
+  v1::QueryAggregatesResponse resp;
+  grpc::Status s = monitoring->QueryAggregates(Ctx().get(), req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(s, "region_codes", "request.field_too_large")) << s.error_message();
+}
+
+TEST_F(FirstContactTest, ARecordOverTheMessageLimitEndsThePushWithoutLoss) {
+  std::vector<v1::PushProjectsRequest> records(2);
+  *records[0].mutable_project() = Project(70);
+  *records[1].mutable_project() = Project(71);
+  records[1].mutable_project()->set_description(std::string(5 << 20, 'x'));
+  grpc::Status status;
+  Push(records, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  // Nothing was answered; re-pushing the good record is safe: one project.
+  grpc::Status again;
+  v1::PushProjectsResponse resp = Push({records[0]}, &again);
+  ASSERT_TRUE(again.ok()) << again.error_message();
+  EXPECT_EQ(resp.rejected(), 0);
+  v1::ListProjectsRequest list;
+  list.set_page_size(1000);
+  v1::ListProjectsResponse listed;
+  ASSERT_TRUE(registry_->ListProjects(Ctx().get(), list, &listed).ok());
+  int copies = 0;
+  for (const auto& p : listed.projects()) {
+    copies += p.source_record_id() == records[0].project().source_record_id();
+  }
+  EXPECT_EQ(copies, 1);
+  ExpectStillServing();
 }
 
 TEST_F(FirstContactTest, InvalidUtf8InAUnaryCallIsInvalidArgumentNamingTheField) {
@@ -268,25 +331,28 @@ TEST_F(FirstContactTest, ReplayedProgressRecordsSayTheyAreReplays) {
   p.set_start_period("2025-01");
   ASSERT_TRUE(Upsert(p, "fc-progress-project", &created).ok());
   auto monitoring = v1::InvestmentMonitoring::NewStub(env_->channel());
-  auto push = [&](v1::PushProgressResponse* resp) {
+  // Pushes months 1..last of 2025, month `last` with `amount`, ids "<tag>-<m>".
+  auto push = [&](const std::string& tag, int last, int64_t amount,
+                  v1::PushProgressResponse* resp) {
     auto context = Ctx();
     auto writer = monitoring->PushProgress(context.get(), resp);
-    for (int m = 1; m <= 2; ++m) {
+    for (int m = (tag == "fix" ? last : 1); m <= last; ++m) {
       v1::PushProgressRequest r;
-      r.set_request_id(absl::StrCat("fc-progress-", m));
+      r.set_request_id(absl::StrCat("fc-progress-", tag, "-", m));
       r.mutable_report()->set_project_code(created.project().project_code());
       r.mutable_report()->set_period(absl::StrCat("2025-0", m));
-      r.mutable_report()->set_completed_investment_fen(1'000'000);
-      r.mutable_report()->mutable_split()->set_equipment_tools_fen(1'000'000);
+      const int64_t fen = m == last ? amount : 1'000'000;
+      r.mutable_report()->set_completed_investment_fen(fen);
+      r.mutable_report()->mutable_split()->set_equipment_tools_fen(fen);
       writer->Write(r);
     }
     writer->WritesDone();
     return writer->Finish();
   };
-  v1::PushProgressResponse first, again;
-  ASSERT_TRUE(push(&first).ok());
+  v1::PushProgressResponse first, again, fix, fix_again;
+  ASSERT_TRUE(push("first", 2, 1'000'000, &first).ok());
   ASSERT_EQ(first.accepted(), 2) << first.DebugString();
-  ASSERT_TRUE(push(&again).ok());
+  ASSERT_TRUE(push("first", 2, 1'000'000, &again).ok());
   EXPECT_EQ(again.accepted(), 0);
   EXPECT_EQ(again.unchanged(), 2);
   EXPECT_EQ(again.replayed(), 2);
@@ -294,6 +360,13 @@ TEST_F(FirstContactTest, ReplayedProgressRecordsSayTheyAreReplays) {
     EXPECT_EQ(r.outcome(), v1::OUTCOME_UNCHANGED);
     EXPECT_TRUE(r.replayed());
   }
+  // A correction, then its replay: the replay corrects nothing.
+  ASSERT_TRUE(push("fix", 2, 2'000'000, &fix).ok());
+  EXPECT_EQ(fix.accepted(), 1) << fix.DebugString();
+  EXPECT_EQ(fix.corrected(), 1);
+  ASSERT_TRUE(push("fix", 2, 2'000'000, &fix_again).ok());
+  EXPECT_EQ(fix_again.replayed(), 1);
+  EXPECT_EQ(fix_again.corrected(), 0);
 }
 
 TEST_F(FirstContactTest, UnimplementedServicesAuthenticateFirst) {

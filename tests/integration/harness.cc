@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "libs/auth/tokens.h"
 #include "libs/codes/codes.h"
 #include "libs/rpc/server.h"
@@ -52,7 +53,9 @@ TestEnv* TestEnv::Get() {
     const char* fixed = std::getenv("TECHRENO_TEST_DATABASE");
     std::string db = fixed != nullptr && *fixed != '\0'
                          ? std::string(fixed)
-                         : absl::StrFormat("techreno_test_%d_%d", getpid(), std::rand() % 100000);
+                         // pid and clock: rand() unseeded repeats, and pids are reused
+                         : absl::StrFormat("techreno_test_%d_%d", getpid(),
+                                           absl::ToUnixNanos(absl::Now()) % 1'000'000'000);
     if (fixed == nullptr && !CreateDatabase(base, db)) return nullptr;
     if (fixed != nullptr) CreateDatabase(base, db);  // already there is fine
     auto* e = new TestEnv();

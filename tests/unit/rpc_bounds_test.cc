@@ -86,7 +86,7 @@ TEST(RpcBoundsTest, MoneyNeverReadsMinusZero) {
   EXPECT_EQ(FormatFen(1'234'000), "1234000 fen (1.23 万元)");
   EXPECT_EQ(FormatFen(-2'000'000'000), "-2000000000 fen (-2000.00 万元)");
   EXPECT_EQ(FormatFen(100'000'000'000'000), "100000000000000 fen (100000000.00 万元)");
-  EXPECT_EQ(FormatFen(INT64_MIN).substr(0, 21), "-9223372036854775808 ");
+  EXPECT_EQ(FormatFen(INT64_MIN), "-9223372036854775808 fen (-9223372036854.78 万元)");
 }
 
 }  // namespace
