@@ -34,8 +34,10 @@ void SortEnums(google::protobuf::RepeatedField<int>* values) {
 absl::StatusOr<std::string> AssignCode(pqxx::transaction_base& tx, const v1::Project& project) {
   const int year = codes::ParsePeriod(project.start_period())->year;
   while (true) {
-    std::string code = codes::MakeProjectCode(year, project.county_code(),
-                                              NextSerial(tx, project.county_code(), year));
+    const int64_t serial = NextSerial(tx, project.county_code(), year);
+    std::string code = serial > 99'999 ? std::string()
+                                       : codes::MakeProjectCode(year, project.county_code(),
+                                                                static_cast<int>(serial));
     if (code.empty()) {
       return absl::ResourceExhaustedError(
           absl::StrCat("all 99,999 assigned codes of ", project.county_code(), " for ", year,

@@ -47,12 +47,12 @@ v1::Enterprise EnterpriseFromRow(const pqxx::row& r) {
   return e;
 }
 
-#define TECHRENO_PROJECT_COLUMNS                                                              \
+#define TECHRENO_PROJECT_COLUMNS                                                               \
   "project_code, enterprise_credit_code, county_code, industry_code, name, renovation_types, " \
-  "requested_support, planned_investment_fen, planned_equipment_investment_fen, "             \
-  "start_period, planned_completion_period, status, financing_need_fen, share_with_banks, "   \
-  "coalesce(source_record_id, ''), description, withdraw_reason, version, "                   \
-  "(extract(epoch from created_at) * 1000000)::bigint, "                                      \
+  "requested_support, planned_investment_fen, planned_equipment_investment_fen, "              \
+  "start_period, planned_completion_period, status, financing_need_fen, share_with_banks, "    \
+  "coalesce(source_record_id, ''), description, withdraw_reason, version, "                    \
+  "(extract(epoch from created_at) * 1000000)::bigint, "                                       \
   "(extract(epoch from updated_at) * 1000000)::bigint"
 
 v1::Project ProjectFromRow(const pqxx::row& r) {
@@ -82,10 +82,10 @@ v1::Project ProjectFromRow(const pqxx::row& r) {
 
 }  // namespace
 
-std::optional<v1::Enterprise> LoadEnterprise(pqxx::transaction_base& tx, const std::string& credit_code,
-                                             bool for_update) {
-  static const std::string select =
-      absl::StrCat("SELECT ", kEnterpriseColumns, " FROM registry_enterprises WHERE credit_code = $1");
+std::optional<v1::Enterprise> LoadEnterprise(pqxx::transaction_base& tx,
+                                             const std::string& credit_code, bool for_update) {
+  static const std::string select = absl::StrCat(
+      "SELECT ", kEnterpriseColumns, " FROM registry_enterprises WHERE credit_code = $1");
   static const std::string locked = select + " FOR UPDATE";
   pqxx::result r = for_update ? Exec(tx, "reg_ent_load_lock", locked.c_str(), credit_code)
                               : Exec(tx, "reg_ent_load", select.c_str(), credit_code);
@@ -125,7 +125,8 @@ std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::st
   return ProjectFromRow(r[0]);
 }
 
-std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx, const std::string& county_code,
+std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx,
+                                              const std::string& county_code,
                                               const std::string& source_record_id) {
   pqxx::result r = Exec(tx, "reg_prj_by_source",
                         "SELECT project_code FROM registry_projects "
@@ -135,14 +136,10 @@ std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx, const 
   return std::string(r[0][0].c_str());
 }
 
-int NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year) {
-  pqxx::result r = Exec(tx, "reg_next_serial",
-                        "INSERT INTO registry_code_counters (county_code, year, last_serial) "
-                        "VALUES ($1, $2, 1) ON CONFLICT (county_code, year) "
-                        "DO UPDATE SET last_serial = registry_code_counters.last_serial + 1 "
-                        "RETURNING last_serial",
-                        county_code, year);
-  return r[0][0].as<int>();
+int64_t NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year) {
+  pqxx::result r =
+      Exec(tx, "reg_next_serial", "SELECT registry_next_serial($1, $2)", county_code, year);
+  return r[0][0].as<int64_t>();
 }
 
 void InsertProject(pqxx::transaction_base& tx, const v1::Project& p, const std::string& city_code) {
@@ -190,7 +187,8 @@ std::vector<v1::Project> QueryProjects(pqxx::transaction_base& tx, const Project
       f.has_updated_since() ? TimeUtil::TimestampToMicroseconds(f.updated_since()) : 0;
   pqxx::result r = Exec(
       tx, "reg_prj_query",
-      "SELECT " TECHRENO_PROJECT_COLUMNS " FROM registry_projects "
+      "SELECT " TECHRENO_PROJECT_COLUMNS
+      " FROM registry_projects "
       "WHERE ($1 = '' OR county_code = $1) AND ($2 = '' OR city_code = $2) "
       "AND ($3 = '' OR county_code = $3) AND ($4 = '' OR city_code = $4) "
       "AND ($5 = '' OR industry_code = $5 OR (length($5) = 2 AND left(industry_code, 2) = $5)) "

@@ -6,10 +6,9 @@
 #define TECHRENO_SERVICES_REGISTRY_REGISTRY_STORE_H_
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "libs/auth/principal.h"
 #include "techreno/v1/registry.pb.h"
@@ -17,8 +16,8 @@
 namespace techreno::registry {
 
 // ---- enterprises
-std::optional<v1::Enterprise> LoadEnterprise(pqxx::transaction_base& tx, const std::string& credit_code,
-                                             bool for_update);
+std::optional<v1::Enterprise> LoadEnterprise(pqxx::transaction_base& tx,
+                                             const std::string& credit_code, bool for_update);
 void InsertEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e);
 void UpdateEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e);
 
@@ -26,10 +25,13 @@ void UpdateEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e);
 std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::string& project_code,
                                        bool for_update);
 // The code of the county's project with this source_record_id, if any.
-std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx, const std::string& county_code,
+std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx,
+                                              const std::string& county_code,
                                               const std::string& source_record_id);
-// Next serial for codes techreno assigns in (county, year), starting at 1.
-int NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year);
+// Next serial for codes techreno assigns in (county, year), starting at 1,
+// from the county-year's sequence (migration 0008): never waits for another
+// transaction, and may leave gaps.
+int64_t NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year);
 void InsertProject(pqxx::transaction_base& tx, const v1::Project& p, const std::string& city_code);
 void UpdateProject(pqxx::transaction_base& tx, const v1::Project& p);
 // Records the month (China Standard Time) a project first became COMPLETED.
@@ -39,7 +41,7 @@ struct ProjectQuery {
   std::string scope_county;  // set for county principals
   std::string scope_city;    // set for city principals
   v1::ListProjectsRequest filter;
-  std::string after_code;    // keyset: codes strictly greater
+  std::string after_code;  // keyset: codes strictly greater
   int limit = 100;
 };
 std::vector<v1::Project> QueryProjects(pqxx::transaction_base& tx, const ProjectQuery& q);

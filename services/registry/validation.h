@@ -29,7 +29,6 @@ Violations ValidateProject(const v1::Project& project, const store::ReferenceDat
 Violations ValidateEnterprise(const v1::Enterprise& enterprise, const store::ReferenceData& ref,
                               const auth::Principal& caller, const std::string& prefix);
 
-
 // Lifecycle: OK when `from` may become `to` through UpsertProject.
 bool IsLegalTransition(v1::ProjectStatus from, v1::ProjectStatus to);
 const char* StatusName(v1::ProjectStatus status);  // "计划 PLANNED" style

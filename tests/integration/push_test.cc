@@ -10,6 +10,7 @@
 #include "libs/rpc/server.h"
 #include "libs/store/transaction.h"
 #include "services/registry/registry_service.h"
+#include "services/registry/registry_store.h"
 #include "tests/integration/harness.h"
 
 namespace techreno::testing {
@@ -150,6 +151,27 @@ TEST_F(PushTest, PerRecordRequestIdReturnsFirstAnswer) {
   EXPECT_EQ(reused.results(1).outcome(), v1::OUTCOME_REJECTED);
   EXPECT_EQ(reused.results(1).violations(0).field(), "request_id");
   EXPECT_EQ(reused.results(1).violations(0).rule_id(), "request_id.reused");
+}
+
+// Two streams of one county used to take turns: the first batch to assign a
+// code held the county's counter row until it committed.
+TEST_F(PushTest, CodeAssignmentNeverWaitsForAnotherTransaction) {
+  pqxx::connection first_conn(env_->dsn()), second_conn(env_->dsn());
+  {
+    pqxx::work warm(first_conn);  // the county-year's first serial creates its sequence
+    registry::NextSerial(warm, "440114", 2031);
+    warm.commit();
+  }
+  pqxx::work first(first_conn);
+  const int64_t a = registry::NextSerial(first, "440114", 2031);  // and stays open
+  pqxx::work second(second_conn);
+  second.exec("SET LOCAL lock_timeout = '2s'");
+  int64_t b = 0;
+  EXPECT_NO_THROW(b = registry::NextSerial(second, "440114", 2031));
+  EXPECT_NE(a, b);
+  EXPECT_GT(a, 1);
+  second.commit();
+  first.commit();
 }
 
 TEST_F(PushTest, OtherCountysRecordsAreRejectedInAStream) {
