@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/rpc/status.h"
 
@@ -90,8 +91,11 @@ void ReportRpcError(const GlobalOptions& options, const grpc::Status& status) {
   }
   switch (error.code()) {
     case absl::StatusCode::kUnavailable:
-      std::cerr << "hint: is techreno-server running at " << options.server
-                << "? (--server or $TECHRENO_SERVER); retrying is safe\n";
+      // The server answers for its store itself; otherwise it was not reached.
+      if (!absl::StartsWith(error.message(), "the store")) {
+        std::cerr << "hint: is techreno-server running at " << options.server
+                  << "? (--server or $TECHRENO_SERVER); retrying is safe\n";
+      }
       break;
     case absl::StatusCode::kUnauthenticated:
       std::cerr << "hint: pass a token with --token or $TECHRENO_TOKEN "
