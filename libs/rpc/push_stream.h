@@ -149,6 +149,7 @@ class PushRunner {
       record.index = summary.received++;
       const WireProblems wire = TakeWireProblems(record.record);
       AddWireViolations(record.findings, wire);
+      record.damaged = !wire.empty();
       if (!wire.malformed && wire.oversized.empty()) {  // else nothing of it is checked
         Violations pure = handler_.Validate(record.record);
         record.findings.insert(record.findings.end(), pure.begin(), pure.end());
@@ -177,14 +178,15 @@ class PushRunner {
   struct Pending {
     int64_t index = 0;
     Record record;
-    Violations findings;  // from Validate, before the transaction
+    Violations findings;   // from Validate, before the transaction
+    bool damaged = false;  // the wire reader found problems: its values are not as sent
   };
 
   // A record that failed the pure checks, answered with the store's findings
   // too, so that every violation comes back at once.
   Result RejectWithStoreFindings(pqxx::transaction_base& tx, const Pending& p) {
     Violations findings = p.findings;
-    handler_.AddStoreFindings(tx, p.record, findings);
+    if (!p.damaged) handler_.AddStoreFindings(tx, p.record, findings);
     return handler_.Reject(p.index, p.record, std::move(findings));
   }
 
