@@ -135,30 +135,39 @@ WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& cal
   }
   const std::string city = regions.CityOf(wanted.county_code());
 
-  // Identity: the code as sent, the code of the same source record, or a new one.
-  std::optional<std::string> by_source;
+  // Identity: the code as sent, the code of the same source record, or a new
+  // one. `stored` is the project as stored (locked), once known.
+  std::optional<v1::Project> by_source;
   if (!wanted.source_record_id().empty()) {
     by_source = FindBySourceRecord(tx, wanted.county_code(), wanted.source_record_id());
   }
+  std::optional<v1::Project> stored;
+  bool stored_known = false;
   if (wanted.project_code().empty()) {
     if (by_source.has_value()) {
-      wanted.set_project_code(*by_source);
+      wanted.set_project_code(by_source->project_code());
+      stored = std::move(by_source);
     } else {
-      absl::StatusOr<std::string> code = AssignCode(tx, wanted);
+      absl::StatusOr<std::string> code = AssignCode(tx, wanted);  // a code no project has
       if (!code.ok()) {
         return Reject(std::move(out), code.status().code(), "project.project_code.exhausted",
                       field("project_code"), std::string(code.status().message()));
       }
       wanted.set_project_code(*code);
     }
-  } else if (by_source.has_value() && *by_source != wanted.project_code()) {
-    return Reject(std::move(out), absl::StatusCode::kAlreadyExists,
-                  "project.source_record_id.taken", field("source_record_id"),
-                  absl::StrCat("source_record_id '", wanted.source_record_id(),
-                               "' already identifies project ", *by_source, " of this county"));
+    stored_known = true;
+  } else if (by_source.has_value()) {
+    if (by_source->project_code() != wanted.project_code()) {
+      return Reject(std::move(out), absl::StatusCode::kAlreadyExists,
+                    "project.source_record_id.taken", field("source_record_id"),
+                    absl::StrCat("source_record_id '", wanted.source_record_id(),
+                                 "' already identifies project ", by_source->project_code(),
+                                 " of this county"));
+    }
+    stored = std::move(by_source);
+    stored_known = true;
   }
-
-  std::optional<v1::Project> stored = LoadProject(tx, wanted.project_code(), /*for_update=*/true);
+  if (!stored_known) stored = LoadProject(tx, wanted.project_code(), /*for_update=*/true);
   if (stored.has_value() && stored->county_code() != wanted.county_code()) {
     if (!auth::MayRead(caller, stored->county_code(), regions)) {
       return Reject(std::move(out), absl::StatusCode::kAlreadyExists, "project.project_code.taken",
@@ -210,15 +219,9 @@ WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& cal
   }
 
   wanted.set_version(current_version + 1);
-  if (stored.has_value()) {
-    UpdateProject(tx, wanted);
-  } else {
-    InsertProject(tx, wanted, city);
-  }
+  // As stored, server-set times included: what is audited and answered.
+  out.project = stored.has_value() ? UpdateProject(tx, wanted) : InsertProject(tx, wanted, city);
   if (wanted.status() == v1::PROJECT_STATUS_COMPLETED) MarkCompleted(tx, wanted.project_code());
-  // Re-read for the server-set fields (times), so that what is audited and
-  // answered is exactly what is stored.
-  out.project = *LoadProject(tx, wanted.project_code(), /*for_update=*/false);
   store::WriteAudit(tx, {caller.id, caller.name, stored.has_value() ? "update" : "create",
                          "project", wanted.project_code(), wanted.county_code(), wanted.version(),
                          request_id, stored.has_value() ? &*stored : nullptr, &out.project});

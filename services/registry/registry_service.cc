@@ -367,8 +367,7 @@ grpc::Status RegistryService::WithdrawProject(grpc::ServerContext* context,
     after.set_status(v1::PROJECT_STATUS_WITHDRAWN);
     after.set_withdraw_reason(request->reason());
     after.set_version(stored->version() + 1);
-    UpdateProject(tx, after);
-    after = *LoadProject(tx, request->project_code(), false);
+    after = UpdateProject(tx, after);
     store::WriteAudit(
         tx, {caller->id, caller->name, "withdraw", "project", after.project_code(),
              after.county_code(), after.version(), request->request_id(), &*stored, &after});

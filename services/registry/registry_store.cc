@@ -125,15 +125,15 @@ std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::st
   return ProjectFromRow(r[0]);
 }
 
-std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx,
+std::optional<v1::Project> FindBySourceRecord(pqxx::transaction_base& tx,
                                               const std::string& county_code,
                                               const std::string& source_record_id) {
-  pqxx::result r = Exec(tx, "reg_prj_by_source",
-                        "SELECT project_code FROM registry_projects "
-                        "WHERE county_code = $1 AND source_record_id = $2",
-                        county_code, source_record_id);
+  constexpr char kLocked[] = "SELECT " TECHRENO_PROJECT_COLUMNS
+                             " FROM registry_projects WHERE county_code = $1 AND "
+                             "source_record_id = $2 FOR UPDATE";
+  pqxx::result r = Exec(tx, "reg_prj_by_source", kLocked, county_code, source_record_id);
   if (r.empty()) return std::nullopt;
-  return std::string(r[0][0].c_str());
+  return ProjectFromRow(r[0]);
 }
 
 int64_t NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year) {
@@ -142,35 +142,40 @@ int64_t NextSerial(pqxx::transaction_base& tx, const std::string& county_code, i
   return r[0][0].as<int64_t>();
 }
 
-void InsertProject(pqxx::transaction_base& tx, const v1::Project& p, const std::string& city_code) {
-  Exec(tx, "reg_prj_insert",
-       "INSERT INTO registry_projects (project_code, enterprise_credit_code, county_code, "
-       "industry_code, name, renovation_types, requested_support, planned_investment_fen, "
-       "planned_equipment_investment_fen, start_period, planned_completion_period, status, "
-       "financing_need_fen, share_with_banks, source_record_id, description, version, city_code) "
-       "VALUES ($1, $2, $3, $4, $5, $6::smallint[], $7::smallint[], $8, $9, $10, $11, $12, $13, "
-       "$14, NULLIF($15, ''), $16, $17, $18)",
-       p.project_code(), p.enterprise_credit_code(), p.county_code(), p.industry_code(), p.name(),
-       ToPgArray(p.renovation_types()), ToPgArray(p.requested_support()),
-       p.planned_investment_fen(), p.planned_equipment_investment_fen(), p.start_period(),
-       p.planned_completion_period(), static_cast<int>(p.status()), p.financing_need_fen(),
-       p.share_with_banks(), p.source_record_id(), p.description(), p.version(), city_code);
+v1::Project InsertProject(pqxx::transaction_base& tx, const v1::Project& p,
+                          const std::string& city_code) {
+  pqxx::result r = Exec(
+      tx, "reg_prj_insert",
+      "INSERT INTO registry_projects (project_code, enterprise_credit_code, county_code, "
+      "industry_code, name, renovation_types, requested_support, planned_investment_fen, "
+      "planned_equipment_investment_fen, start_period, planned_completion_period, status, "
+      "financing_need_fen, share_with_banks, source_record_id, description, version, city_code) "
+      "VALUES ($1, $2, $3, $4, $5, $6::smallint[], $7::smallint[], $8, $9, $10, $11, $12, $13, "
+      "$14, NULLIF($15, ''), $16, $17, $18) RETURNING " TECHRENO_PROJECT_COLUMNS,
+      p.project_code(), p.enterprise_credit_code(), p.county_code(), p.industry_code(), p.name(),
+      ToPgArray(p.renovation_types()), ToPgArray(p.requested_support()), p.planned_investment_fen(),
+      p.planned_equipment_investment_fen(), p.start_period(), p.planned_completion_period(),
+      static_cast<int>(p.status()), p.financing_need_fen(), p.share_with_banks(),
+      p.source_record_id(), p.description(), p.version(), city_code);
+  return ProjectFromRow(r[0]);
 }
 
-void UpdateProject(pqxx::transaction_base& tx, const v1::Project& p) {
-  Exec(tx, "reg_prj_update",
-       "UPDATE registry_projects SET enterprise_credit_code = $2, industry_code = $3, name = $4, "
-       "renovation_types = $5::smallint[], requested_support = $6::smallint[], "
-       "planned_investment_fen = $7, planned_equipment_investment_fen = $8, start_period = $9, "
-       "planned_completion_period = $10, status = $11, financing_need_fen = $12, "
-       "share_with_banks = $13, source_record_id = NULLIF($14, ''), description = $15, "
-       "withdraw_reason = $16, version = $17, updated_at = now() WHERE project_code = $1",
-       p.project_code(), p.enterprise_credit_code(), p.industry_code(), p.name(),
-       ToPgArray(p.renovation_types()), ToPgArray(p.requested_support()),
-       p.planned_investment_fen(), p.planned_equipment_investment_fen(), p.start_period(),
-       p.planned_completion_period(), static_cast<int>(p.status()), p.financing_need_fen(),
-       p.share_with_banks(), p.source_record_id(), p.description(), p.withdraw_reason(),
-       p.version());
+v1::Project UpdateProject(pqxx::transaction_base& tx, const v1::Project& p) {
+  pqxx::result r = Exec(
+      tx, "reg_prj_update",
+      "UPDATE registry_projects SET enterprise_credit_code = $2, industry_code = $3, name = $4, "
+      "renovation_types = $5::smallint[], requested_support = $6::smallint[], "
+      "planned_investment_fen = $7, planned_equipment_investment_fen = $8, start_period = $9, "
+      "planned_completion_period = $10, status = $11, financing_need_fen = $12, "
+      "share_with_banks = $13, source_record_id = NULLIF($14, ''), description = $15, "
+      "withdraw_reason = $16, version = $17, updated_at = now() WHERE project_code = $1 "
+      "RETURNING " TECHRENO_PROJECT_COLUMNS,
+      p.project_code(), p.enterprise_credit_code(), p.industry_code(), p.name(),
+      ToPgArray(p.renovation_types()), ToPgArray(p.requested_support()), p.planned_investment_fen(),
+      p.planned_equipment_investment_fen(), p.start_period(), p.planned_completion_period(),
+      static_cast<int>(p.status()), p.financing_need_fen(), p.share_with_banks(),
+      p.source_record_id(), p.description(), p.withdraw_reason(), p.version());
+  return ProjectFromRow(r[0]);
 }
 
 void MarkCompleted(pqxx::transaction_base& tx, const std::string& project_code) {

@@ -24,16 +24,19 @@ void UpdateEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e);
 // ---- projects
 std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::string& project_code,
                                        bool for_update);
-// The code of the county's project with this source_record_id, if any.
-std::optional<std::string> FindBySourceRecord(pqxx::transaction_base& tx,
+// The county's project with this source_record_id, if any, locked FOR UPDATE.
+std::optional<v1::Project> FindBySourceRecord(pqxx::transaction_base& tx,
                                               const std::string& county_code,
                                               const std::string& source_record_id);
 // Next serial for codes techreno assigns in (county, year), starting at 1,
 // from the county-year's sequence (migration 0008): never waits for another
 // transaction, and may leave gaps.
 int64_t NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year);
-void InsertProject(pqxx::transaction_base& tx, const v1::Project& p, const std::string& city_code);
-void UpdateProject(pqxx::transaction_base& tx, const v1::Project& p);
+// Write `p` and return the row as stored (server-set times included), so
+// that what is audited and answered needs no second read.
+v1::Project InsertProject(pqxx::transaction_base& tx, const v1::Project& p,
+                          const std::string& city_code);
+v1::Project UpdateProject(pqxx::transaction_base& tx, const v1::Project& p);
 // Records the month (China Standard Time) a project first became COMPLETED.
 void MarkCompleted(pqxx::transaction_base& tx, const std::string& project_code);
 
