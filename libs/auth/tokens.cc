@@ -3,10 +3,15 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <optional>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "libs/store/reference_data.h"
 #include "libs/store/transaction.h"
 
@@ -56,7 +61,7 @@ absl::StatusOr<std::string> CreatePrincipal(store::Pool& pool, absl::string_view
 absl::StatusOr<Principal> LookupToken(store::Pool& pool, absl::string_view token) {
   Principal principal;
   bool found = false;
-  absl::Status status = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
+  absl::Status status = store::RunAutocommit(pool, [&](pqxx::transaction_base& tx) {
     pqxx::result r = store::Exec(tx, "auth_lookup_token",
                                  "SELECT id, name, role, scope FROM principals "
                                  "WHERE token_sha256 = decode($1, 'hex') AND disabled_at IS NULL",
@@ -73,6 +78,52 @@ absl::StatusOr<Principal> LookupToken(store::Pool& pool, absl::string_view token
   return principal;
 }
 
+namespace {
+
+// Principals by token for a few seconds: every call authenticates, and the
+// lookup was a round trip to the store on each. A token disabled in the
+// database stops working within kPrincipalCacheTtl. Keyed by the pool too, so
+// that two databases in one process never share an entry.
+constexpr absl::Duration kPrincipalCacheTtl = absl::Seconds(5);
+constexpr size_t kPrincipalCacheMax = 10'000;
+
+class PrincipalCache {
+ public:
+  std::optional<Principal> Find(const store::Pool& pool, const std::string& hash) {
+    absl::MutexLock lock(&mu_);
+    auto it = entries_.find(Key(pool, hash));
+    if (it == entries_.end()) return std::nullopt;
+    if (absl::Now() > it->second.expires) {
+      entries_.erase(it);
+      return std::nullopt;
+    }
+    return it->second.principal;
+  }
+  void Put(const store::Pool& pool, const std::string& hash, const Principal& principal) {
+    absl::MutexLock lock(&mu_);
+    if (entries_.size() >= kPrincipalCacheMax) entries_.clear();  // bounded, simply
+    entries_[Key(pool, hash)] = {principal, absl::Now() + kPrincipalCacheTtl};
+  }
+
+ private:
+  struct Entry {
+    Principal principal;
+    absl::Time expires;
+  };
+  static std::string Key(const store::Pool& pool, const std::string& hash) {
+    return absl::StrCat(reinterpret_cast<uintptr_t>(&pool), ":", hash);
+  }
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
+};
+
+PrincipalCache& Cache() {
+  static auto* cache = new PrincipalCache();
+  return *cache;
+}
+
+}  // namespace
+
 absl::StatusOr<Principal> Authenticate(store::Pool& pool, absl::string_view authorization) {
   if (authorization.empty()) {
     return absl::UnauthenticatedError(
@@ -84,7 +135,11 @@ absl::StatusOr<Principal> Authenticate(store::Pool& pool, absl::string_view auth
   }
   token = absl::StripAsciiWhitespace(token);
   if (token.empty()) return absl::UnauthenticatedError("empty bearer token");
-  return LookupToken(pool, token);
+  const std::string hash = TokenHash(token);
+  if (std::optional<Principal> cached = Cache().Find(pool, hash)) return *std::move(cached);
+  absl::StatusOr<Principal> found = LookupToken(pool, token);
+  if (found.ok()) Cache().Put(pool, hash, *found);
+  return found;
 }
 
 }  // namespace techreno::auth

@@ -25,6 +25,8 @@ absl::StatusOr<std::string> CreatePrincipal(store::Pool& pool, absl::string_view
 absl::StatusOr<Principal> LookupToken(store::Pool& pool, absl::string_view token);
 
 // Parses an "authorization" header value "Bearer <token>" and looks it up.
+// A principal found is remembered for 5 seconds (per pool), so a token
+// disabled in the database stops working within that time.
 absl::StatusOr<Principal> Authenticate(store::Pool& pool, absl::string_view authorization);
 
 }  // namespace techreno::auth

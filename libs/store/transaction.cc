@@ -122,6 +122,10 @@ absl::Status RunInTransaction(Pool& pool, const TxBody& body, int max_attempts) 
   return Run<pqxx::work>(pool, body, max_attempts);
 }
 
+absl::Status RunAutocommit(Pool& pool, const TxBody& body, int max_attempts) {
+  return Run<pqxx::nontransaction>(pool, body, max_attempts);
+}
+
 absl::Status RunReadOnly(Pool& pool, const TxBody& body, int max_attempts) {
   return Run<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(pool, body, max_attempts);
 }

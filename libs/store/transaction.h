@@ -34,6 +34,10 @@ absl::Status RunReadOnly(Pool& pool, const TxBody& body, int max_attempts = 5);
 inline constexpr char kStoreUnavailable[] =
     "the store is unavailable; the call is safe to retry (with the same request_id)";
 
+// One statement on its own, without BEGIN/COMMIT (two round trips fewer):
+// for single-statement reads, which need no snapshot across statements.
+absl::Status RunAutocommit(Pool& pool, const TxBody& body, int max_attempts = 5);
+
 // The status for an exception thrown by libpqxx (or anything else). The
 // exception's text (which names hosts, ports and SQL) is logged to stderr with
 // an incident id, and only the id reaches the status.

@@ -91,7 +91,7 @@ absl::StatusOr<Record> LoadReadable(store::Pool& pool, const Principal& caller, 
                                     std::optional<Record> (*load)(pqxx::transaction_base&,
                                                                   const std::string&, bool)) {
   std::optional<Record> found;
-  absl::Status status = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
+  absl::Status status = store::RunAutocommit(pool, [&](pqxx::transaction_base& tx) {
     found = load(tx, key, /*for_update=*/false);
     return absl::OkStatus();
   });

@@ -38,6 +38,9 @@ ABSL_FLAG(std::string, dsn, "", "PostgreSQL cluster (a fresh database is created
 ABSL_FLAG(int, records, 20'000, "projects per measurement");
 ABSL_FLAG(int, same_county_streams, 2, "concurrent streams of one county");
 ABSL_FLAG(int, counties, 122, "concurrent streams, one county each");
+ABSL_FLAG(int, get_callers, 32, "concurrent GetProject callers");
+ABSL_FLAG(int, get_calls, 20'000, "GetProject calls in all");
+ABSL_FLAG(int, list_calls, 200, "ListProjects pages of 100 to time");
 
 namespace techreno::bench {
 namespace {
@@ -139,6 +142,74 @@ Pushed PushAll(const std::shared_ptr<grpc::Channel>& channel, store::Pool& pool,
   return out;
 }
 
+double Percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
+}
+
+struct Reads {
+  double get_p50_ms = 0, get_p99_ms = 0, get_per_s = 0, list_p50_ms = 0, list_p99_ms = 0;
+};
+
+// GetProject by `callers` at once on the codes of `county`, then ListProjects
+// pages of 100 by one caller, as the county's system.
+Reads TimeReads(const std::shared_ptr<grpc::Channel>& channel, const std::string& token) {
+  auto stub = v1::ProjectRegistry::NewStub(channel);
+  std::vector<std::string> codes;
+  {
+    v1::ListProjectsRequest req;
+    req.set_page_size(1000);
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + token);
+    v1::ListProjectsResponse resp;
+    if (!stub->ListProjects(&context, req, &resp).ok() || resp.projects().empty()) std::exit(1);
+    for (const auto& p : resp.projects()) codes.push_back(p.project_code());
+  }
+  Reads out;
+  const int callers = std::max(1, absl::GetFlag(FLAGS_get_callers));
+  const int per_caller = std::max(1, absl::GetFlag(FLAGS_get_calls) / callers);
+  std::vector<std::vector<double>> latencies(callers);
+  std::vector<std::thread> threads;
+  const auto t0 = Clock::now();
+  for (int c = 0; c < callers; ++c) {
+    threads.emplace_back([&, c] {
+      auto own = v1::ProjectRegistry::NewStub(channel);
+      for (int i = 0; i < per_caller; ++i) {
+        v1::GetProjectRequest req;
+        req.set_project_code(codes[(c * 7919 + i) % codes.size()]);
+        grpc::ClientContext context;
+        context.AddMetadata("authorization", "Bearer " + token);
+        v1::Project resp;
+        const auto s0 = Clock::now();
+        if (!own->GetProject(&context, req, &resp).ok()) std::exit(1);
+        latencies[c].push_back(Seconds(Clock::now() - s0) * 1000);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double seconds = Seconds(Clock::now() - t0);
+  std::vector<double> all;
+  for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  out.get_p50_ms = Percentile(all, 0.5);
+  out.get_p99_ms = Percentile(all, 0.99);
+  out.get_per_s = all.size() / seconds;
+  std::vector<double> pages;
+  for (int i = 0; i < absl::GetFlag(FLAGS_list_calls); ++i) {
+    v1::ListProjectsRequest req;
+    req.set_page_size(100);
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + token);
+    v1::ListProjectsResponse resp;
+    const auto s0 = Clock::now();
+    if (!stub->ListProjects(&context, req, &resp).ok()) std::exit(1);
+    pages.push_back(Seconds(Clock::now() - s0) * 1000);
+  }
+  out.list_p50_ms = Percentile(pages, 0.5);
+  out.list_p99_ms = Percentile(pages, 0.99);
+  return out;
+}
+
 // The same rows straight into a table like registry_projects: COPY, or
 // batched INSERT … ON CONFLICT. Returns seconds.
 double Baseline(store::Pool& pool, const std::string& county, int count, bool copy) {
@@ -236,6 +307,8 @@ int Run() {
   const double copy_rate = n / copy_s, insert_rate = n / insert_s;
 
   Pushed one = PushAll(channel, pool, {{county, "one", n}});
+  const Reads reads =
+      TimeReads(channel, *auth::CreatePrincipal(pool, "bench-reader", auth::Role::kCounty, county));
   const int same = std::max(1, absl::GetFlag(FLAGS_same_county_streams));
   std::vector<std::tuple<std::string, std::string, int>> same_jobs;
   for (int s = 0; s < same; ++s) same_jobs.emplace_back(county, absl::StrCat("same", s), n / same);
@@ -264,6 +337,13 @@ int Run() {
               "same-county streams / one stream", same_rate / one_rate);
   std::printf("%-44s %12.3f (goal >= 1)\n", "county streams / one stream",
               deadline_rate / one_rate);
+  std::printf("\nreads, as the county's system (%d projects)\n", n);
+  std::printf(
+      "GetProject, %d callers: p50 %.3f ms, p99 %.3f ms, %.0f calls/s "
+      "(goal p50 <= 0.5 ms, >= 10,000 calls/s)\n",
+      absl::GetFlag(FLAGS_get_callers), reads.get_p50_ms, reads.get_p99_ms, reads.get_per_s);
+  std::printf("ListProjects, page of 100: p50 %.2f ms, p99 %.2f ms (goal p50 <= 5 ms)\n",
+              reads.list_p50_ms, reads.list_p99_ms);
   const int64_t lost = one.other + together.other + deadline.other;
   if (lost != 0) {
     std::fprintf(stderr, "%lld records were not accepted\n", static_cast<long long>(lost));

@@ -1,10 +1,13 @@
 // libs/store against a real PostgreSQL: migrations, reference data, the pool's
 // recovery from lost connections, and transaction retries.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "libs/auth/tokens.h"
 #include "libs/store/migrations.h"
 #include "libs/store/transaction.h"
 #include "tests/integration/harness.h"
@@ -113,6 +116,30 @@ TEST_F(StoreTest, SqlErrorsMapToStatus) {
     return absl::OkStatus();
   });
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;  // CHECK constraint
+}
+
+}  // namespace
+}  // namespace techreno::testing
+
+namespace techreno::testing {
+namespace {
+
+// Authentication remembers principals for a few seconds; never across
+// databases: a token of this database is unknown to another one.
+TEST_F(StoreTest, ARememberedPrincipalIsUnknownToAnotherDatabase) {
+  const std::string token = env_->Token("county", "440105");
+  ASSERT_TRUE(auth::Authenticate(env_->pool(), "Bearer " + token).ok());
+  ASSERT_TRUE(auth::Authenticate(env_->pool(), "Bearer " + token).ok());  // remembered
+  const std::string other_db = absl::StrCat("techreno_other_", getpid());
+  {
+    pqxx::connection admin(std::getenv("TECHRENO_TEST_DSN"));
+    pqxx::nontransaction tx(admin);
+    tx.exec("DROP DATABASE IF EXISTS " + other_db);
+    tx.exec("CREATE DATABASE " + other_db);
+  }
+  store::Pool other({absl::StrCat(std::getenv("TECHRENO_TEST_DSN"), " dbname=", other_db), 2});
+  ASSERT_TRUE(store::ApplyMigrations(other).ok());
+  EXPECT_TRUE(absl::IsUnauthenticated(auth::Authenticate(other, "Bearer " + token).status()));
 }
 
 }  // namespace
