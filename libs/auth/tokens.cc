@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include <optional>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
@@ -91,7 +92,7 @@ class PrincipalCache {
  public:
   std::optional<Principal> Find(const store::Pool& pool, const std::string& hash) {
     absl::MutexLock lock(&mu_);
-    auto it = entries_.find(Key(pool, hash));
+    auto it = entries_.find(Key{&pool, hash});
     if (it == entries_.end()) return std::nullopt;
     if (absl::Now() > it->second.expires) {
       entries_.erase(it);
@@ -102,7 +103,7 @@ class PrincipalCache {
   void Put(const store::Pool& pool, const std::string& hash, const Principal& principal) {
     absl::MutexLock lock(&mu_);
     if (entries_.size() >= kPrincipalCacheMax) entries_.clear();  // bounded, simply
-    entries_[Key(pool, hash)] = {principal, absl::Now() + kPrincipalCacheTtl};
+    entries_[Key{&pool, hash}] = {principal, absl::Now() + kPrincipalCacheTtl};
   }
 
  private:
@@ -110,11 +111,9 @@ class PrincipalCache {
     Principal principal;
     absl::Time expires;
   };
-  static std::string Key(const store::Pool& pool, const std::string& hash) {
-    return absl::StrCat(reinterpret_cast<uintptr_t>(&pool), ":", hash);
-  }
+  using Key = std::pair<const store::Pool*, std::string>;
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<Key, Entry> entries_ ABSL_GUARDED_BY(mu_);
 };
 
 PrincipalCache& Cache() {

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/rpc/status.h"
+#include "libs/store/transaction.h"
 
 namespace techreno::rpc {
 
@@ -20,6 +21,21 @@ bool HasFatal(const Violations& violations) {
     if (v.severity() == v1::SEVERITY_FATAL) return true;
   }
   return false;
+}
+
+void AddStoreFindings(store::Pool& pool,
+                      const std::function<void(pqxx::transaction_base&, Violations&)>& lookup,
+                      Violations& findings) {
+  Violations found;
+  absl::Status looked = store::RunReadOnly(
+      pool,
+      [&](pqxx::transaction_base& tx) {
+        found.clear();
+        lookup(tx, found);
+        return absl::OkStatus();
+      },
+      /*max_attempts=*/1);
+  if (looked.ok()) findings.insert(findings.end(), found.begin(), found.end());
 }
 
 void BoundViolations(google::protobuf::RepeatedPtrField<v1::Violation>& violations) {
@@ -42,15 +58,8 @@ void AddWireViolations(Violations& out, const WireProblems& problems) {
     AddViolation(out, v1::SEVERITY_FATAL, "record.malformed", "",
                  "the record is not a valid protobuf message and could not be read");
   }
-  for (const std::string& path : problems.invalid_utf8_paths) {
-    AddViolation(out, v1::SEVERITY_FATAL, "text.utf8", path, kInvalidUtf8Message);
-  }
-  for (const auto& [path, description] : problems.oversized) {
-    AddViolation(out, v1::SEVERITY_FATAL, "request.field_too_large", path, description);
-  }
-  if (problems.more_paths > 0) {
-    AddViolation(out, v1::SEVERITY_FATAL, "text.utf8", "",
-                 absl::StrCat("and ", problems.more_paths, " more fields with invalid UTF-8"));
+  for (WireFinding& f : WireFindings(problems)) {
+    AddViolation(out, v1::SEVERITY_FATAL, f.rule_id, std::move(f.field), std::move(f.message));
   }
 }
 

@@ -3,12 +3,20 @@
 #define TECHRENO_LIBS_RPC_VIOLATIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "libs/rpc/wire_problems.h"
 #include "techreno/v1/common.pb.h"
+
+namespace pqxx {
+class transaction_base;
+}  // namespace pqxx
+namespace techreno::store {
+class Pool;
+}  // namespace techreno::store
 
 namespace techreno::rpc {
 
@@ -19,14 +27,21 @@ void AddViolation(Violations& out, v1::Severity severity, std::string rule_id, s
                   std::string message);
 bool HasFatal(const Violations& violations);
 
+// For input that already failed the pure checks: adds what `lookup` finds in
+// the store, so that every violation comes back at once. One attempt, read
+// only; a store that cannot answer leaves `findings` as they were (the pure
+// findings stand alone).
+void AddStoreFindings(store::Pool& pool,
+                      const std::function<void(pqxx::transaction_base&, Violations&)>& lookup,
+                      Violations& findings);
+
 // Keeps a record's findings small whatever the input: at most
 // kMaxFieldViolations (status.h), then one "violations.truncated" finding
 // counting the rest (fatal when any of the rest was).
 void BoundViolations(google::protobuf::RepeatedPtrField<v1::Violation>& violations);
 
-// One fatal finding per problem the wire reader found in a stream record:
-// "text.utf8" per field with invalid UTF-8, "record.malformed" when nothing of
-// it was readable.
+// One fatal finding per problem the wire reader found in a stream record
+// (WireFindings), or "record.malformed" when nothing of it was readable.
 void AddWireViolations(Violations& out, const WireProblems& problems);
 
 // An amount as violation messages show it: "1234000 fen (1.23 万元)"; amounts

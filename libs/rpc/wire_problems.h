@@ -24,6 +24,17 @@ struct WireProblems {
   bool empty() const { return !malformed && invalid_utf8_paths.empty() && oversized.empty(); }
 };
 
+// What `problems` stand for, one fatal finding a field: rule
+// "request.field_too_large" per oversized field, "text.utf8" per field with
+// invalid UTF-8 (then one counting those not listed). Not `malformed`, whose
+// rule and message depend on what was read (a request or a stream record).
+struct WireFinding {
+  const char* rule_id;
+  std::string field;
+  std::string message;
+};
+std::vector<WireFinding> WireFindings(const WireProblems& problems);
+
 // Removes and returns the problems the wire reader attached to `record`
 // (none for a record that parsed as sent).
 WireProblems TakeWireProblems(google::protobuf::Message& record);

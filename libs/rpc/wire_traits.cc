@@ -89,20 +89,12 @@ grpc::Status UnaryRejection(const Message& message, const WireProblems& problems
                      " message (the protobuf encoding is broken)");
     return ToGrpcStatus(InvalidArgument(why, {{"", absl::StrCat("[request.malformed] ", why)}}));
   }
+  const std::vector<WireFinding> findings = WireFindings(problems);
   std::vector<FieldViolation> violations;
-  for (const auto& [path, description] : problems.oversized) {
-    violations.push_back({path, absl::StrCat("[request.field_too_large] ", description)});
+  for (const WireFinding& f : findings) {
+    violations.push_back({f.field, absl::StrCat("[", f.rule_id, "] ", f.message)});
   }
-  for (const std::string& path : problems.invalid_utf8_paths) {
-    violations.push_back({path, absl::StrCat("[text.utf8] ", kInvalidUtf8Message)});
-  }
-  if (problems.more_paths > 0) {
-    violations.push_back({"", absl::StrCat("[text.utf8] and ", problems.more_paths,
-                                           " more fields with invalid UTF-8")});
-  }
-  const FieldViolation& first = violations.front();
-  std::string summary =
-      absl::StrCat(first.field, " ", first.description.substr(first.description.find("] ") + 2));
+  std::string summary = absl::StrCat(findings.front().field, " ", findings.front().message);
   const size_t total =
       problems.oversized.size() + problems.invalid_utf8_paths.size() + problems.more_paths;
   if (total > 1) absl::StrAppend(&summary, " (and ", total - 1, " more)");
@@ -154,6 +146,21 @@ grpc::Status Write(const MessageLite& msg, grpc::ByteBuffer* bb, bool* own_buffe
 }
 
 }  // namespace
+
+std::vector<WireFinding> WireFindings(const WireProblems& problems) {
+  std::vector<WireFinding> out;
+  for (const auto& [path, description] : problems.oversized) {
+    out.push_back({"request.field_too_large", path, description});
+  }
+  for (const std::string& path : problems.invalid_utf8_paths) {
+    out.push_back({"text.utf8", path, kInvalidUtf8Message});
+  }
+  if (problems.more_paths > 0) {
+    out.push_back({"text.utf8", "",
+                   absl::StrCat("and ", problems.more_paths, " more fields with invalid UTF-8")});
+  }
+  return out;
+}
 
 WireProblems TakeWireProblems(Message& record) {
   WireProblems problems;

@@ -50,18 +50,12 @@ grpc::Status MonitoringService::SubmitProgress(grpc::ServerContext* context,
   rpc::Violations findings = ValidateReport(request->report(), CurrentPeriod(now), "report");
   CheckRequestId(request->request_id(), findings);
   if (rpc::HasFatal(findings)) {
-    // Every violation at once: the store's too (a store that cannot answer
-    // leaves the pure findings, which stand alone).
-    rpc::Violations found;
-    absl::Status looked = store::RunReadOnly(
+    rpc::AddStoreFindings(
         pool_,
-        [&](pqxx::transaction_base& tx) {
-          found.clear();
+        [&](pqxx::transaction_base& tx, rpc::Violations& found) {
           AddReportStoreFindings(tx, *caller, request->report(), found);
-          return absl::OkStatus();
         },
-        /*max_attempts=*/1);
-    if (looked.ok()) findings.insert(findings.end(), found.begin(), found.end());
+        findings);
     return Fail(rpc::RejectionStatus(absl::StatusCode::kInvalidArgument, findings));
   }
   rpc::IdempotencyKey key{caller->id, "SubmitProgress", request->request_id(),

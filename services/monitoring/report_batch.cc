@@ -113,7 +113,6 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
                                                            const std::vector<BatchReport>& batch,
                                                            absl::Time now) {
   if (batch.empty() || !Eligible(batch)) return std::nullopt;
-  const auto& regions = store::Reference().regions;
   std::vector<int> indexes;
   std::vector<std::string> codes;
   for (const BatchReport& b : batch) {
@@ -148,16 +147,9 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
     };
     const int index = indexes[i];
     auto start = codes::ParsePeriod(f.start_period);
-    if (!f.project_found) {
-      reject(absl::StatusCode::kNotFound, "progress.project_code.unknown", "project_code",
-             absl::StrCat("no project ", in.project_code(), " in the registry"));
-    } else if (!auth::MayWrite(caller, f.county, regions) || caller.role == auth::Role::kCity) {
-      reject(absl::StatusCode::kPermissionDenied, "progress.scope", "project_code",
-             absl::StrCat("project ", in.project_code(), " of ", regions.Label(f.county),
-                          " is outside the scope of '", caller.name, "' (", caller.scope, ")"));
-    } else if (f.project_status == v1::PROJECT_STATUS_WITHDRAWN) {
-      reject(absl::StatusCode::kFailedPrecondition, "progress.project.withdrawn", "project_code",
-             absl::StrCat("project ", in.project_code(), " was withdrawn"));
+    if (std::optional<ProjectRefusal> refused = RefuseProject(
+            caller, in.project_code(), f.project_found ? &f.county : nullptr, f.project_status)) {
+      reject(refused->code, refused->rule_id, "project_code", std::move(refused->message));
     } else if (start.ok() && index < start->Index()) {
       reject(absl::StatusCode::kInvalidArgument, "progress.period.before_start", "period",
              absl::StrCat(in.period(), " is before the project's start ", f.start_period));

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/store/reference_data.h"
 
 namespace techreno::monitoring {
 namespace {
@@ -16,6 +17,27 @@ const absl::TimeZone& ChinaStandardTime() {
 }
 
 }  // namespace
+
+std::optional<ProjectRefusal> RefuseProject(const auth::Principal& caller,
+                                            const std::string& project_code,
+                                            const std::string* county, v1::ProjectStatus status) {
+  const auto& regions = store::Reference().regions;
+  if (county == nullptr) {
+    return ProjectRefusal{absl::StatusCode::kNotFound, "progress.project_code.unknown",
+                          absl::StrCat("no project ", project_code, " in the registry")};
+  }
+  if (!auth::MayWrite(caller, *county, regions) || caller.role == auth::Role::kCity) {
+    return ProjectRefusal{
+        absl::StatusCode::kPermissionDenied, "progress.scope",
+        absl::StrCat("project ", project_code, " of ", regions.Label(*county),
+                     " is outside the scope of '", caller.name, "' (", caller.scope, ")")};
+  }
+  if (status == v1::PROJECT_STATUS_WITHDRAWN) {
+    return ProjectRefusal{absl::StatusCode::kFailedPrecondition, "progress.project.withdrawn",
+                          absl::StrCat("project ", project_code, " was withdrawn")};
+  }
+  return std::nullopt;
+}
 
 codes::Period CurrentPeriod(absl::Time now) {
   const absl::CivilMonth month = absl::ToCivilMonth(now, ChinaStandardTime());

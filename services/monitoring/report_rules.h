@@ -3,9 +3,12 @@
 #ifndef TECHRENO_SERVICES_MONITORING_REPORT_RULES_H_
 #define TECHRENO_SERVICES_MONITORING_REPORT_RULES_H_
 
+#include <optional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "libs/auth/principal.h"
 #include "libs/codes/codes.h"
 #include "libs/rpc/violations.h"
 #include "techreno/v1/monitoring.pb.h"
@@ -18,6 +21,19 @@ using rpc::Violations;
 // month (no future periods). `prefix` is the message's path, e.g. "report".
 Violations ValidateReport(const v1::ProgressReport& report, const codes::Period& today,
                           const std::string& prefix);
+
+// Why `caller` may not report on project `project_code`: not in the registry
+// (`county` null), outside the caller's scope, or withdrawn; nullopt when it
+// may. `code` is what a unary call answers. Both write paths (record by record
+// and set-based) ask this, with facts they read their own way.
+struct ProjectRefusal {
+  absl::StatusCode code;
+  const char* rule_id;
+  std::string message;
+};
+std::optional<ProjectRefusal> RefuseProject(const auth::Principal& caller,
+                                            const std::string& project_code,
+                                            const std::string* county, v1::ProjectStatus status);
 
 // The current month in China Standard Time.
 codes::Period CurrentPeriod(absl::Time now);

@@ -66,28 +66,16 @@ std::optional<ProjectFacts> CheckReportProject(pqxx::transaction_base& tx,
                                                const std::string& project_code,
                                                const std::string& field, rpc::Violations& findings,
                                                absl::StatusCode* code) {
-  const auto& regions = store::Reference().regions;
-  auto fail = [&](absl::StatusCode c, const char* rule, std::string message) {
-    rpc::AddViolation(findings, v1::SEVERITY_FATAL, rule, field, std::move(message));
-    *code = c;
-    return std::nullopt;
-  };
   std::optional<ProjectFacts> project = LoadProjectFacts(tx, project_code);
-  if (!project.has_value()) {
-    return fail(absl::StatusCode::kNotFound, "progress.project_code.unknown",
-                absl::StrCat("no project ", project_code, " in the registry"));
-  }
-  if (!auth::MayWrite(caller, project->county_code, regions) || caller.role == auth::Role::kCity) {
-    return fail(
-        absl::StatusCode::kPermissionDenied, "progress.scope",
-        absl::StrCat("project ", project->project_code, " of ", regions.Label(project->county_code),
-                     " is outside the scope of '", caller.name, "' (", caller.scope, ")"));
-  }
-  if (project->status == v1::PROJECT_STATUS_WITHDRAWN) {
-    return fail(absl::StatusCode::kFailedPrecondition, "progress.project.withdrawn",
-                absl::StrCat("project ", project->project_code, " was withdrawn"));
-  }
-  return project;
+  std::optional<ProjectRefusal> refused =
+      project.has_value()
+          ? RefuseProject(caller, project_code, &project->county_code, project->status)
+          : RefuseProject(caller, project_code, nullptr, {});
+  if (!refused.has_value()) return project;
+  rpc::AddViolation(findings, v1::SEVERITY_FATAL, refused->rule_id, field,
+                    std::move(refused->message));
+  *code = refused->code;
+  return std::nullopt;
 }
 
 void AddReportStoreFindings(pqxx::transaction_base& tx, const auth::Principal& caller,

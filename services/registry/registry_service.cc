@@ -66,17 +66,12 @@ absl::Status CheckProjectInput(store::Pool& pool, const Principal& caller,
                  std::string(s.message()));
   }
   if (HasFatal(all)) {
-    // A store that cannot answer leaves the pure findings, which stand alone.
-    Violations found;
-    absl::Status looked = store::RunReadOnly(
+    rpc::AddStoreFindings(
         pool,
-        [&](pqxx::transaction_base& tx) {
-          found.clear();
+        [&](pqxx::transaction_base& tx, Violations& found) {
           AddStoreRejections(tx, project, "project", found);
-          return absl::OkStatus();
         },
-        /*max_attempts=*/1);
-    if (looked.ok()) all.insert(all.end(), found.begin(), found.end());
+        all);
     return RejectionStatus(UnaryRejectionCode(all), all);
   }
   *warnings = std::move(all);

@@ -39,6 +39,7 @@
 #include "libs/store/transaction.h"
 #include "services/monitoring/monitoring_service.h"
 #include "services/registry/registry_service.h"
+#include "tests/bench/bench_util.h"
 
 ABSL_FLAG(std::string, dsn, "", "PostgreSQL cluster (a fresh database is created in it)");
 ABSL_FLAG(int, projects, 1'000'000, "projects to load (×10 Guangdong: 1,000,000)");
@@ -51,9 +52,6 @@ ABSL_FLAG(int, stream_records, 200'000,
 
 namespace techreno::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 // CPU seconds used so far by this process (the gRPC client and the server).
 double ProcessCpuSeconds() {
@@ -68,10 +66,7 @@ struct Project {
 
 std::vector<Project> LoadProjects(store::Pool& pool, int count) {
   const auto& regions = store::Reference().regions;
-  std::vector<std::string> counties;
-  for (const auto& r : regions.All()) {
-    if (regions.IsCountyLevel(r.code)) counties.push_back(r.code);
-  }
+  const std::vector<std::string> counties = CountyLevelCodes();
   const char* divisions[] = {"13", "26", "34", "35", "38", "39", "44"};
   std::vector<Project> out;
   absl::Status s = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
@@ -128,11 +123,6 @@ v1::ProgressReport Report(const Project& p, int index, int month) {
   r.mutable_split()->set_equipment_tools_fen(Amount(index, month));
   r.set_status(v1::PROJECT_STATUS_UNDER_CONSTRUCTION);
   return r;
-}
-
-double Percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
 }
 
 int Run() {

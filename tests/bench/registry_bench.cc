@@ -33,6 +33,7 @@
 #include "libs/store/reference_data.h"
 #include "libs/store/transaction.h"
 #include "services/registry/registry_service.h"
+#include "tests/bench/bench_util.h"
 
 ABSL_FLAG(std::string, dsn, "", "PostgreSQL cluster (a fresh database is created in it)");
 ABSL_FLAG(int, records, 20'000, "projects per measurement");
@@ -44,18 +45,6 @@ ABSL_FLAG(int, list_calls, 200, "ListProjects pages of 100 to time");
 
 namespace techreno::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-std::vector<std::string> Counties() {
-  const auto& regions = store::Reference().regions;
-  std::vector<std::string> out;
-  for (const auto& r : regions.All()) {
-    if (regions.IsCountyLevel(r.code)) out.push_back(r.code);
-  }
-  return out;
-}
 
 std::string Credit(const std::string& county) {
   const std::string first17 = absl::StrFormat("91%sMA%07d", county, 1);
@@ -140,12 +129,6 @@ Pushed PushAll(const std::shared_ptr<grpc::Channel>& channel, store::Pool& pool,
   for (auto& t : threads) t.join();
   out.seconds = Seconds(Clock::now() - t0);
   return out;
-}
-
-double Percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
 }
 
 struct Reads {
@@ -288,7 +271,7 @@ int Run() {
   }
   store::Pool pool({absl::StrCat(base, " dbname=", db), 16});
   if (!store::ApplyMigrations(pool).ok() || !store::SeedReferenceData(pool).ok()) return 1;
-  const std::vector<std::string> counties = Counties();
+  const std::vector<std::string> counties = CountyLevelCodes();
   LoadEnterprises(pool, counties);
 
   registry::RegistryService registry(pool);
