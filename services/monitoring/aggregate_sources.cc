@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -107,21 +109,92 @@ int StartIndex(const char* period) {
   return p.ok() ? p->Index() : 0;
 }
 
+// The summaries of one dimension in a window, per (county or '', value): in
+// the given counties, or everywhere (the whole province reads one range of
+// the key instead of one per county; $4 / $3 is then unused).
+#define TECHRENO_MONTHS_SQL(COUNTIES)                                                    \
+  "SELECT CASE WHEN $1 THEN county_code ELSE '' END, value, "                            \
+  "  greatest(period_index, $2 - 1), sum(completed_fen)::bigint "                        \
+  "FROM monitoring_summary_months WHERE dimension = $3 AND " COUNTIES                    \
+  " AND period_index <= $5 AND (cardinality($6::int[]) = 0 OR value = ANY ($6::int[])) " \
+  "GROUP BY 1, 2, 3"
+#define TECHRENO_COHORTS_SQL(COUNTIES)                                     \
+  "SELECT CASE WHEN $1 THEN county_code ELSE '' END, value, start_index, " \
+  "  completion_index, sum(projects)::bigint, sum(planned_fen)::bigint "   \
+  "FROM monitoring_summary_cohorts WHERE dimension = $2 AND " COUNTIES     \
+  " AND (cardinality($4::int[]) = 0 OR value = ANY ($4::int[])) "          \
+  "GROUP BY 1, 2, 3, 4 HAVING sum(projects) <> 0"
+constexpr char kMonthsInCounties[] = TECHRENO_MONTHS_SQL("county_code = ANY ($4::text[])");
+constexpr char kMonthsEverywhere[] = TECHRENO_MONTHS_SQL("$4::text[] IS NOT NULL");
+constexpr char kCohortsInCounties[] = TECHRENO_COHORTS_SQL("county_code = ANY ($3::text[])");
+constexpr char kCohortsEverywhere[] = TECHRENO_COHORTS_SQL("$3::text[] IS NOT NULL");
+#undef TECHRENO_MONTHS_SQL
+#undef TECHRENO_COHORTS_SQL
+
+// How many county-level units Guangdong has (the reference data's).
+size_t CountyLevelUnits() {
+  static const size_t count = [] {
+    const auto& regions = store::Reference().regions;
+    return static_cast<size_t>(
+        std::count_if(regions.All().begin(), regions.All().end(),
+                      [&](const codes::Region& r) { return regions.IsCountyLevel(r.code); }));
+  }();
+  return count;
+}
+
 std::string CountyArray(const AggregateScope& s) {
   return absl::StrCat("{", absl::StrJoin(s.counties, ","), "}");
+}
+
+// 竣工 / 新开工 / 续建 within `year`, in that precedence, for a project that
+// starts in month `start` and completed in month `completion` (-1: not yet);
+// UNSPECIFIED when it has no stage that year (completed before it, or starts
+// after it).
+v1::ProjectStage StageIn(int start, int completion, int year) {
+  if (completion >= 0 && completion / 12 == year) return v1::PROJECT_STAGE_COMPLETED;
+  if (completion >= 0 && completion / 12 < year) return v1::PROJECT_STAGE_UNSPECIFIED;
+  if (start / 12 == year) return v1::PROJECT_STAGE_NEW_START;
+  if (start / 12 > year) return v1::PROJECT_STAGE_UNSPECIFIED;
+  return v1::PROJECT_STAGE_CONTINUING;
+}
+
+// The one dimension beyond region and region group that rows are grouped by
+// (UNSPECIFIED when none); nullopt when there are more.
+std::optional<int> AttributeDimension(const v1::QueryAggregatesRequest& r) {
+  std::optional<int> found;
+  for (int d : r.group_by()) {
+    if (d == v1::AGGREGATE_DIMENSION_REGION || d == v1::AGGREGATE_DIMENSION_REGION_GROUP) continue;
+    if (found.has_value()) return std::nullopt;
+    found = d;
+  }
+  return found.value_or(v1::AGGREGATE_DIMENSION_UNSPECIFIED);
+}
+
+// Adds the figures that belong to the bucket's own year, or those of the
+// year before (prior-year comparisons).
+void AddCurrent(Figures& into, const Figures& f) {
+  into.projects += f.projects;
+  into.planned += f.planned;
+  into.completed += f.completed;
+  into.ytd += f.ytd;
+  into.since_start += f.since_start;
+}
+void AddPrior(Figures& into, const Figures& f) {
+  into.prior += f.prior;
+  into.prior_ytd += f.prior_ytd;
 }
 
 }  // namespace
 
 bool NeedsProjects(const v1::QueryAggregatesRequest& r) {
-  for (int d : r.group_by()) {
-    if (d != v1::AGGREGATE_DIMENSION_REGION && d != v1::AGGREGATE_DIMENSION_REGION_GROUP &&
-        d != v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION) {
-      return true;
-    }
-  }
+  const std::optional<int> d = AttributeDimension(r);
+  if (!d.has_value()) return true;
   for (const std::string& code : r.industry_codes()) {
     if (code.size() != 2) return true;
+  }
+  if (!r.industry_codes().empty() && *d != v1::AGGREGATE_DIMENSION_UNSPECIFIED &&
+      *d != v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION) {
+    return true;
   }
   for (int m : r.metrics()) {
     if (m == v1::AGGREGATE_METRIC_ENTERPRISES_COMPLETED ||
@@ -133,121 +206,114 @@ bool NeedsProjects(const v1::QueryAggregatesRequest& r) {
          !r.revenue_bands().empty() || !r.project_stages().empty();
 }
 
-AggregateData FromRollup(pqxx::transaction_base& tx, const AggregateScope& scope) {
+AggregateData FromSummaries(pqxx::transaction_base& tx, const AggregateScope& scope) {
   const v1::QueryAggregatesRequest& r = *scope.request;
-  // Divisions are summed away in SQL unless the rows are by division, so that
-  // only county × month cells cross the wire.
-  const bool by_division = std::count(r.group_by().begin(), r.group_by().end(),
-                                      v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION) > 0;
-  const std::string division_filter =
-      absl::StrCat("{", absl::StrJoin(r.industry_codes(), ","), "}");
-  auto keys_of = [&](const std::string& county, const std::string& division) {
-    std::vector<std::vector<std::string>> values;
-    for (int d : r.group_by()) {
-      if (d == v1::AGGREGATE_DIMENSION_REGION)
-        values.push_back({RegionAt(r, county)});
-      else if (d == v1::AGGREGATE_DIMENSION_REGION_GROUP)
-        values.push_back(GroupsOf(r, county));
-      else
-        values.push_back({division});
-    }
-    return Product(values);
-  };
-  std::map<AggregateKey, Series> rows;
-  Series totals;
-  absl::flat_hash_map<std::string, std::vector<AggregateKey>> key_cache;
-  auto add_month = [&](const std::string& county, const std::string& division, int index,
-                       int64_t fen) {
-    auto [it, fresh] = key_cache.try_emplace(absl::StrCat(county, "/", division));
-    if (fresh) it->second = keys_of(county, division);
-    for (const AggregateKey& key : it->second) {
-      (index < WindowFirst(scope) ? rows[key].opening : rows[key].monthly[index]) += fen;
-    }
-    (index < WindowFirst(scope) ? totals.opening : totals.monthly[index]) += fen;
-  };
-  // Cells in the window, then everything before it as one opening figure per
-  // cell (at the window's first month minus one, so it lands in `opening`).
-  for (const auto& row : store::Exec(
-           tx, "agg_rollup",
-           "SELECT county_code, CASE WHEN $4 THEN industry_division ELSE '' END, "
-           "  greatest(period_index, $1 - 1), sum(completed_fen)::bigint "
-           "FROM monitoring_rollup WHERE period_index <= $2 AND county_code = ANY ($3::text[]) "
-           "AND (cardinality($5::text[]) = 0 OR industry_division = ANY ($5::text[])) "
-           "GROUP BY 1, 2, 3",
-           WindowFirst(scope), WindowLast(scope), CountyArray(scope), by_division,
-           division_filter)) {
-    add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), row[3].as<int64_t>());
-  }
-  // The rollup holds every report under the division it had when written;
-  // take out those of projects outside the statistics (few, behind a partial
-  // index) from the cell they sit in.
-  for (const auto& row : store::Exec(
-           tx, "agg_outside",
-           "SELECT r.county_code, CASE WHEN $3 THEN r.industry_division ELSE '' END, "
-           "  greatest(r.period_index, $4 - 1), r.completed_fen "
-           "FROM v_projects_outside_statistics o JOIN monitoring_reports r USING (project_code) "
-           "WHERE o.county_code = ANY ($2::text[]) AND r.period_index <= $1 "
-           "AND (cardinality($5::text[]) = 0 OR r.industry_division = ANY ($5::text[]))",
-           WindowLast(scope), CountyArray(scope), by_division, WindowFirst(scope),
-           division_filter)) {
-    add_month(row[0].c_str(), row[1].c_str(), row[2].as<int>(), -row[3].as<int64_t>());
-  }
-  // When rows or filters are by division, reports of projects whose industry
-  // changed since move to the current division (this reads every report in
-  // scope; grouping without divisions does not need it).
-  if (by_division || !r.industry_codes().empty()) {
-    for (const auto& row :
-         store::Exec(tx, "agg_moved",
-                     "SELECT r.county_code, r.industry_division, left(p.industry_code, 2), "
-                     "  greatest(r.period_index, $3 - 1), r.completed_fen "
-                     "FROM monitoring_reports r JOIN v_projects p USING (project_code) "
-                     "WHERE r.county_code = ANY ($1::text[]) AND r.period_index <= $2 "
-                     "AND r.industry_division <> left(p.industry_code, 2) "
-                     "AND p.planned_investment_fen >= 500000000 AND p.status <> 5",
-                     CountyArray(scope), WindowLast(scope), WindowFirst(scope))) {
-      const std::string county = row[0].c_str(), from = row[1].c_str(), to = row[2].c_str();
-      const int index = row[3].as<int>();
-      const int64_t fen = row[4].as<int64_t>();
-      const bool from_in = r.industry_codes().empty() ||
-                           std::count(r.industry_codes().begin(), r.industry_codes().end(), from);
-      const bool to_in = r.industry_codes().empty() ||
-                         std::count(r.industry_codes().begin(), r.industry_codes().end(), to);
-      if (from_in) add_month(county, by_division ? from : "", index, -fen);
-      if (to_in) add_month(county, by_division ? to : "", index, fen);
-    }
-  }
-  // Projects in the statistics, by start and completion month: only when the
-  // project count or planned investment is asked for (this reads every
-  // project in scope).
-  const bool counts =
-      r.metrics().empty() ||
-      std::count(r.metrics().begin(), r.metrics().end(), v1::AGGREGATE_METRIC_PROJECT_COUNT) ||
-      std::count(r.metrics().begin(), r.metrics().end(), v1::AGGREGATE_METRIC_PLANNED_INVESTMENT);
-  if (counts) {
+  const int attribute = *AttributeDimension(r);
+  // The summaries' dimension to read: the attribute's, or the division's when
+  // only a division filter applies, or 0 (every project once).
+  const int source = attribute != v1::AGGREGATE_DIMENSION_UNSPECIFIED ? attribute
+                     : r.industry_codes().empty()                     ? 0
+                                                  : v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION;
+  std::vector<int> values;  // the division filter, as the summaries store divisions
+  for (const std::string& code : r.industry_codes()) values.push_back(std::stoi(code));
+  const std::string value_filter = absl::StrCat("{", absl::StrJoin(values, ","), "}");
+  // Counties matter only when rows are by region or group; otherwise they are
+  // summed away in SQL.
+  const bool by_county = std::any_of(r.group_by().begin(), r.group_by().end(), [](int d) {
+    return d == v1::AGGREGATE_DIMENSION_REGION || d == v1::AGGREGATE_DIMENSION_REGION_GROUP;
+  });
+  const bool by_stage = attribute == v1::AGGREGATE_DIMENSION_PROJECT_STAGE;
+  // A renovation type or instrument counts a project under each of its
+  // values: the totals then come from dimension 0 (each project once).
+  const bool multi_valued = attribute == v1::AGGREGATE_DIMENSION_RENOVATION_TYPE ||
+                            attribute == v1::AGGREGATE_DIMENSION_SUPPORT_INSTRUMENT;
+  // One series per (county or "", dimension value). Its cohorts say which
+  // projects have the value now: a row exists for a value some project has
+  // (as on the project path), not for cells a project's change left at zero.
+  using Cell = std::pair<std::string, int>;
+  auto load = [&](int dimension, bool filtered) {
+    std::map<Cell, Series> series;
+    const std::string filter = filtered ? value_filter : "{}";
+    const bool everywhere = scope.counties.size() == CountyLevelUnits();
     for (const auto& row : store::Exec(
-             tx, "agg_cohorts",
-             "SELECT p.county_code, CASE WHEN $2 THEN left(p.industry_code, 2) ELSE '' END, "
-             "p.start_period, coalesce(least(c.completion, p.completion_index), -1), count(*), "
-             "sum(p.planned_investment_fen)::bigint "
-             "FROM v_projects p LEFT JOIN (SELECT project_code, min(period_index) AS completion "
-             "  FROM monitoring_reports WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c "
-             "USING (project_code) WHERE p.county_code = ANY ($1::text[]) "
-             "AND p.planned_investment_fen >= 500000000 AND p.status <> 5 /* WITHDRAWN */ "
-             "AND (cardinality($3::text[]) = 0 OR left(p.industry_code, 2) = ANY ($3::text[])) "
-             "GROUP BY 1, 2, 3, 4",
-             CountyArray(scope), by_division, division_filter)) {
-      const std::string county = row[0].c_str(), division = row[1].c_str();
-      Series::Cohort cohort{StartIndex(row[2].c_str()), row[3].as<int>(), row[4].as<int64_t>(),
-                            row[5].as<int64_t>()};
-      for (const AggregateKey& key : keys_of(county, division)) {
-        rows[key].cohorts.push_back(cohort);
+             tx, everywhere ? "agg_summary_months_all" : "agg_summary_months",
+             everywhere ? kMonthsEverywhere : kMonthsInCounties, by_county, WindowFirst(scope),
+             dimension, CountyArray(scope), WindowLast(scope), filter)) {
+      Series& s = series[{row[0].c_str(), row[1].as<int>()}];
+      const int index = row[2].as<int>();
+      (index < WindowFirst(scope) ? s.opening : s.monthly[index]) += row[3].as<int64_t>();
+    }
+    for (const auto& row :
+         store::Exec(tx, everywhere ? "agg_summary_cohorts_all" : "agg_summary_cohorts",
+                     everywhere ? kCohortsEverywhere : kCohortsInCounties, by_county, dimension,
+                     CountyArray(scope), filter)) {
+      series[{row[0].c_str(), row[1].as<int>()}].cohorts.push_back(
+          {row[2].as<int>(), row[3].as<int>(), row[4].as<int64_t>(), row[5].as<int64_t>()});
+    }
+    return series;
+  };
+  // The row keys of a cell in a year (a stage depends on the year).
+  auto keys_of = [&](const Cell& cell, int year) {
+    std::vector<std::vector<std::string>> parts;
+    for (int d : r.group_by()) {
+      if (d == v1::AGGREGATE_DIMENSION_REGION) {
+        parts.push_back({RegionAt(r, cell.first)});
+      } else if (d == v1::AGGREGATE_DIMENSION_REGION_GROUP) {
+        parts.push_back(GroupsOf(r, cell.first));
+      } else if (d == v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION) {
+        parts.push_back({absl::StrFormat("%02d", cell.second)});
+      } else if (by_stage) {
+        const int start_year = cell.second / 10000, completion_year = cell.second % 10000;
+        parts.push_back({absl::StrCat(static_cast<int>(
+            StageIn(start_year * 12, completion_year == 9999 ? -1 : completion_year * 12, year)))});
+      } else {
+        parts.push_back({absl::StrCat(cell.second)});
       }
-      totals.cohorts.push_back(cohort);
+    }
+    return Product(parts);
+  };
+  auto stage_of = [&](const Cell& cell, int year) {
+    if (!by_stage) return v1::PROJECT_STAGE_CONTINUING;  // any stage but UNSPECIFIED
+    const int start_year = cell.second / 10000, completion_year = cell.second % 10000;
+    return StageIn(start_year * 12, completion_year == 9999 ? -1 : completion_year * 12, year);
+  };
+
+  AggregateData out;
+  out.totals.resize(scope.buckets.size());
+  for (const auto& [cell, series] : load(source, /*filtered=*/true)) {
+    if (series.cohorts.empty()) continue;  // every figure is zero
+    const std::vector<Figures> figures = series.Per(scope.buckets);
+    for (size_t i = 0; i < scope.buckets.size(); ++i) {
+      const int year = scope.buckets[i].last / 12;
+      // A project has no stage in a year it had not started or had already
+      // completed: with rows by stage it is left out of that year.
+      if (stage_of(cell, year) != v1::PROJECT_STAGE_UNSPECIFIED) {
+        for (const AggregateKey& key : keys_of(cell, year)) {
+          auto& row = out.rows[key];
+          row.resize(scope.buckets.size());
+          AddCurrent(row[i], figures[i]);
+        }
+        if (!multi_valued) AddCurrent(out.totals[i], figures[i]);
+      }
+      if (stage_of(cell, year - 1) != v1::PROJECT_STAGE_UNSPECIFIED) {
+        for (const AggregateKey& key : keys_of(cell, year - 1)) {
+          auto& row = out.rows[key];
+          row.resize(scope.buckets.size());
+          AddPrior(row[i], figures[i]);
+        }
+        if (!multi_valued) AddPrior(out.totals[i], figures[i]);
+      }
     }
   }
-  AggregateData out;
-  for (const auto& [key, series] : rows) out.rows[key] = series.Per(scope.buckets);
-  out.totals = totals.Per(scope.buckets);
+  if (multi_valued) {
+    for (const auto& [cell, series] : load(0, /*filtered=*/false)) {
+      const std::vector<Figures> figures = series.Per(scope.buckets);
+      for (size_t i = 0; i < scope.buckets.size(); ++i) {
+        AddCurrent(out.totals[i], figures[i]);
+        AddPrior(out.totals[i], figures[i]);
+      }
+    }
+  }
   return out;
 }
 
@@ -279,15 +345,7 @@ struct ProjectData {
                                [](int m, const std::pair<int, int64_t>& e) { return m < e.first; });
     return it == months.begin() ? 0 : std::prev(it)->second;
   }
-  // 竣工 / 新开工 / 续建 within `year`, in that precedence; UNSPECIFIED when the
-  // project has no stage that year (completed before it, or starts after it).
-  v1::ProjectStage StageIn(int year) const {
-    if (completion >= 0 && completion / 12 == year) return v1::PROJECT_STAGE_COMPLETED;
-    if (completion >= 0 && completion / 12 < year) return v1::PROJECT_STAGE_UNSPECIFIED;
-    if (start / 12 == year) return v1::PROJECT_STAGE_NEW_START;
-    if (start / 12 > year) return v1::PROJECT_STAGE_UNSPECIFIED;
-    return v1::PROJECT_STAGE_CONTINUING;
-  }
+  v1::ProjectStage StageIn(int year) const { return monitoring::StageIn(start, completion, year); }
 };
 
 std::vector<int> IntArray(absl::string_view text) {

@@ -1,6 +1,8 @@
 // Where QueryAggregates' figures come from, as per-row, per-bucket Figures:
-//  - FromRollup: the county × division × month rollup (fast; region, region
-//    group and industry division only);
+//  - FromSummaries: the summaries kept by migration 0009's triggers (county ×
+//    dimension value × month, and project cohorts by start and completion):
+//    rows by region and region group and at most one other dimension, a
+//    division filter, no enterprise counts;
 //  - FromProjects: every project in scope with its reports (any dimension,
 //    filters on project attributes, distinct enterprise counts).
 // Both are exact; every figure adds up per project, so rows are sums.
@@ -40,7 +42,7 @@ struct AggregateScope {
   std::vector<Bucket> buckets;
 };
 
-AggregateData FromRollup(pqxx::transaction_base& tx, const AggregateScope& scope);
+AggregateData FromSummaries(pqxx::transaction_base& tx, const AggregateScope& scope);
 AggregateData FromProjects(pqxx::transaction_base& tx, const AggregateScope& scope);
 
 // True when the request needs FromProjects.

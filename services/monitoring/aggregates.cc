@@ -1,10 +1,9 @@
 // QueryAggregates: the bulletin figures for any grouping by region (at a
 // tier), region group, industry division, renovation type, support
 // instrument, enterprise size and project stage, over month / quarter /
-// half-year / year buckets. Figures come from aggregate_sources.h: the rollup
-// when it suffices (region, group and division; rolling counties up to cities,
-// groups and the province happens here, over that small table), every project
-// otherwise. This file validates, attaches targets and growth, and pages.
+// half-year / year buckets. Figures come from aggregate_sources.h: the
+// summaries when they suffice (rolling counties up to cities, groups and the
+// province happens here, over those small tables), every project otherwise. This file validates, attaches targets and growth, and pages.
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
@@ -129,7 +128,7 @@ grpc::Status MonitoringService::QueryAggregates(grpc::ServerContext* context,
   AggregateData data;
   std::map<int, std::vector<v1::Target>> targets;
   absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
-    data = NeedsProjects(*request) ? FromProjects(tx, scope) : FromRollup(tx, scope);
+    data = NeedsProjects(*request) ? FromProjects(tx, scope) : FromSummaries(tx, scope);
     targets.clear();
     for (int year = scope.buckets.front().first / 12; year <= scope.buckets.back().last / 12;
          ++year) {

@@ -45,6 +45,48 @@ const ReportRow* ProjectRow::ReportIn(int month) const {
   return it != reports.end() && it->first == month ? &it->second : nullptr;
 }
 
+// The projects in the statistics of `counties` with their reports for the
+// months first..last (and the month after: a February covering January), for
+// listing issues.
+std::vector<ProjectRow> LoadProjects(pqxx::transaction_base& tx,
+                                     const std::vector<std::string>& counties, int first,
+                                     int last) {
+  std::vector<ProjectRow> projects;
+  absl::flat_hash_map<std::string, size_t> position;  // code → index in `projects`
+  const std::string county_array = absl::StrCat("{", absl::StrJoin(counties, ","), "}");
+  for (const auto& row : store::Exec(tx, "cmp_projects",
+                                     "SELECT f.project_code, f.county_code, p.name, f.start_index, "
+                                     "f.completion_index FROM monitoring_project_facts f "
+                                     "JOIN v_projects p USING (project_code) "
+                                     "WHERE f.county_code = ANY ($1::text[]) AND f.in_statistics",
+                                     county_array)) {
+    position.emplace(row[0].c_str(), projects.size());
+    projects.push_back(
+        {row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].as<int>(), row[4].as<int>(), {}});
+  }
+  for (const auto& row :
+       store::Exec(tx, "cmp_reports",
+                   "SELECT project_code, period_index, covers_january, late, version, "
+                   "(extract(epoch from first_submit_at) * 1000000)::bigint, "
+                   "(extract(epoch from updated_at) * 1000000)::bigint FROM monitoring_reports "
+                   "WHERE county_code = ANY ($1::text[]) AND period_index BETWEEN $2 AND $3",
+                   county_array, first, last + 1)) {
+    ReportRow report{row[4].as<int64_t>(), row[5].as<int64_t>(), row[6].as<int64_t>(),
+                     row[3].as<bool>()};
+    auto at = position.find(absl::string_view(row[0].c_str(), row[0].size()));
+    if (at == position.end()) continue;  // a project outside the statistics
+    auto& mine = projects[at->second].reports;
+    const int index = row[1].as<int>();
+    mine.emplace_back(index, report);
+    if (row[2].as<bool>()) mine.emplace_back(index - 1, report);  // covers January
+  }
+  for (ProjectRow& p : projects) {
+    std::sort(p.reports.begin(), p.reports.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  return projects;
+}
+
 void Add(v1::MonthCompliance& into, const v1::MonthCompliance& m) {
   into.set_expected(into.expected() + m.expected());
   into.set_reported(into.reported() + m.reported());
@@ -89,72 +131,19 @@ grpc::Status MonitoringService::GetReportingCompliance(
   const size_t offset = page->offset;
 
   const int first = months->front().first, last = months->back().last;
-  const std::vector<std::string> counties = tree->Counties();
-  std::vector<ProjectRow> projects;
-  absl::flat_hash_map<std::string, size_t> position;  // code → index in `projects`
-  std::set<std::string> locked;
-  absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
-    projects.clear();
-    position.clear();
-    locked.clear();
-    const std::string county_array = absl::StrCat("{", absl::StrJoin(counties, ","), "}");
-    for (const auto& row : store::Exec(
-             tx, "cmp_projects",
-             "SELECT p.project_code, p.county_code, p.name, p.start_period, "
-             "coalesce(least(c.completion, p.completion_index), -1) FROM v_projects p LEFT JOIN ("
-             "  SELECT project_code, min(period_index) AS completion FROM monitoring_reports "
-             "  WHERE status = 3 /* COMPLETED */ GROUP BY project_code) c USING (project_code) "
-             "WHERE p.county_code = ANY ($1::text[]) AND p.planned_investment_fen >= 500000000 "
-             "AND p.status <> 5 /* WITHDRAWN */",
-             county_array)) {
-      auto start = codes::ParsePeriod(row[3].c_str());
-      position.emplace(row[0].c_str(), projects.size());
-      projects.push_back({row[0].c_str(),
-                          row[1].c_str(),
-                          row[2].c_str(),
-                          start.ok() ? start->Index() : 0,
-                          row[4].as<int>(),
-                          {}});
-    }
-    // One month past the range: a February report may cover a January in it.
-    for (const auto& row :
-         store::Exec(tx, "cmp_reports",
-                     "SELECT project_code, period_index, covers_january, late, version, "
-                     "(extract(epoch from first_submit_at) * 1000000)::bigint, "
-                     "(extract(epoch from updated_at) * 1000000)::bigint FROM monitoring_reports "
-                     "WHERE county_code = ANY ($1::text[]) AND period_index BETWEEN $2 AND $3",
-                     county_array, first, last + 1)) {
-      ReportRow report{row[4].as<int64_t>(), row[5].as<int64_t>(), row[6].as<int64_t>(),
-                       row[3].as<bool>()};
-      auto at = position.find(absl::string_view(row[0].c_str(), row[0].size()));
-      if (at == position.end()) continue;  // a project outside the statistics
-      auto& mine = projects[at->second].reports;
-      const int index = row[1].as<int>();
-      mine.emplace_back(index, report);
-      if (row[2].as<bool>()) mine.emplace_back(index - 1, report);  // covers January
-    }
-    for (ProjectRow& p : projects) {
-      std::sort(p.reports.begin(), p.reports.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
-    }
-    for (const auto& row :
-         store::Exec(tx, "cmp_locks", "SELECT period FROM monitoring_period_locks WHERE locked")) {
-      locked.insert(row[0].c_str());
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return rpc::ToGrpcStatus(status);
-
-  // County × month figures, and the issues behind them.
-  std::map<std::string, std::vector<v1::MonthCompliance>> by_county;
-  // Issues per county in the order they are listed (missing, late, corrected;
-  // by period and project), keeping only the first max + 1 of each.
-  auto before = [](const v1::ComplianceIssue& a, const v1::ComplianceIssue& b) {
-    return std::make_tuple(a.kind(), a.period(), a.project_code()) <
-           std::make_tuple(b.kind(), b.period(), b.project_code());
+  const std::vector<ScopeNode>& nodes = tree->nodes();
+  const size_t end = std::min(nodes.size(), offset + static_cast<size_t>(*page_size));
+  // Issues are listed on county-level rows (Dongguan and Zhongshan are cities
+  // acting as counties) of this page only.
+  auto lists_issues = [&](const ScopeNode& node) {
+    return request->include_issues() && node.counties.size() == 1 &&
+           node.counties.front() == node.region->code;
   };
-  std::map<std::string, std::multiset<v1::ComplianceIssue, decltype(before)>> issues;
-  auto blank_months = [&] {
+  std::vector<std::string> issue_counties;
+  for (size_t n = offset; n < end; ++n) {
+    if (lists_issues(nodes[n])) issue_counties.push_back(nodes[n].region->code);
+  }
+  auto blank_months = [&](const std::set<std::string>& locked) {
     std::vector<v1::MonthCompliance> out;
     for (const Bucket& m : *months) {
       v1::MonthCompliance& mc = out.emplace_back();
@@ -165,17 +154,70 @@ grpc::Status MonitoringService::GetReportingCompliance(
     }
     return out;
   };
-  for (const std::string& county : counties) by_county[county] = blank_months();
+  // County × month figures, from the summaries (migration 0009).
+  std::map<std::string, std::vector<v1::MonthCompliance>> by_county;
+  std::vector<ProjectRow> projects;
+  std::set<std::string> locked;
+  absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
+    locked.clear();
+    for (const auto& row :
+         store::Exec(tx, "cmp_locks", "SELECT period FROM monitoring_period_locks WHERE locked")) {
+      locked.insert(row[0].c_str());
+    }
+    by_county.clear();
+    for (const std::string& county : tree->Counties()) by_county[county] = blank_months(locked);
+    const std::string county_array = absl::StrCat("{", absl::StrJoin(tree->Counties(), ","), "}");
+    for (const auto& row :
+         store::Exec(tx, "cmp_summary_months",
+                     "SELECT county_code, period_index, reported, late, corrected, corrected_late "
+                     "FROM monitoring_summary_months WHERE dimension = 0 AND value = 0 "
+                     "AND county_code = ANY ($1::text[]) AND period_index BETWEEN $2 AND $3",
+                     county_array, first, last)) {
+      v1::MonthCompliance& cell = by_county[row[0].c_str()][row[1].as<int>() - first];
+      cell.set_reported(row[2].as<int64_t>());
+      cell.set_late(row[3].as<int64_t>());
+      cell.set_corrected(row[4].as<int64_t>());
+      cell.set_corrected_after_deadline(row[5].as<int64_t>());
+    }
+    // Expected: every project in the statistics from its start month through
+    // its completion month.
+    for (const auto& row :
+         store::Exec(tx, "cmp_summary_cohorts",
+                     "SELECT county_code, start_index, completion_index, projects "
+                     "FROM monitoring_summary_cohorts WHERE dimension = 0 AND value = 0 "
+                     "AND county_code = ANY ($1::text[]) AND start_index <= $3 "
+                     "AND (completion_index < 0 OR completion_index >= $2) AND projects <> 0",
+                     county_array, first, last)) {
+      auto& cells = by_county[row[0].c_str()];
+      const int from = std::max(first, row[1].as<int>());
+      const int completion = row[2].as<int>();
+      const int to = completion < 0 ? last : std::min(last, completion);
+      for (int m = from; m <= to; ++m) {
+        cells[m - first].set_expected(cells[m - first].expected() + row[3].as<int64_t>());
+      }
+    }
+    for (auto& [county, cells] : by_county) {
+      for (auto& cell : cells) cell.set_missing(cell.expected() - cell.reported());
+    }
+    projects = issue_counties.empty() ? std::vector<ProjectRow>{}
+                                      : LoadProjects(tx, issue_counties, first, last);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return rpc::ToGrpcStatus(status);
+
+  // The issues behind the figures of the listed counties, in the order they
+  // are listed (missing, late, corrected; by period and project), keeping
+  // only the first max + 1 of each county.
+  auto before = [](const v1::ComplianceIssue& a, const v1::ComplianceIssue& b) {
+    return std::make_tuple(a.kind(), a.period(), a.project_code()) <
+           std::make_tuple(b.kind(), b.period(), b.project_code());
+  };
+  std::map<std::string, std::multiset<v1::ComplianceIssue, decltype(before)>> issues;
   for (const ProjectRow& p : projects) {
-    auto& cells = by_county[p.county];
     for (int m = std::max(first, p.start); m <= last; ++m) {
       if (p.completion >= 0 && p.completion < m) break;
-      v1::MonthCompliance& cell = cells[m - first];
-      cell.set_expected(cell.expected() + 1);
       const ReportRow* r = p.ReportIn(m);
       auto issue = [&](v1::ComplianceIssueKind kind) {
-        // Only when asked, and one past the cap (to say "truncated").
-        if (!request->include_issues()) return;
         auto& list = issues.try_emplace(p.county, before).first->second;
         v1::ComplianceIssue i;
         i.set_project_code(p.code);
@@ -191,27 +233,14 @@ grpc::Status MonitoringService::GetReportingCompliance(
         if (static_cast<int>(list.size()) > *max_issues + 1) list.erase(std::prev(list.end()));
       };
       if (r == nullptr) {
-        cell.set_missing(cell.missing() + 1);
         issue(v1::COMPLIANCE_ISSUE_KIND_MISSING);
         continue;
       }
-      cell.set_reported(cell.reported() + 1);
-      if (r->late) {
-        cell.set_late(cell.late() + 1);
-        issue(v1::COMPLIANCE_ISSUE_KIND_LATE);
-      }
-      if (r->version > 1) {
-        cell.set_corrected(cell.corrected() + 1);
-        if (absl::FromUnixMicros(r->updated_us) >= DeadlineEnd({m / 12, m % 12 + 1})) {
-          cell.set_corrected_after_deadline(cell.corrected_after_deadline() + 1);
-        }
-        issue(v1::COMPLIANCE_ISSUE_KIND_CORRECTED);
-      }
+      if (r->late) issue(v1::COMPLIANCE_ISSUE_KIND_LATE);
+      if (r->version > 1) issue(v1::COMPLIANCE_ISSUE_KIND_CORRECTED);
     }
   }
 
-  const std::vector<ScopeNode>& nodes = tree->nodes();
-  const size_t end = std::min(nodes.size(), offset + static_cast<size_t>(*page_size));
   for (size_t n = offset; n < end; ++n) {
     const ScopeNode& node = nodes[n];
     v1::RegionCompliance& rc = *response->add_regions();
@@ -219,7 +248,7 @@ grpc::Status MonitoringService::GetReportingCompliance(
     rc.mutable_region()->set_name(node.region->name);
     rc.set_tier(node.tier);
     rc.set_parent_region_code(node.parent);
-    std::vector<v1::MonthCompliance> cells = blank_months();
+    std::vector<v1::MonthCompliance> cells = blank_months(locked);
     for (const std::string& county : node.counties) {
       for (size_t i = 0; i < cells.size(); ++i) Add(cells[i], by_county[county][i]);
     }
@@ -230,9 +259,7 @@ grpc::Status MonitoringService::GetReportingCompliance(
     }
     rc.set_score(Score(total));
     *rc.mutable_total() = std::move(total);
-    // County-level rows (Dongguan and Zhongshan are cities acting as counties).
-    if (request->include_issues() && node.counties.size() == 1 &&
-        node.counties.front() == node.region->code) {
+    if (lists_issues(node)) {
       auto found = issues.find(node.region->code);
       int listed = 0;
       if (found != issues.end()) {

@@ -2,7 +2,6 @@
 // line from start to planned completion by more than a threshold, or that
 // have stopped reporting, within the caller's scope, ordered by the gap.
 #include <algorithm>
-#include <cstring>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +10,7 @@
 #include "libs/rpc/call.h"
 #include "libs/rpc/page_token.h"
 #include "libs/rpc/status.h"
+#include "libs/store/arrays.h"
 #include "libs/store/reference_data.h"
 #include "libs/store/transaction.h"
 #include "services/monitoring/buckets.h"
@@ -23,27 +23,32 @@ namespace {
 
 grpc::Status Fail(const absl::Status& status) { return rpc::ToGrpcStatus(status); }
 
-// One candidate's schedule figures. Every project in scope is measured, but
-// only the page's rows become messages (building all of them took most of a
-// call's time when many projects lag).
-struct Lag {
-  explicit Lag(pqxx::row r) : row(std::move(r)) {}
-  pqxx::row row;  // the query's row (see the columns below)
-  int start = 0;
-  int64_t planned = 0, completed = 0, expected = 0;
-  int last_reported = -1;  // period index, -1 when never
-  int months_silent = 0;
-  double gap_points = 0;
-  std::vector<v1::LaggingReason> reasons;
+// The columns of the lag_page query, in order.
+enum Column {
+  kCode,
+  kName,
+  kEnterprise,
+  kCounty,
+  kIndustry,
+  kStatus,
+  kStart,
+  kPlannedCompletion,
+  kPlanned,
+  kCompleted,
+  kExpected,
+  kGapPoints,
+  kLastReported,
+  kMonthsSilent,
+  kBehind,
+  kSilent
 };
 
-v1::LaggingProject ToMessage(const Lag& lag, const store::ReferenceData& ref) {
-  const pqxx::row& row = lag.row;
+v1::LaggingProject ToMessage(const pqxx::row& row, const store::ReferenceData& ref) {
   v1::LaggingProject p;
-  p.set_project_code(row[0].c_str());
-  p.set_project_name(row[1].c_str());
-  p.set_enterprise_name(row[2].c_str());
-  const std::string county = row[3].c_str();
+  p.set_project_code(row[kCode].c_str());
+  p.set_project_name(row[kName].c_str());
+  p.set_enterprise_name(row[kEnterprise].c_str());
+  const std::string county = row[kCounty].c_str();
   if (const auto* c = ref.regions.Find(county)) {
     p.mutable_county()->set_code(c->code);
     p.mutable_county()->set_name(c->name);
@@ -52,24 +57,81 @@ v1::LaggingProject ToMessage(const Lag& lag, const store::ReferenceData& ref) {
       p.mutable_city()->set_name(city->name);
     }
   }
-  const std::string industry = row[4].c_str();
+  const std::string industry = row[kIndustry].c_str();
   p.set_industry_code(industry);
   if (const auto* i = ref.industries.Find(industry)) p.set_industry_name(i->name);
-  p.set_status(static_cast<v1::ProjectStatus>(row[5].as<int>()));
-  p.set_start_period(row[6].c_str());
-  p.set_planned_completion_period(row[7].c_str());
-  p.set_planned_investment_fen(lag.planned);
-  p.set_completed_fen(lag.completed);
-  p.set_expected_fen(lag.expected);
-  p.set_gap_fen(lag.expected - lag.completed);
-  p.set_completed_pct(100.0 * lag.completed / lag.planned);
-  p.set_expected_pct(100.0 * lag.expected / lag.planned);
-  p.set_gap_points(lag.gap_points);
-  if (lag.last_reported >= 0) p.set_last_reported_period(PeriodOf(lag.last_reported));
-  p.set_months_without_report(lag.months_silent);
-  for (v1::LaggingReason reason : lag.reasons) p.add_reasons(reason);
+  p.set_status(static_cast<v1::ProjectStatus>(row[kStatus].as<int>()));
+  p.set_start_period(row[kStart].c_str());
+  p.set_planned_completion_period(row[kPlannedCompletion].c_str());
+  const int64_t planned = row[kPlanned].as<int64_t>(), completed = row[kCompleted].as<int64_t>(),
+                expected = row[kExpected].as<int64_t>();
+  p.set_planned_investment_fen(planned);
+  p.set_completed_fen(completed);
+  p.set_expected_fen(expected);
+  p.set_gap_fen(expected - completed);
+  p.set_completed_pct(100.0 * completed / planned);
+  p.set_expected_pct(100.0 * expected / planned);
+  p.set_gap_points(row[kGapPoints].as<double>());
+  const int last = row[kLastReported].as<int>();
+  if (last >= 0) p.set_last_reported_period(PeriodOf(last));
+  p.set_months_without_report(row[kMonthsSilent].as<int>());
+  if (row[kBehind].as<bool>()) p.add_reasons(v1::LAGGING_REASON_BEHIND_SCHEDULE);
+  if (row[kSilent].as<bool>()) p.add_reasons(v1::LAGGING_REASON_NOT_REPORTING);
   return p;
 }
+
+// Active projects in the statistics (completed ones, in the registry or by a
+// report, are out) that have started by as_of, from their facts (migration
+// 0009): totals and the last report through as_of (history is read only for
+// a project with reports in more than one month after as_of), the
+// straight-line schedule, the gap and the reasons, filtered and ordered by
+// the request, one page plus one row; then the page's names. Ties go by
+// project code, byte-wise.
+constexpr char kLaggingPage[] = R"(
+WITH f AS (
+  SELECT f.project_code, f.planned_fen AS planned, f.start_index AS start,
+         greatest(f.planned_completion_index - f.start_index + 1, 1) AS scheduled,
+         CASE WHEN f.last_report_index <= $2::int THEN f.completed_fen
+              WHEN f.previous_report_index <= $2::int THEN f.completed_fen - f.last_report_fen
+              ELSE (SELECT coalesce(sum(r.completed_fen), 0)::bigint FROM monitoring_reports r
+                    WHERE r.project_code = f.project_code AND r.period_index <= $2) END
+           AS completed,
+         CASE WHEN f.last_report_index <= $2 THEN f.last_report_index
+              WHEN f.previous_report_index <= $2 THEN f.previous_report_index
+              ELSE coalesce((SELECT max(r.period_index) FROM monitoring_reports r
+                             WHERE r.project_code = f.project_code AND r.period_index <= $2), -1)
+         END AS last_reported
+  FROM monitoring_project_facts f
+  WHERE f.county_code = ANY ($1::text[]) AND f.in_statistics AND f.status IN (1, 2, 4)
+    AND f.completion_index < 0 AND f.planned_fen >= $3::bigint AND f.start_index <= $2
+    AND (cardinality($4::text[]) = 0 OR f.industry_code = ANY ($4::text[])
+         OR left(f.industry_code, 2) = ANY ($4::text[]))),
+e AS (
+  SELECT f.*, div(f.planned::numeric * least($2::int - f.start + 1, f.scheduled), f.scheduled)::bigint
+           AS expected,
+         $2::int - CASE WHEN f.last_reported >= 0 THEN f.last_reported ELSE f.start END AS silent
+  FROM f),
+l AS (
+  SELECT e.*, 100.0::float8 * e.expected / e.planned - 100.0::float8 * e.completed / e.planned
+           AS gap_points
+  FROM e),
+r AS (
+  SELECT l.*, l.gap_points > $5::float8 AS behind, $6::int > 0 AND l.silent >= $6::int AS quiet,
+         CASE $8::int WHEN 2 THEN (l.expected - l.completed)::float8
+                      WHEN 3 THEN l.silent::float8 ELSE l.gap_points END AS measure
+  FROM l),
+page AS MATERIALIZED (
+  SELECT * FROM r
+  WHERE CASE WHEN cardinality($7::int[]) = 0 THEN r.behind OR r.quiet
+             ELSE (r.behind AND 1 = ANY ($7::int[])) OR (r.quiet AND 2 = ANY ($7::int[])) END
+  ORDER BY r.measure DESC, r.project_code COLLATE "C"
+  LIMIT $9::bigint)
+SELECT p.project_code, p.name, en.name, p.county_code, p.industry_code, p.status, p.start_period,
+       p.planned_completion_period, page.planned, page.completed, page.expected, page.gap_points,
+       page.last_reported, page.silent, page.behind, page.quiet
+FROM page JOIN v_projects p USING (project_code)
+JOIN v_enterprises en ON en.credit_code = p.enterprise_credit_code
+ORDER BY page.measure DESC, page.project_code COLLATE "C")";
 
 }  // namespace
 
@@ -109,84 +171,22 @@ grpc::Status MonitoringService::ListLaggingProjects(grpc::ServerContext* context
   const size_t offset = page->offset;
 
   const std::vector<std::string> counties = tree->Counties();
-  std::vector<Lag> lagging;
+  std::vector<int> reasons(request->reasons().begin(), request->reasons().end());
+  pqxx::result rows;
   absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
-    lagging.clear();
-    // Active projects in the statistics with their totals through as_of and
-    // their last report; completed ones (in the registry or by a report) are out.
-    pqxx::result rows = store::Exec(
-        tx, "lag_projects",
-        "SELECT p.project_code, p.name, e.name, p.county_code, p.industry_code, p.status, "
-        "p.start_period, p.planned_completion_period, p.planned_investment_fen, "
-        "coalesce(sum(r.completed_fen) FILTER (WHERE r.period_index <= $2), 0)::bigint, "
-        "max(r.period_index) FILTER (WHERE r.period_index <= $2) "
-        "FROM v_projects p JOIN v_enterprises e ON e.credit_code = p.enterprise_credit_code "
-        "LEFT JOIN monitoring_reports r ON r.project_code = p.project_code "
-        "WHERE p.county_code = ANY ($1::text[]) AND p.planned_investment_fen >= $3 "
-        "AND p.planned_investment_fen >= 500000000 AND p.status IN (1, 2, 4) "
-        "AND NOT EXISTS (SELECT 1 FROM monitoring_reports d WHERE d.project_code = "
-        "  p.project_code AND d.status = 3 /* COMPLETED */) "
-        "GROUP BY p.project_code, p.name, e.name, p.county_code, p.industry_code, p.status, "
-        "p.start_period, p.planned_completion_period, p.planned_investment_fen",
-        absl::StrCat("{", absl::StrJoin(counties, ","), "}"), as_of,
-        request->min_planned_investment_fen());
-    for (const auto& row : rows) {
-      auto start = codes::ParsePeriod(row[6].c_str());
-      auto done = codes::ParsePeriod(row[7].c_str());
-      if (!start.ok() || !done.ok() || start->Index() > as_of) continue;  // not started yet
-      const absl::string_view industry(row[4].c_str(), row[4].size());
-      if (!request->industry_codes().empty() &&
-          std::none_of(request->industry_codes().begin(), request->industry_codes().end(),
-                       [&](const std::string& c) {
-                         return industry == c ||
-                                codes::IndustryTable::DivisionOf(std::string(industry)) == c;
-                       })) {
-        continue;
-      }
-      Lag lag(row);
-      lag.start = start->Index();
-      lag.planned = row[8].as<int64_t>();
-      lag.completed = row[9].as<int64_t>();
-      const int scheduled = done->Index() - start->Index() + 1;
-      const int elapsed = std::min(as_of - start->Index() + 1, scheduled);
-      lag.expected = static_cast<int64_t>(static_cast<__int128>(lag.planned) * elapsed / scheduled);
-      lag.gap_points = 100.0 * lag.expected / lag.planned - 100.0 * lag.completed / lag.planned;
-      // Whole months since the last report, or since the start when none.
-      if (!row[10].is_null()) lag.last_reported = row[10].as<int>();
-      lag.months_silent = as_of - (lag.last_reported >= 0 ? lag.last_reported : lag.start);
-      if (lag.gap_points > threshold) lag.reasons.push_back(v1::LAGGING_REASON_BEHIND_SCHEDULE);
-      if (silent > 0 && lag.months_silent >= silent) {
-        lag.reasons.push_back(v1::LAGGING_REASON_NOT_REPORTING);
-      }
-      const bool wanted =
-          request->reasons().empty()
-              ? !lag.reasons.empty()
-              : std::any_of(lag.reasons.begin(), lag.reasons.end(), [&](int r) {
-                  return std::count(request->reasons().begin(), request->reasons().end(), r) > 0;
-                });
-      if (wanted) lagging.push_back(std::move(lag));
-    }
+    rows = store::Exec(
+        tx, "lag_page", kLaggingPage, absl::StrCat("{", absl::StrJoin(counties, ","), "}"), as_of,
+        request->min_planned_investment_fen(),
+        absl::StrCat("{", absl::StrJoin(request->industry_codes(), ","), "}"), threshold, silent,
+        store::NumberArray(reasons), static_cast<int>(request->order_by()),
+        static_cast<int64_t>(offset + *page_size + 1));
     return absl::OkStatus();
   });
   if (!status.ok()) return Fail(status);
-  auto measure = [&](const Lag& p) -> double {
-    switch (request->order_by()) {
-      case v1::LAGGING_ORDER_GAP_FEN:
-        return static_cast<double>(p.expected - p.completed);
-      case v1::LAGGING_ORDER_MONTHS_WITHOUT_REPORT:
-        return p.months_silent;
-      default:
-        return p.gap_points;
-    }
-  };
-  std::sort(lagging.begin(), lagging.end(), [&](const Lag& a, const Lag& b) {
-    const double ma = measure(a), mb = measure(b);
-    return ma != mb ? ma > mb : std::strcmp(a.row[0].c_str(), b.row[0].c_str()) < 0;
-  });
-  const size_t end = std::min(lagging.size(), offset + static_cast<size_t>(*page_size));
-  for (size_t i = offset; i < end; ++i) *response->add_projects() = ToMessage(lagging[i], ref);
+  const size_t end = std::min(rows.size(), offset + static_cast<size_t>(*page_size));
+  for (size_t i = offset; i < end; ++i) *response->add_projects() = ToMessage(rows[i], ref);
   response->set_as_of_period(PeriodOf(as_of));
-  if (end < lagging.size()) {
+  if (end < rows.size()) {
     response->set_next_page_token(page->TokenAt(end));
   }
   return grpc::Status::OK;

@@ -66,7 +66,6 @@ StoredReport ReportFromRow(const pqxx::row& row, size_t first) {
   *p.mutable_first_submit_time() = TimeUtil::MicrosecondsToTimestamp(r(14).as<int64_t>());
   *p.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r(15).as<int64_t>());
   s.period_index = r(16).as<int>();
-  s.industry_division = r(17).c_str();
   return s;
 }
 
@@ -90,10 +89,10 @@ std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t princ
                                        const std::string& principal_name,
                                        const std::vector<ReportWrite>& rows) {
   if (rows.empty()) return {};
-  std::vector<std::string> county, code, period, note, source, division, request;
+  std::vector<std::string> county, code, period, note, source, request;
   std::vector<int> index, status;
   std::vector<bool> january, late;
-  std::vector<int64_t> fen, building, installation, equipment, other, version;
+  std::vector<int64_t> fen, building, installation, equipment, other, version, deadline;
   for (const ReportWrite& w : rows) {
     const v1::ProgressReport& r = w.report;
     county.push_back(w.county_code);
@@ -111,7 +110,7 @@ std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t princ
     source.push_back(r.source_record_id());
     version.push_back(r.version());
     late.push_back(r.late());
-    division.push_back(w.industry_division);
+    deadline.push_back(absl::ToUnixSeconds(w.deadline));
     request.push_back(w.request_id);
   }
   // All parts of one statement see the same snapshot: `before` is each row as
@@ -123,23 +122,23 @@ std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t princ
       "       AND r.project_code = u.code AND r.period_index = u.idx) END AS before "
       "  FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::boolean[], "
       "    $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::int[], "
-      "    $14::text[], $15::text[], $16::bigint[], $17::boolean[], $18::text[], $19::text[]) "
+      "    $14::text[], $15::text[], $16::bigint[], $17::boolean[], $18::bigint[], $19::text[]) "
       "  AS u(county, code, period, idx, january, fen, b, i, e, o, status, note, source, "
-      "       version, late, division, request)), "
+      "       version, late, deadline, request)), "
       // New rows are plain inserts (no speculative insertion: the project's
       // advisory lock keeps other writers out), corrections updates.
       "ins AS (INSERT INTO monitoring_reports (county_code, project_code, period, "
       "    period_index, covers_january, completed_fen, building_fen, installation_fen, "
       "    equipment_fen, other_fen, status, note, source_record_id, version, late, "
-      "    submitted_by, industry_division) "
+      "    submitted_by) "
       "  SELECT county, code, period, idx, january, fen, b, i, e, o, status, note, source, "
-      "    version, late, $2, division FROM u WHERE u.version = 1 "
+      "    version, late, $2 FROM u WHERE u.version = 1 "
       "  RETURNING *), "
       "upd AS (UPDATE monitoring_reports r SET covers_january = u.january, "
       "    completed_fen = u.fen, building_fen = u.b, installation_fen = u.i, "
       "    equipment_fen = u.e, other_fen = u.o, status = u.status, note = u.note, "
       "    source_record_id = u.source, version = u.version, submitted_by = $2, "
-      "    industry_division = u.division, updated_at = now() "
+      "    corrected_late = now() >= to_timestamp(u.deadline), updated_at = now() "
       "  FROM u WHERE u.version > 1 AND r.county_code = u.county AND r.project_code = u.code "
       "    AND r.period_index = u.idx "
       "  RETURNING r.*), "
@@ -159,7 +158,7 @@ std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t princ
       store::NumberArray(fen), store::NumberArray(building), store::NumberArray(installation),
       store::NumberArray(equipment), store::NumberArray(other), store::NumberArray(status),
       store::TextArray(note), store::TextArray(source), store::NumberArray(version),
-      store::BoolArray(late), store::TextArray(division), store::TextArray(request));
+      store::BoolArray(late), store::NumberArray(deadline), store::TextArray(request));
   std::map<std::tuple<std::string, std::string, int>, WrittenTimes> by_key;
   for (const auto& row : written) {
     by_key[{row[0].c_str(), row[1].c_str(), row[2].as<int>()}] = {row[3].as<int64_t>(),
@@ -205,18 +204,6 @@ int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, 
                         "AND period_index <> $4",
                         project_code, from, to, skip);
   return r[0][0].as<int64_t>();
-}
-
-void AddToRollup(pqxx::transaction_base& tx, const std::string& county_code,
-                 const std::string& division, int period_index, int64_t delta_fen,
-                 int delta_reports) {
-  Exec(tx, "mon_rollup_add",
-       "INSERT INTO monitoring_rollup (county_code, industry_division, period_index, "
-       "completed_fen, report_count) VALUES ($1, $2, $3, $4, $5) "
-       "ON CONFLICT (county_code, industry_division, period_index) DO UPDATE SET "
-       "completed_fen = monitoring_rollup.completed_fen + EXCLUDED.completed_fen, "
-       "report_count = monitoring_rollup.report_count + EXCLUDED.report_count",
-       county_code, division, period_index, delta_fen, delta_reports);
 }
 
 std::vector<std::string> LockedAmong(pqxx::transaction_base& tx,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "techreno/v1/monitoring.pb.h"
 
 namespace techreno::monitoring {
@@ -37,7 +38,6 @@ std::optional<int> LastReportIndex(pqxx::transaction_base& tx, const std::string
 struct StoredReport {
   v1::ProgressReport report;  // input fields + version, times, late, submitted_by
   int period_index = 0;
-  std::string industry_division;  // the rollup cell its amount sits in
 };
 // The monitoring_reports columns ReportFromRow reads, in its order (a macro so
 // that queries can be string literals).
@@ -45,7 +45,7 @@ struct StoredReport {
   "project_code, period, covers_january, completed_fen, building_fen, installation_fen, "   \
   "equipment_fen, other_fen, status, note, source_record_id, version, late, submitted_by, " \
   "(extract(epoch from first_submit_at) * 1000000)::bigint, "                               \
-  "(extract(epoch from updated_at) * 1000000)::bigint, period_index, industry_division"
+  "(extract(epoch from updated_at) * 1000000)::bigint, period_index"
 // The report in `row`'s TECHRENO_REPORT_COLUMNS, which start at column `first`.
 StoredReport ReportFromRow(const pqxx::row& row, size_t first);
 std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::string& county_code,
@@ -56,7 +56,9 @@ std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::st
 struct ReportWrite {
   std::string county_code;
   int period_index = 0;
-  std::string industry_division;  // the rollup cell its amount joins
+  // The end of the month's half-year deadline (DeadlineEnd): a correction
+  // written at or after it is stored as corrected after the deadline.
+  absl::Time deadline;
   // Stored: project_code, period, covers_january, the amount and its split,
   // status, note, source_record_id, version; `late` only for a new row (a
   // correction keeps the row's own). submitted_by is the writing principal.
@@ -89,11 +91,6 @@ std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx,
 // Sum of the project's reports with index in [from, to], excluding `skip`.
 int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, int from, int to,
                    int skip);
-
-// Adds `delta_fen` (and `delta_reports`) to the county × division × month cell.
-void AddToRollup(pqxx::transaction_base& tx, const std::string& county_code,
-                 const std::string& division, int period_index, int64_t delta_fen,
-                 int delta_reports);
 
 // The locked periods among `periods`.
 std::vector<std::string> LockedAmong(pqxx::transaction_base& tx,

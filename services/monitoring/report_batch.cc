@@ -40,7 +40,7 @@ bool Eligible(const std::vector<BatchReport>& batch) {
 // What the database knows about one report of the batch.
 struct Facts {
   bool project_found = false;
-  std::string county, division, start_period;
+  std::string county, start_period;
   v1::ProjectStatus project_status = v1::PROJECT_STATUS_UNSPECIFIED;
   int64_t planned = 0;
   int completion = -1;
@@ -60,7 +60,7 @@ std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<Batch
   std::vector<Facts> facts(batch.size());
   for (const auto& row : store::Exec(
            tx, "mon_batch_facts",
-           "SELECT b.i, p.county_code, left(p.industry_code, 2), p.start_period, p.status, "
+           "SELECT b.i, p.county_code, p.start_period, p.status, "
            "  p.planned_investment_fen, least(h.completed_at, p.completion_index), "
            "  h.previous_status, b.idx % 12 = 0 AND coalesce(h.february_covers_january, false), "
            "  EXISTS (SELECT 1 FROM monitoring_period_locks l "
@@ -92,16 +92,15 @@ std::vector<Facts> LoadFacts(pqxx::transaction_base& tx, const std::vector<Batch
     if (row[1].is_null()) continue;
     f.project_found = true;
     f.county = row[1].c_str();
-    f.division = row[2].c_str();
-    f.start_period = row[3].c_str();
-    f.project_status = static_cast<v1::ProjectStatus>(row[4].as<int>());
-    f.planned = row[5].as<int64_t>();
-    f.completion = row[6].is_null() ? -1 : row[6].as<int>();
-    if (!row[7].is_null()) f.previous_status = static_cast<v1::ProjectStatus>(row[7].as<int>());
-    f.covered_by_february = row[8].as<bool>();
-    f.locked = row[9].as<bool>();
-    f.others_since_start = row[10].as<int64_t>();
-    if (!row[11].is_null()) f.stored = ReportFromRow(row, 11);
+    f.start_period = row[2].c_str();
+    f.project_status = static_cast<v1::ProjectStatus>(row[3].as<int>());
+    f.planned = row[4].as<int64_t>();
+    f.completion = row[5].is_null() ? -1 : row[5].as<int>();
+    if (!row[6].is_null()) f.previous_status = static_cast<v1::ProjectStatus>(row[6].as<int>());
+    f.covered_by_february = row[7].as<bool>();
+    f.locked = row[8].as<bool>();
+    f.others_since_start = row[9].as<int64_t>();
+    if (!row[10].is_null()) f.stored = ReportFromRow(row, 10);
   }
   return facts;
 }
@@ -199,11 +198,13 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
   }
   if (writes.empty()) return out;
 
-  // The rows and their audit rows, in one statement.
+  // The rows and their audit rows in one statement; the summaries follow in
+  // it (migration 0009's triggers).
   std::vector<ReportWrite> rows;
   rows.reserve(writes.size());
   for (const Write& w : writes) {
-    rows.push_back({facts[w.i].county, indexes[w.i], facts[w.i].division, w.row, ""});
+    rows.push_back({facts[w.i].county, indexes[w.i],
+                    DeadlineEnd({indexes[w.i] / 12, indexes[w.i] % 12 + 1}), w.row, ""});
   }
   const std::vector<WrittenTimes> times = WriteReports(tx, caller.id, caller.name, rows);
   for (size_t k = 0; k < writes.size(); ++k) {
@@ -213,39 +214,6 @@ std::optional<std::vector<ReportOutcome>> WriteReportBatch(pqxx::transaction_bas
         TimeUtil::MicrosecondsToTimestamp(times[k].first_submit_us);
     *report.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(times[k].update_us);
   }
-
-  // Rollup deltas, one per cell: old amounts leave the cell they sit in.
-  std::map<std::tuple<std::string, std::string, int>, std::pair<int64_t, int64_t>> deltas;
-  for (const Write& w : writes) {
-    const Facts& f = facts[w.i];
-    if (f.stored) {
-      auto& d = deltas[{f.county, f.stored->industry_division, indexes[w.i]}];
-      d.first -= f.stored->report.completed_investment_fen();
-      d.second -= 1;
-    }
-    auto& d = deltas[{f.county, f.division, indexes[w.i]}];
-    d.first += w.row.completed_investment_fen();
-    d.second += 1;
-  }
-  std::vector<std::string> r_county, r_division;
-  std::vector<int> r_index;
-  std::vector<int64_t> r_fen, r_count;
-  for (const auto& [cell, delta] : deltas) {
-    r_county.push_back(std::get<0>(cell));
-    r_division.push_back(std::get<1>(cell));
-    r_index.push_back(std::get<2>(cell));
-    r_fen.push_back(delta.first);
-    r_count.push_back(delta.second);
-  }
-  store::Exec(tx, "mon_batch_rollup",
-              "INSERT INTO monitoring_rollup (county_code, industry_division, period_index, "
-              "completed_fen, report_count) "
-              "SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[]) "
-              "ON CONFLICT (county_code, industry_division, period_index) DO UPDATE SET "
-              "completed_fen = monitoring_rollup.completed_fen + EXCLUDED.completed_fen, "
-              "report_count = monitoring_rollup.report_count + EXCLUDED.report_count",
-              TextArray(r_county), TextArray(r_division), NumberArray(r_index), NumberArray(r_fen),
-              NumberArray(r_count));
 
   return out;
 }

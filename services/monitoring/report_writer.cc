@@ -209,16 +209,10 @@ ReportOutcome WriteReport(pqxx::transaction_base& tx, const auth::Principal& cal
   wanted.set_version(current_version + 1);
   wanted.set_submitted_by(caller.name);
   wanted.set_late(stored.has_value() ? stored->report.late() : now >= DeadlineEnd(period));
-  const std::string division = codes::IndustryTable::DivisionOf(project->industry_code);
-  const WrittenTimes times = WriteReports(
-      tx, caller.id, caller.name, {{project->county_code, index, division, wanted, request_id}})[0];
-  // The old amount leaves the cell it was rolled up under (the project's
-  // industry may have changed since); the new one joins the current cell.
-  if (stored.has_value()) {
-    AddToRollup(tx, project->county_code, stored->industry_division, index,
-                -stored->report.completed_investment_fen(), -1);
-  }
-  AddToRollup(tx, project->county_code, division, index, wanted.completed_investment_fen(), 1);
+  // The summaries follow in the same statement (migration 0009's triggers).
+  const WrittenTimes times =
+      WriteReports(tx, caller.id, caller.name,
+                   {{project->county_code, index, DeadlineEnd(period), wanted, request_id}})[0];
   out.report = wanted;
   *out.report.mutable_first_submit_time() =
       TimeUtil::MicrosecondsToTimestamp(times.first_submit_us);

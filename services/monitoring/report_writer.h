@@ -1,7 +1,7 @@
 // The write path of one progress report, shared by SubmitProgress and
 // PushProgress: project and scope, the reporting calendar (start, completion,
 // locks, the January–February rule), corrections with versions, declared
-// totals, the rollup kept exact in the same transaction, and the audit row.
+// totals, and the audit row (the summaries follow by trigger, migration 0009).
 #ifndef TECHRENO_SERVICES_MONITORING_REPORT_WRITER_H_
 #define TECHRENO_SERVICES_MONITORING_REPORT_WRITER_H_
 

@@ -172,4 +172,77 @@ v1::Project SampleProject(const std::string& county, const std::string& credit_c
   return p;
 }
 
+int64_t SummaryMismatches(pqxx::transaction_base& tx) {
+  // Projects in the statistics, with their completion month and the keys
+  // they count under; then every report's amount under each key, its
+  // presence (a February covering January counts for January too) within the
+  // project's start..completion, and each project's start × completion cohort.
+  constexpr char kTruth[] = R"(
+    WITH p AS (
+      SELECT p.project_code, p.county_code, p.planned_investment_fen AS planned,
+             left(p.start_period, 4)::int * 12 + right(p.start_period, 2)::int - 1 AS start_i,
+             coalesce(least((SELECT min(r.period_index) FROM monitoring_reports r
+                             WHERE r.project_code = p.project_code AND r.status = 3),
+                            p.completion_index), -1) AS done,
+             p.industry_code, p.renovation_types, p.requested_support, e.revenue_band
+      FROM v_projects p JOIN v_enterprises e ON e.credit_code = p.enterprise_credit_code
+      WHERE p.planned_investment_fen >= 500000000 AND p.status <> 5),
+    k AS (
+      SELECT project_code, 0 AS d, 0 AS v FROM p
+      UNION ALL SELECT project_code, 3, left(industry_code, 2)::int FROM p
+      UNION ALL SELECT project_code, 4, t FROM p,
+        unnest(CASE WHEN renovation_types = '{}' THEN '{0}'::smallint[]
+               ELSE renovation_types END) t
+      UNION ALL SELECT project_code, 5, s FROM p,
+        unnest(CASE WHEN requested_support = '{}' THEN '{0}'::smallint[]
+               ELSE requested_support END) s
+      UNION ALL SELECT project_code, 6, revenue_band FROM p
+      UNION ALL SELECT project_code, 7,
+        start_i / 12 * 10000 + CASE WHEN done < 0 THEN 9999 ELSE done / 12 END FROM p),
+    presence AS (
+      SELECT p.county_code, m.i, r.late, r.version, r.corrected_late
+      FROM p JOIN monitoring_reports r USING (project_code),
+           LATERAL (SELECT r.period_index AS i
+                    UNION ALL SELECT r.period_index - 1 WHERE r.covers_january) m
+      WHERE m.i >= p.start_i AND (p.done < 0 OR m.i <= p.done)),
+    months AS (
+      SELECT d, county_code, v, period_index AS i, sum(fen) AS fen, sum(n) AS n, sum(late) AS late,
+             sum(corrected) AS corrected, sum(corrected_late) AS corrected_late
+      FROM (SELECT k.d, p.county_code, k.v, r.period_index, r.completed_fen AS fen,
+                   0 AS n, 0 AS late, 0 AS corrected, 0 AS corrected_late
+            FROM p JOIN k USING (project_code) JOIN monitoring_reports r USING (project_code)
+            UNION ALL
+            SELECT 0, county_code, 0, i, 0, 1, late::int, (version > 1)::int,
+                   (version > 1 AND corrected_late)::int FROM presence) x
+      GROUP BY 1, 2, 3, 4),
+    cohorts AS (
+      SELECT k.d, p.county_code, k.v, p.start_i, p.done, count(*) AS n, sum(p.planned) AS planned
+      FROM p JOIN k USING (project_code) GROUP BY 1, 2, 3, 4, 5)
+    SELECT
+      (SELECT count(*) FROM months t FULL JOIN monitoring_summary_months s
+         ON s.dimension = t.d AND s.county_code = t.county_code AND s.value = t.v
+        AND s.period_index = t.i
+       WHERE (coalesce(s.completed_fen, 0), coalesce(s.reported, 0), coalesce(s.late, 0),
+              coalesce(s.corrected, 0), coalesce(s.corrected_late, 0))
+          <> (coalesce(t.fen, 0), coalesce(t.n, 0), coalesce(t.late, 0),
+              coalesce(t.corrected, 0), coalesce(t.corrected_late, 0)))
+    + (SELECT count(*) FROM cohorts t FULL JOIN monitoring_summary_cohorts s
+         ON s.dimension = t.d AND s.county_code = t.county_code AND s.value = t.v
+        AND s.start_index = t.start_i AND s.completion_index = t.done
+       WHERE (coalesce(s.projects, 0), coalesce(s.planned_fen, 0))
+          <> (coalesce(t.n, 0), coalesce(t.planned, 0)))
+    + (SELECT count(*) FROM v_projects p
+       FULL JOIN monitoring_project_facts f USING (project_code)
+       WHERE f.completed_fen IS DISTINCT FROM
+               (SELECT coalesce(sum(completed_fen), 0) FROM monitoring_reports r
+                WHERE r.project_code = p.project_code)
+          OR ARRAY[f.last_report_index, f.last_report_fen, f.previous_report_index]
+             IS DISTINCT FROM
+               (SELECT ARRAY[coalesce(max(period_index), -1),
+                       coalesce((array_agg(completed_fen ORDER BY period_index DESC))[1], 0),
+                       coalesce((array_agg(period_index ORDER BY period_index DESC))[2], -1)]
+                FROM monitoring_reports r WHERE r.project_code = p.project_code)))";
+  return tx.exec(kTruth)[0][0].as<int64_t>();
+}
+
 }  // namespace techreno::testing

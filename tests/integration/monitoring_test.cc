@@ -235,7 +235,7 @@ TEST_F(MonitoringTest, LockedPeriodsRefuseReportsUntilUnlockedWithReason) {
 
 // Every cell of the rollup equals plain SQL over the reports, after reports
 // and corrections from several counties at once.
-TEST_F(MonitoringTest, ConcurrentReportsLeaveTheRollupExact) {
+TEST_F(MonitoringTest, ConcurrentReportsLeaveTheSummariesExact) {
   const std::vector<std::string> counties = {"440303", "440304", "440305", "440306"};
   std::vector<std::thread> threads;
   for (const std::string& county : counties) {
@@ -263,17 +263,7 @@ TEST_F(MonitoringTest, ConcurrentReportsLeaveTheRollupExact) {
   for (auto& t : threads) t.join();
   int64_t mismatches = -1;
   ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
-                mismatches = tx.exec(R"(
-      WITH truth AS (
-        SELECT r.county_code, r.industry_division AS division, r.period_index,
-               sum(r.completed_fen) AS fen, count(*) AS n
-        FROM monitoring_reports r GROUP BY 1, 2, 3)
-      SELECT count(*) FROM truth FULL JOIN monitoring_rollup m
-        ON m.county_code = truth.county_code AND m.industry_division = truth.division
-       AND m.period_index = truth.period_index
-      WHERE m.completed_fen IS DISTINCT FROM truth.fen
-         OR m.report_count IS DISTINCT FROM truth.n)")[0][0]
-                                 .as<int64_t>();
+                mismatches = SummaryMismatches(tx);
                 return absl::OkStatus();
               }).ok());
   EXPECT_EQ(mismatches, 0);
@@ -612,16 +602,7 @@ TEST_F(MonitoringTest, SetBasedBatchesWriteWhatRecordByRecordWould) {
                           "AND c.county_code = '440114' AND c.before::jsonb = p.after::jsonb")[0][0]
                       .as<int>(),
                   15);
-        EXPECT_EQ(tx.exec(R"(
-      SELECT count(*) FROM (
-        SELECT r.industry_division, r.period_index, sum(r.completed_fen) AS fen, count(*) AS n
-        FROM monitoring_reports r WHERE r.county_code = '440114' GROUP BY 1, 2) truth
-      FULL JOIN (SELECT * FROM monitoring_rollup WHERE county_code = '440114') m
-        ON m.industry_division = truth.industry_division AND m.period_index = truth.period_index
-      WHERE m.completed_fen IS DISTINCT FROM truth.fen OR m.report_count IS DISTINCT FROM truth.n)")
-                      [0][0]
-                          .as<int>(),
-                  0);
+        EXPECT_EQ(SummaryMismatches(tx), 0);
         return absl::OkStatus();
       }).ok());
 }

@@ -11,8 +11,9 @@
 --   - a report corrected since (version > 1) was corrected on the 28th of its
 --     month, 16:00 CST;
 --   - so none was late (monitoring_reports.late is decided at the first filing
---     and kept by corrections; compliance counts it, and a correction as
---     "after the deadline" by updated_at).
+--     and kept by corrections) and no correction came after its deadline
+--     (corrected_late, decided when the correction is written); compliance
+--     counts both. The summaries follow by trigger (migration 0009).
 -- The audit rows of those reports get the same times, so the history reads the
 -- same from every table. Idempotent: every run sets the same values.
 --
@@ -39,6 +40,7 @@ END $$;
 
 UPDATE monitoring_reports r
 SET late = false,
+    corrected_late = false,
     first_submit_at = h.filed_at,
     updated_at = CASE WHEN r.version > 1 THEN h.corrected_at ELSE h.filed_at END
 FROM demo_history h
@@ -49,10 +51,10 @@ WHERE r.project_code = h.project_code AND r.period = h.period;
 UPDATE audit_log a
 SET at = CASE WHEN a.action = 'correct' THEN h.corrected_at ELSE h.filed_at END,
     after = (a.after::jsonb || jsonb_build_object(
-        'late', false, 'first_submit_at', h.filed_at,
+        'late', false, 'corrected_late', false, 'first_submit_at', h.filed_at,
         'updated_at', CASE WHEN a.version > 1 THEN h.corrected_at ELSE h.filed_at END))::json,
     before = CASE WHEN a.before IS NULL THEN NULL ELSE (a.before::jsonb || jsonb_build_object(
-        'late', false, 'first_submit_at', h.filed_at,
+        'late', false, 'corrected_late', false, 'first_submit_at', h.filed_at,
         'updated_at', CASE WHEN a.version > 2 THEN h.corrected_at ELSE h.filed_at END))::json END
 FROM demo_history h
 WHERE a.entity = 'progress' AND a.entity_key = h.entity_key;
