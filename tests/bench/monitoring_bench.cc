@@ -2,19 +2,20 @@
 // each next to what PostgreSQL does with the same rows by itself.
 //
 //   monitoring_bench --dsn="host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-//                    [--projects=1000000] [--months=12] [--streams=2] [--queries=50]
+//                    [--scale=10] [--months=12] [--streams=2] [--queries=50]
 //
-// It creates a fresh database in that cluster, loads `projects` projects
-// straight into the registry's table (COPY: this is set-up, not measured),
-// then measures:
+// It creates a fresh database in that cluster, loads 100,000 × `scale`
+// projects (Guangdong's size at 1) straight into the registry's tables (COPY:
+// this is set-up, not measured) with variety in every dimension the queries
+// group by, then measures:
 //  1. ingest: projects × months monthly reports through PushProgress (the real
 //     server on loopback, `streams` concurrent streams), records/s, next to
 //     PostgreSQL's raw COPY of the same rows into a table shaped like
 //     monitoring_reports (same indexes), records/s, and their ratio;
-//  2. aggregates: QueryAggregates province-wide, city × quarter over the year,
-//     p50/p99 over `queries` calls, next to the same figures by a plain GROUP
-//     BY over the base tables (warm, p50), the speed-up, and a check that
-//     every figure is equal.
+//  2. the province's reads (monitoring_queries.h): QueryAggregates for every
+//     grouping alone and in pairs, compliance, lagging projects, p50/p99 over
+//     `queries` calls, each next to a plain query over the base tables and
+//     checked against it; it exits non-zero on any difference.
 // See docs/BENCHMARKS.md for the figures measured on the project's machines.
 #include <algorithm>
 #include <atomic>
@@ -22,6 +23,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -40,12 +42,17 @@
 #include "services/monitoring/monitoring_service.h"
 #include "services/registry/registry_service.h"
 #include "tests/bench/bench_util.h"
+#include "tests/bench/monitoring_queries.h"
 
 ABSL_FLAG(std::string, dsn, "", "PostgreSQL cluster (a fresh database is created in it)");
-ABSL_FLAG(int, projects, 1'000'000, "projects to load (×10 Guangdong: 1,000,000)");
+ABSL_FLAG(double, scale, 10,
+          "data set size: 100,000 × scale projects (1: Guangdong's size, a smoke run of a few "
+          "minutes; 10: the ×10 goals)");
+ABSL_FLAG(int, projects, 0, "projects to load; 0 = 100,000 × scale");
 ABSL_FLAG(int, months, 12, "monthly reports per project (2024-01 onwards, at most 12)");
 ABSL_FLAG(int, streams, 2, "concurrent PushProgress streams");
-ABSL_FLAG(int, queries, 50, "QueryAggregates calls to time");
+ABSL_FLAG(int, queries, 50, "calls to time per read figure");
+ABSL_FLAG(int, plain_runs, 3, "timed runs of each plain baseline query");
 ABSL_FLAG(int, stream_records, 200'000,
           "records per PushProgress stream (every record is answered, so a stream's answer grows "
           "with it)");
@@ -60,8 +67,21 @@ double ProcessCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + ts.tv_nsec / 1e9;
 }
 
+// A project of the data set. Its attributes follow from its index, so that
+// every run has the same data: renovation types (one or two of seven),
+// support (none or one of three), the enterprise's size band (four per
+// county, one per band), a start from 2023-01 to 2024-12, a tenth completed
+// in the registry in 2024-06, planned investment from 300万 to 5.2亿 (some
+// under the statistics' 500万), and a twentieth of its months unreported.
 struct Project {
-  std::string code, county, division;
+  std::string code, county, industry;
+  int start = 0, completion = -1;  // period indexes (-1: not completed)
+  int64_t planned = 0;
+  bool Reports(int index, int month) const {
+    const int period = 2024 * 12 + month - 1;
+    return period >= start && (completion < 0 || period <= completion) &&
+           (index * 7 + month) % 20 != 0;
+  }
 };
 
 std::vector<Project> LoadProjects(store::Pool& pool, int count) {
@@ -76,12 +96,13 @@ std::vector<Project> LoadProjects(store::Pool& pool, int count) {
         std::vector<std::string>{"credit_code", "name", "county_code", "industry_code",
                                  "above_designated_size", "revenue_band", "integration_pilot",
                                  "integration_certified", "version"});
-    std::vector<std::string> credit(counties.size());
-    for (size_t i = 0; i < counties.size(); ++i) {
-      const std::string first17 = absl::StrFormat("91%sMA%07d", counties[i], i);
+    std::vector<std::string> credit(counties.size() * 4);
+    for (size_t i = 0; i < credit.size(); ++i) {
+      const std::string first17 = absl::StrFormat("91%sMA%07d", counties[i / 4], i);
       credit[i] = first17 + codes::CreditCheckChar(first17);
-      ent << std::make_tuple(credit[i], absl::StrCat("基准测试企业", i), counties[i], "34", true, 3,
-                             false, false, 1);
+      const int band = static_cast<int>(i % 4) + 1;
+      ent << std::make_tuple(credit[i], absl::StrCat("基准测试企业", i), counties[i / 4], "34",
+                             band >= 2, band, i % 2 == 0, i % 4 == 3, 1);
     }
     ent.complete();
     pqxx::stream_to prj(
@@ -90,15 +111,25 @@ std::vector<Project> LoadProjects(store::Pool& pool, int count) {
             "county_code", "project_code", "city_code", "enterprise_credit_code", "industry_code",
             "name", "renovation_types", "requested_support", "planned_investment_fen",
             "planned_equipment_investment_fen", "start_period", "planned_completion_period",
-            "status", "financing_need_fen", "share_with_banks", "version"});
+            "status", "financing_need_fen", "share_with_banks", "version", "completed_period"});
     for (int i = 0; i < count; ++i) {
       const size_t c = static_cast<size_t>(i) % counties.size();
-      Project p{
-          codes::MakeProjectCode(2023, counties[c], 1 + i / static_cast<int>(counties.size())),
-          counties[c], divisions[i % 7]};
-      prj << std::make_tuple(p.county, p.code, regions.CityOf(p.county), credit[c], p.division,
-                             absl::StrCat("基准项目", i), "{1}", "{}", int64_t{2'000'000'000},
-                             int64_t{0}, "2023-01", "2026-12", 2, int64_t{0}, true, 1);
+      const int per_county = i / static_cast<int>(counties.size());
+      Project p{codes::MakeProjectCode(2023, counties[c], 1 + per_county), counties[c],
+                divisions[i % 7]};
+      p.start = 2023 * 12 + i % 24;
+      if (i % 10 == 0 && p.start <= 2024 * 12 + 5) p.completion = 2024 * 12 + 5;
+      p.planned = 300'000'000 + static_cast<int64_t>(i * 104729 % 50) * 100'000'000;
+      const int type = 1 + i % 7;
+      const std::string types =
+          i % 3 == 0 && type != 6 ? absl::StrCat("{", type, ",6}") : absl::StrCat("{", type, "}");
+      const std::string support = i % 4 == 0 ? "{}" : absl::StrCat("{", 1 + i % 3, "}");
+      prj << std::make_tuple(
+          p.county, p.code, regions.CityOf(p.county), credit[c * 4 + per_county % 4], p.industry,
+          absl::StrCat("基准项目", i), types, support, p.planned, int64_t{0},
+          absl::StrFormat("%04d-%02d", p.start / 12, p.start % 12 + 1), "2026-12",
+          p.completion >= 0 ? 3 : 2, int64_t{0}, true, 1,
+          p.completion >= 0 ? std::optional<std::string>("2024-06") : std::nullopt);
       out.push_back(std::move(p));
     }
     prj.complete();
@@ -131,7 +162,10 @@ int Run() {
     std::fprintf(stderr, "--dsn is required\n");
     return 2;
   }
-  const int n = absl::GetFlag(FLAGS_projects), months = std::min(12, absl::GetFlag(FLAGS_months));
+  const int n = absl::GetFlag(FLAGS_projects) > 0
+                    ? absl::GetFlag(FLAGS_projects)
+                    : static_cast<int>(100'000 * absl::GetFlag(FLAGS_scale));
+  const int months = std::min(12, absl::GetFlag(FLAGS_months));
   const std::string db = absl::StrFormat("techreno_bench_%d", getpid());
   {
     pqxx::connection admin(base);
@@ -141,8 +175,7 @@ int Run() {
   const std::string dsn = absl::StrCat(base, " dbname=", db);
   store::Pool pool({dsn, 8});
   if (!store::ApplyMigrations(pool).ok() || !store::SeedReferenceData(pool).ok()) return 1;
-  std::printf("database %s: %d projects × %d months = %d reports\n", db.c_str(), n, months,
-              n * months);
+  std::printf("database %s: %d projects, 2024-01 to 2024-%02d\n", db.c_str(), n, months);
   auto t0 = Clock::now();
   std::vector<Project> projects = LoadProjects(pool, n);
   std::printf("set-up: %d projects loaded by COPY in %.1f s\n", n, Seconds(Clock::now() - t0));
@@ -197,6 +230,10 @@ int Run() {
   }
   const size_t per_stream = std::max(1, absl::GetFlag(FLAGS_stream_records));
   std::vector<double> ingest_month_s;  // each month on its own
+  std::vector<int64_t> month_reports(months + 1);
+  for (int month = 1; month <= months; ++month) {
+    for (int i = 0; i < n; ++i) month_reports[month] += projects[i].Reports(i, month);
+  }
   for (int month = 1; month <= months; ++month) {
     set_clock(month);
     const auto m0 = Clock::now();
@@ -211,6 +248,7 @@ int Run() {
           auto writer = stub->PushProgress(&context, &response);
           for (size_t k = first; k < std::min(ours.size(), first + per_stream); ++k) {
             v1::PushProgressRequest record;
+            if (!projects[ours[k]].Reports(ours[k], month)) continue;  // unreported
             *record.mutable_report() = Report(projects[ours[k]], ours[k], month);
             writer->Write(record);
           }
@@ -234,7 +272,8 @@ int Run() {
     for (auto& t : workers) t.join();
     workers.clear();
     ingest_month_s.push_back(Seconds(Clock::now() - m0));
-    std::printf("  2024-%02d pushed: %.0f reports/s\n", month, n / ingest_month_s.back());
+    std::printf("  2024-%02d pushed: %.0f reports/s\n", month,
+                month_reports[month] / ingest_month_s.back());
   }
   const double ingest_s = Seconds(Clock::now() - t0);
   const double ingest_cpu_s = ProcessCpuSeconds() - ingest_cpu0;
@@ -292,12 +331,13 @@ int Run() {
           std::vector<std::string>{"county_code", "project_code", "period", "period_index",
                                    "covers_january", "completed_fen", "building_fen",
                                    "installation_fen", "equipment_fen", "other_fen", "status",
-                                   "version", "late", "submitted_by", "industry_division"});
+                                   "version", "late", "submitted_by"});
       for (int i : order) {
+        if (!projects[i].Reports(i, month)) continue;
         copy << std::make_tuple(projects[i].county, projects[i].code,
                                 absl::StrFormat("2024-%02d", month), 2024 * 12 + month - 1, false,
                                 Amount(i, month), int64_t{0}, int64_t{0}, Amount(i, month),
-                                int64_t{0}, 2, 1, false, "bench", projects[i].division);
+                                int64_t{0}, 2, 1, false, "bench");
       }
       copy.complete();
       copy_month_s.push_back(Seconds(Clock::now() - c0));
@@ -310,7 +350,9 @@ int Run() {
   }
   double copy_s = 0;
   for (double m : copy_month_s) copy_s += m;
-  const double copy_rate = static_cast<double>(n) * months / copy_s;
+  int64_t all_reports = 0;
+  for (int month = 1; month <= months; ++month) all_reports += month_reports[month];
+  const double copy_rate = static_cast<double>(all_reports) / copy_s;
   std::printf("\ningest via PushProgress: %lld reports in %.1f s = %.0f reports/s (%d streams)\n",
               static_cast<long long>(accepted), ingest_s, ingest_rate, streams);
   std::printf("raw COPY of the same rows: %.1f s = %.0f rows/s\n", copy_s, copy_rate);
@@ -327,76 +369,24 @@ int Run() {
       1e6 * floor_cpu_s / (static_cast<double>(floor_records) * streams));
   // The issue also quotes COPY into a table that already holds the data set:
   // the last month alone goes into tables of (months - 1) × projects rows.
-  const double last_ingest = n / ingest_month_s.back(), last_copy = n / copy_month_s.back();
+  const double last_ingest = month_reports[months] / ingest_month_s.back(),
+               last_copy = month_reports[months] / copy_month_s.back();
   std::printf(
       "last month alone, into %lld stored reports: ingest %.0f /s, COPY %.0f /s, "
       "ratio %.3f\n",
       static_cast<long long>(n) * (months - 1), last_ingest, last_copy, last_ingest / last_copy);
 
-  // 2. City × quarter over the year, province-wide.
-  v1::QueryAggregatesRequest q;
-  q.add_group_by(v1::AGGREGATE_DIMENSION_REGION);
-  q.set_region_tier(v1::REGION_TIER_CITY);
-  q.set_granularity(v1::GRANULARITY_QUARTER);
-  q.set_from_period("2024-01");
-  q.set_to_period("2024-12");
-  for (auto m :
-       {v1::AGGREGATE_METRIC_COMPLETED, v1::AGGREGATE_METRIC_YTD, v1::AGGREGATE_METRIC_SINCE_START,
-        v1::AGGREGATE_METRIC_YOY_GROWTH, v1::AGGREGATE_METRIC_TARGET}) {
-    q.add_metrics(m);
-  }
-  auto stub = v1::InvestmentMonitoring::NewStub(channel);
-  std::vector<double> api_ms;
-  v1::QueryAggregatesResponse answer;
-  for (int i = 0; i < absl::GetFlag(FLAGS_queries) + 3; ++i) {
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + token);
-    auto q0 = Clock::now();
-    grpc::Status s = stub->QueryAggregates(&context, q, &answer);
-    if (!s.ok()) {
-      std::fprintf(stderr, "query failed: %s\n", s.error_message().c_str());
-      return 1;
-    }
-    if (i >= 3) api_ms.push_back(1000 * Seconds(Clock::now() - q0));  // 3 warm-ups
-  }
-  std::map<std::pair<std::string, std::string>, int64_t> plain;
-  std::vector<double> sql_ms;
-  for (int i = 0; i < 6; ++i) {
-    (void)store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
-      plain.clear();
-      auto q0 = Clock::now();
-      pqxx::result r = tx.exec(
-          "SELECT CASE WHEN g.tier = 'city' THEN g.code ELSE g.parent_code END AS city, "
-          "  r.period_index / 3 AS quarter, sum(r.completed_fen)::bigint "
-          "FROM monitoring_reports r JOIN registry_projects p USING (county_code, project_code) "
-          "JOIN regions g ON g.code = r.county_code "
-          "WHERE r.period_index BETWEEN 2024 * 12 AND 2024 * 12 + 11 "
-          "AND p.planned_investment_fen >= 500000000 AND p.status <> 5 GROUP BY 1, 2");
-      if (i > 0) sql_ms.push_back(1000 * Seconds(Clock::now() - q0));  // 1 warm-up
-      for (const auto& row : r) {
-        const int quarter = row[1].as<int>() % 4 + 1;
-        plain[{row[0].c_str(), absl::StrCat("2024Q", quarter)}] = row[2].as<int64_t>();
-      }
-      return absl::OkStatus();
-    });
-  }
-  int mismatches = 0;
-  for (const auto& row : answer.rows()) {
-    const int64_t expected = plain[{row.key().region().code(), row.period_label()}];
-    if (expected != row.completed_fen()) ++mismatches;
-  }
-  const double p50 = Percentile(api_ms, 0.5), p99 = Percentile(api_ms, 0.99);
-  const double sql_p50 = Percentile(sql_ms, 0.5);
-  std::printf("\nQueryAggregates city × quarter, 2024, province-wide: %d rows\n",
-              answer.rows_size());
-  std::printf("  p50 %.2f ms, p99 %.2f ms over %zu calls (goal: p50 ≤ 10 ms)\n", p50, p99,
-              api_ms.size());
-  std::printf("plain GROUP BY over the base tables: p50 %.1f ms (warm)\n", sql_p50);
-  std::printf("speed-up = %.0f× (goal ≥ 100×)\n", sql_p50 / p50);
-  std::printf("figures equal to the plain GROUP BY: %s (%d of %d rows differ)\n",
-              mismatches == 0 ? "yes" : "NO", mismatches, answer.rows_size());
+  // 2. The province's reads, each next to its plain query.
+  std::printf("\nreads, province-wide (%d calls each after 3 warm-ups):\n",
+              absl::GetFlag(FLAGS_queries));
+  const std::vector<QueryFigure> figures = MeasureQueries(
+      pool, channel, token, absl::GetFlag(FLAGS_queries), absl::GetFlag(FLAGS_plain_runs));
+  PrintQueryFigures(figures);
   (*server)->Shutdown();
-  return mismatches == 0 ? 0 : 1;
+  for (const QueryFigure& f : figures) {
+    if (f.mismatches > 0) return 1;
+  }
+  return 0;
 }
 
 }  // namespace
