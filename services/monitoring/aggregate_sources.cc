@@ -215,7 +215,10 @@ AggregateData FromSummaries(pqxx::transaction_base& tx, const AggregateScope& sc
                      : r.industry_codes().empty()                     ? 0
                                                   : v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION;
   std::vector<int> values;  // the division filter, as the summaries store divisions
-  for (const std::string& code : r.industry_codes()) values.push_back(std::stoi(code));
+  for (const std::string& code : r.industry_codes()) {
+    int division = 0;
+    if (absl::SimpleAtoi(code, &division)) values.push_back(division);  // validated: "06"-"46"
+  }
   const std::string value_filter = absl::StrCat("{", absl::StrJoin(values, ","), "}");
   // Counties matter only when rows are by region or group; otherwise they are
   // summed away in SQL.
@@ -252,6 +255,13 @@ AggregateData FromSummaries(pqxx::transaction_base& tx, const AggregateScope& sc
     }
     return series;
   };
+  // A cell's stage in a year (stage cells only; any stage but UNSPECIFIED
+  // otherwise), from its value: start year × 10000 + completion year.
+  auto stage_of = [&](const Cell& cell, int year) {
+    if (!by_stage) return v1::PROJECT_STAGE_CONTINUING;
+    const int start_year = cell.second / 10000, completion_year = cell.second % 10000;
+    return StageIn(start_year * 12, completion_year == 9999 ? -1 : completion_year * 12, year);
+  };
   // The row keys of a cell in a year (a stage depends on the year).
   auto keys_of = [&](const Cell& cell, int year) {
     std::vector<std::vector<std::string>> parts;
@@ -263,19 +273,12 @@ AggregateData FromSummaries(pqxx::transaction_base& tx, const AggregateScope& sc
       } else if (d == v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION) {
         parts.push_back({absl::StrFormat("%02d", cell.second)});
       } else if (by_stage) {
-        const int start_year = cell.second / 10000, completion_year = cell.second % 10000;
-        parts.push_back({absl::StrCat(static_cast<int>(
-            StageIn(start_year * 12, completion_year == 9999 ? -1 : completion_year * 12, year)))});
+        parts.push_back({absl::StrCat(static_cast<int>(stage_of(cell, year)))});
       } else {
         parts.push_back({absl::StrCat(cell.second)});
       }
     }
     return Product(parts);
-  };
-  auto stage_of = [&](const Cell& cell, int year) {
-    if (!by_stage) return v1::PROJECT_STAGE_CONTINUING;  // any stage but UNSPECIFIED
-    const int start_year = cell.second / 10000, completion_year = cell.second % 10000;
-    return StageIn(start_year * 12, completion_year == 9999 ? -1 : completion_year * 12, year);
   };
 
   AggregateData out;

@@ -23,11 +23,12 @@ struct QueryFigure {
   std::string name;
   double p50_ms = 0, p99_ms = 0, plain_ms = 0;
   double goal_p50_ms = 0, goal_p99_ms = 0;  // 0: none
-  int rows = 0, mismatches = 0;
+  int rows = 0, mismatches = 0, calls = 0;  // calls: how many were timed
 };
 
-// `calls` timed calls after 3 warm-ups per figure; plain queries 1 warm-up
-// and `plain_runs` timed runs. The caller's principal is the province's.
+// `calls` timed calls after 3 warm-ups per figure (fewer, at least 3, once
+// they took a minute); plain queries 1 warm-up and `plain_runs` timed runs. The caller's principal
+// is the province's.
 std::vector<QueryFigure> MeasureQueries(store::Pool& pool,
                                         const std::shared_ptr<grpc::Channel>& channel,
                                         const std::string& token, int calls, int plain_runs);

@@ -146,34 +146,55 @@ LANGUAGE sql STABLE AS $$
         WHERE project_code = code ORDER BY period_index DESC LIMIT 2) t
 $$;
 
--- Adds `sign` × the reports' cells (and running totals) under the current
--- facts of their projects, except the projects in `skip`.
-CREATE FUNCTION monitoring_add_reports(reports monitoring_reports[], sign integer, skip text[])
-RETURNS void LANGUAGE plpgsql
+-- Adds `sign` × the reports' cells and running totals under the current
+-- facts of their projects, in one statement (each project's facts row is
+-- read once, by the update that changes its totals). `sign` -1 is for the
+-- rows a correction replaced: their month stays the latest as it was. Returns
+-- how many of the reports' projects have no facts (never expected: the
+-- registry's trigger makes them); their reports are left out.
+CREATE FUNCTION monitoring_add_reports(reports monitoring_reports[], sign integer)
+RETURNS bigint LANGUAGE plpgsql
 -- Planned once per session: a custom plan per call cost more than the work.
 SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  missing bigint;
 BEGIN
-  IF cardinality(reports) = 0 THEN RETURN; END IF;
-  INSERT INTO monitoring_summary_months AS s
-  SELECT c.dimension, f.county_code, c.value, c.period_index, sign * sum(c.completed_fen),
-         sign * sum(c.reported), sign * sum(c.late), sign * sum(c.corrected),
-         sign * sum(c.corrected_late)
-  FROM unnest(reports) r JOIN monitoring_project_facts f ON f.project_code = r.project_code,
-       monitoring_report_cells(f, r) c
-  WHERE NOT r.project_code = ANY (skip)
-  GROUP BY 1, 2, 3, 4
-  ON CONFLICT (dimension, county_code, value, period_index) DO UPDATE SET
-    completed_fen = s.completed_fen + EXCLUDED.completed_fen,
-    reported = s.reported + EXCLUDED.reported, late = s.late + EXCLUDED.late,
-    corrected = s.corrected + EXCLUDED.corrected,
-    corrected_late = s.corrected_late + EXCLUDED.corrected_late;
-  UPDATE monitoring_project_facts f
-  SET completed_fen = f.completed_fen + d.fen, last_report_index = l.last,
-      last_report_fen = l.last_fen, previous_report_index = l.previous
-  FROM (SELECT r.project_code, sign * sum(r.completed_fen) AS fen
-        FROM unnest(reports) r WHERE NOT r.project_code = ANY (skip) GROUP BY 1) d,
-       monitoring_latest_reports(d.project_code) l
-  WHERE f.project_code = d.project_code;
+  IF cardinality(reports) = 0 THEN RETURN 0; END IF;
+  WITH d AS (
+    SELECT r.project_code, sum(r.completed_fen) AS fen,
+           (array_agg(r.period_index ORDER BY r.period_index DESC))[1] AS p1,
+           (array_agg(r.completed_fen ORDER BY r.period_index DESC))[1] AS p1_fen,
+           coalesce((array_agg(r.period_index ORDER BY r.period_index DESC))[2], -1) AS p2
+    FROM unnest(reports) r GROUP BY 1),
+  f AS (
+    UPDATE monitoring_project_facts f
+    SET completed_fen = f.completed_fen + sign * d.fen,
+        last_report_index = CASE WHEN sign < 0 THEN f.last_report_index
+                                 ELSE greatest(f.last_report_index, d.p1) END,
+        last_report_fen = CASE WHEN sign > 0 AND d.p1 >= f.last_report_index THEN d.p1_fen
+                               ELSE f.last_report_fen END,
+        previous_report_index = CASE
+          WHEN sign < 0 THEN f.previous_report_index
+          WHEN d.p1 > f.last_report_index THEN greatest(f.last_report_index, d.p2)
+          WHEN d.p1 = f.last_report_index THEN greatest(f.previous_report_index, d.p2)
+          ELSE greatest(f.previous_report_index, d.p1) END
+    FROM d WHERE f.project_code = d.project_code
+    RETURNING f.*),
+  cells AS (
+    INSERT INTO monitoring_summary_months AS s
+    SELECT c.dimension, f.county_code, c.value, c.period_index, sign * sum(c.completed_fen),
+           sign * sum(c.reported), sign * sum(c.late), sign * sum(c.corrected),
+           sign * sum(c.corrected_late)
+    FROM unnest(reports) r JOIN f ON f.project_code = r.project_code,
+         monitoring_report_cells(ROW(f.*)::monitoring_project_facts, r) c
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (dimension, county_code, value, period_index) DO UPDATE SET
+      completed_fen = s.completed_fen + EXCLUDED.completed_fen,
+      reported = s.reported + EXCLUDED.reported, late = s.late + EXCLUDED.late,
+      corrected = s.corrected + EXCLUDED.corrected,
+      corrected_late = s.corrected_late + EXCLUDED.corrected_late)
+  SELECT (SELECT count(*) FROM d) - (SELECT count(*) FROM f) INTO missing;
+  RETURN missing;
 END $$;
 
 -- Adds `sign` × everything the projects contribute under their current facts.
@@ -222,6 +243,9 @@ BEGIN
     FROM monitoring_reports WHERE project_code = p.project_code) r ON true,
   monitoring_latest_reports(p.project_code) l
   WHERE p.project_code = ANY (codes)
+  -- A bulk load's new rows go in county by county, so that a county's push
+  -- later updates its projects' rows on neighbouring pages.
+  ORDER BY p.county_code, p.project_code
   ON CONFLICT (project_code) DO UPDATE SET
     county_code = EXCLUDED.county_code, in_statistics = EXCLUDED.in_statistics,
     status = EXCLUDED.status, industry_code = EXCLUDED.industry_code,
@@ -247,23 +271,19 @@ END $$;
 CREATE FUNCTION monitoring_reports_changed(added monitoring_reports[],
                                            removed monitoring_reports[])
 RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
-DECLARE
-  -- Projects without facts yet (never expected: the registry's trigger makes
-  -- them) are synced whole, which takes in these reports too.
-  unknown text[] := ARRAY(
-    SELECT DISTINCT a.project_code FROM unnest(added) a
-    WHERE NOT EXISTS (SELECT 1 FROM monitoring_project_facts f
-                      WHERE f.project_code = a.project_code));
+BEGIN
+  IF monitoring_add_reports(removed, -1) + monitoring_add_reports(added, 1) > 0 THEN
+    -- Projects without facts: synced whole, which takes in these reports.
+    PERFORM monitoring_resync(ARRAY(
+      SELECT DISTINCT a.project_code FROM unnest(added) a
+      WHERE NOT EXISTS (SELECT 1 FROM monitoring_project_facts f
+                        WHERE f.project_code = a.project_code)));
+  END IF;
   -- A COMPLETED report, written or replaced, may move the completion month.
-  completing text[] := ARRAY(
+  PERFORM monitoring_resync(ARRAY(
     SELECT DISTINCT x.project_code
     FROM (SELECT * FROM unnest(added) UNION ALL SELECT * FROM unnest(removed)) x
-    WHERE x.status = 3 AND NOT x.project_code = ANY (unknown));
-BEGIN
-  PERFORM monitoring_resync(unknown);
-  PERFORM monitoring_add_reports(added, 1, unknown);
-  PERFORM monitoring_add_reports(removed, -1, unknown);
-  PERFORM monitoring_resync(completing);
+    WHERE x.status = 3));
 END $$;
 
 -- Statements that wrote no row (the writer's INSERT or UPDATE half) cost
