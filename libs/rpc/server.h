@@ -23,7 +23,7 @@ struct ServerOptions {
   int max_message_bytes = 128 << 20;
   absl::Duration keepalive_time = absl::Seconds(60);
   absl::Duration shutdown_grace = absl::Seconds(30);  // in-flight calls get this long
-  int max_threads = 64;                               // sync server thread cap
+  int max_threads = 256;  // sync server thread cap: 122 county push streams at once, and readers
   // TLS: PEM files. With tls_client_ca_file set, clients must present a
   // certificate signed by it (mutual TLS). Empty: plaintext (loopback use).
   std::string tls_cert_file;

@@ -23,7 +23,7 @@ ABSL_FLAG(std::string, db, "",
           "PostgreSQL connection string, e.g. 'host=127.0.0.1 port=5432 "
           "dbname=techreno user=techreno' (default: $TECHRENO_DB)");
 ABSL_FLAG(int, pool_size, 16, "database connections (the real limit on concurrent database work)");
-ABSL_FLAG(int, max_threads, 128,
+ABSL_FLAG(int, max_threads, 256,
           "gRPC worker threads; each open call (a push stream too) holds one, and calls "
           "beyond it get RESOURCE_EXHAUSTED");
 ABSL_FLAG(bool, migrate, true, "apply pending schema migrations and seed reference data at start");
