@@ -65,7 +65,7 @@ std::vector<std::string> GroupsOf(const v1::QueryAggregatesRequest& r, const std
   return out;
 }
 
-// A month-indexed series of one key, for the rollup path.
+// A month-indexed series of one summary cell, for the summaries path.
 struct Series {
   std::map<int, int64_t> monthly;
   int64_t opening = 0;  // everything before the window

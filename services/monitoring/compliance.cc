@@ -9,7 +9,6 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/rpc/call.h"
@@ -154,6 +153,8 @@ grpc::Status MonitoringService::GetReportingCompliance(
     }
     return out;
   };
+  const std::vector<std::string> counties = tree->Counties();
+  const std::string county_array = absl::StrCat("{", absl::StrJoin(counties, ","), "}");
   // County × month figures, from the summaries (migration 0009).
   std::map<std::string, std::vector<v1::MonthCompliance>> by_county;
   std::vector<ProjectRow> projects;
@@ -165,8 +166,7 @@ grpc::Status MonitoringService::GetReportingCompliance(
       locked.insert(row[0].c_str());
     }
     by_county.clear();
-    for (const std::string& county : tree->Counties()) by_county[county] = blank_months(locked);
-    const std::string county_array = absl::StrCat("{", absl::StrJoin(tree->Counties(), ","), "}");
+    for (const std::string& county : counties) by_county[county] = blank_months(locked);
     for (const auto& row :
          store::Exec(tx, "cmp_summary_months",
                      "SELECT county_code, period_index, reported, late, corrected, corrected_late "

@@ -3,7 +3,6 @@
 // have stopped reporting, within the caller's scope, ordered by the gap.
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/codes/text.h"

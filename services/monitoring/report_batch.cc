@@ -2,9 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
-#include <map>
 #include <set>
-#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
