@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "libs/rpc/status.h"
+#include "libs/store/arrays.h"
 #include "libs/store/transaction.h"
 
 namespace techreno::rpc {
@@ -46,33 +47,62 @@ std::string RequestFingerprint(const google::protobuf::Message& request) {
 
 absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::transaction_base& tx,
                                                              const IdempotencyKey& key) {
-  pqxx::result r = store::Exec(tx, "idem_find",
-                               "SELECT encode(fingerprint, 'hex'), encode(response, 'base64') "
-                               "FROM idempotency_keys "
-                               "WHERE principal_id = $1 AND method = $2 AND request_id = $3",
-                               key.principal_id, key.method, key.request_id);
-  if (r.empty()) return std::nullopt;
-  if (r[0][0].c_str() != key.fingerprint) {
-    const std::string why = RequestIdReusedMessage(key);
-    return WithFieldViolations(absl::StatusCode::kInvalidArgument, "request_id: " + why,
-                               {{"request_id", absl::StrCat("[request_id.reused] ", why)}});
+  return FindPriorResponses(tx, {key})[0];
+}
+
+std::vector<absl::StatusOr<std::optional<std::string>>> FindPriorResponses(
+    pqxx::transaction_base& tx, const std::vector<IdempotencyKey>& keys) {
+  std::vector<absl::StatusOr<std::optional<std::string>>> out(keys.size(), std::nullopt);
+  if (keys.empty()) return out;
+  std::vector<std::string> ids;
+  for (const IdempotencyKey& k : keys) ids.push_back(k.request_id);
+  pqxx::result r = store::Exec(
+      tx, "idem_find",
+      "SELECT k.i, encode(x.fingerprint, 'hex'), encode(x.response, 'base64') "
+      "FROM unnest($3::text[]) WITH ORDINALITY AS k(id, i) "
+      "JOIN idempotency_keys x ON x.principal_id = $1 AND x.method = $2 AND x.request_id = k.id",
+      keys[0].principal_id, keys[0].method, store::TextArray(ids));
+  for (const auto& row : r) {
+    const size_t i = row[0].as<size_t>() - 1;
+    const IdempotencyKey& key = keys[i];
+    if (row[1].c_str() != key.fingerprint) {
+      const std::string why = RequestIdReusedMessage(key);
+      out[i] = WithFieldViolations(absl::StatusCode::kInvalidArgument, "request_id: " + why,
+                                   {{"request_id", absl::StrCat("[request_id.reused] ", why)}});
+      continue;
+    }
+    std::string response;
+    std::string encoded = row[2].c_str();
+    encoded.erase(std::remove(encoded.begin(), encoded.end(), '\n'), encoded.end());
+    if (!absl::Base64Unescape(encoded, &response)) {
+      out[i] = absl::InternalError("stored idempotent response is corrupt");
+      continue;
+    }
+    out[i] = std::move(response);
   }
-  std::string response;
-  std::string encoded = r[0][1].c_str();
-  encoded.erase(std::remove(encoded.begin(), encoded.end(), '\n'), encoded.end());
-  if (!absl::Base64Unescape(encoded, &response)) {
-    return absl::InternalError("stored idempotent response is corrupt");
-  }
-  return response;
+  return out;
 }
 
 void RecordResponse(pqxx::transaction_base& tx, const IdempotencyKey& key,
                     const std::string& response) {
+  RecordResponses(tx, {key}, {response});
+}
+
+void RecordResponses(pqxx::transaction_base& tx, const std::vector<IdempotencyKey>& keys,
+                     const std::vector<std::string>& responses) {
+  if (keys.empty()) return;
+  std::vector<std::string> ids, fingerprints, encoded;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    ids.push_back(keys[i].request_id);
+    fingerprints.push_back(keys[i].fingerprint);
+    encoded.push_back(absl::Base64Escape(responses[i]));
+  }
   store::Exec(tx, "idem_record",
               "INSERT INTO idempotency_keys (principal_id, method, request_id, fingerprint, "
-              "response) VALUES ($1, $2, $3, decode($4, 'hex'), decode($5, 'base64'))",
-              key.principal_id, key.method, key.request_id, key.fingerprint,
-              absl::Base64Escape(response));
+              "response) SELECT $1, $2, k.id, decode(k.fp, 'hex'), decode(k.answer, 'base64') "
+              "FROM unnest($3::text[], $4::text[], $5::text[]) AS k(id, fp, answer)",
+              keys[0].principal_id, keys[0].method, store::TextArray(ids),
+              store::TextArray(fingerprints), store::TextArray(encoded));
 }
 
 absl::Status RunIdempotent(store::Pool& pool, const IdempotencyKey& key,

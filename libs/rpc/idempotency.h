@@ -12,6 +12,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -42,9 +43,17 @@ std::string RequestIdReusedMessage(const IdempotencyKey& key);
 absl::StatusOr<std::optional<std::string>> FindPriorResponse(pqxx::transaction_base& tx,
                                                              const IdempotencyKey& key);
 
+// FindPriorResponse for many keys of one principal and method (a push's
+// batch), in one statement; one answer per key, in order.
+std::vector<absl::StatusOr<std::optional<std::string>>> FindPriorResponses(
+    pqxx::transaction_base& tx, const std::vector<IdempotencyKey>& keys);
+
 // Stores the response; call in the transaction that made the change.
 void RecordResponse(pqxx::transaction_base& tx, const IdempotencyKey& key,
                     const std::string& response);
+// RecordResponse for many keys of one principal and method, in one statement.
+void RecordResponses(pqxx::transaction_base& tx, const std::vector<IdempotencyKey>& keys,
+                     const std::vector<std::string>& responses);
 
 // Runs `write` in a transaction guarded by `key`: when the request_id was
 // answered before, `response` is filled with that answer and `write` does not

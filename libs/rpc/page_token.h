@@ -19,8 +19,7 @@ std::string EncodePageToken(absl::string_view last_key, absl::string_view finger
 
 // The last key; "" for an empty token (first page). INVALID_ARGUMENT on field
 // "page_token" when it is malformed or belongs to another query.
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
-                                            absl::string_view fingerprint);
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token, absl::string_view fingerprint);
 
 // page_size 0 → default_size; otherwise it must be 1..max_size
 // (INVALID_ARGUMENT on field "page_size").

@@ -1,5 +1,7 @@
-// The bulk-push loop shared by every client-streaming write (PushProjects,
-// PushProgress): a stream of any length, written in batches.
+// The bulk-push loop shared by every streaming write (PushProjects,
+// PushProgress, and their chunked forms PushProjectsChunks and
+// PushProgressChunks): a stream of any length, written in batches, each batch
+// set-based by the service's handler (one path for every batch).
 //
 // Records are read into a batch of at most `batch_size`; each batch is one
 // transaction, so memory stays bounded by the batch and a record is answered
@@ -15,17 +17,22 @@
 //
 // The answer holds one result per record, so reading stops at `max_records` or
 // when the answer reaches `max_answer_bytes`: what was read is answered and the
-// summary says `incomplete`; the client pushes the rest in a new stream.
+// summary says `incomplete`; the client pushes the rest in a new stream. The
+// chunked form answers each chunk as soon as it committed instead, so neither
+// limit applies and memory stays bounded by a chunk.
 #ifndef TECHRENO_LIBS_RPC_PUSH_STREAM_H_
 #define TECHRENO_LIBS_RPC_PUSH_STREAM_H_
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/sync_stream.h>
 
+#include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "libs/rpc/idempotency.h"
@@ -44,6 +51,7 @@ struct PushLimits {
   int batch_size = 500;
   int64_t max_records = 1'000'000;
   int64_t max_answer_bytes = 96 << 20;  // well under the server's message limit
+  int max_chunk_records = 1000;         // the chunked form's records per message
 };
 
 // What a push needs from its service. Record is the stream's message (with a
@@ -54,28 +62,22 @@ class PushHandler {
   virtual ~PushHandler() = default;
   // Pure checks before any transaction; a fatal finding rejects the record.
   virtual Violations Validate(const Record& record) = 0;
-  // Writes one record in the batch's transaction; may throw pqxx exceptions.
-  virtual Result Write(pqxx::transaction_base& tx, int64_t index, const Record& record,
-                       const Violations& findings) = 0;
   // For a record that failed the pure checks: adds what the store knows about
   // it (e.g. an unregistered enterprise), read in the batch's transaction.
   virtual void AddStoreFindings(pqxx::transaction_base& /*tx*/, const Record& /*record*/,
                                 Violations& /*findings*/) {}
   // The answer for a record rejected with `findings`.
   virtual Result Reject(int64_t index, const Record& record, Violations findings) = 0;
-  // Optionally writes a whole batch at once, set-based, in the batch's
-  // transaction: one answer per item, in order. nullopt when the batch needs
-  // the record-by-record path (the default). Items never carry a request_id
-  // or a fatal finding.
+  // Writes the items in the batch's transaction, set-based: one answer per
+  // item, in order; may throw pqxx exceptions. Items carry no fatal finding,
+  // and an item's request_id (if any) was not answered before.
   struct Item {
     int64_t index;
     const Record* record;
     const Violations* findings;
   };
-  virtual std::optional<std::vector<Result>> WriteBatch(pqxx::transaction_base& /*tx*/,
-                                                        const std::vector<Item>& /*items*/) {
-    return std::nullopt;
-  }
+  virtual std::vector<Result> WriteBatch(pqxx::transaction_base& tx,
+                                         const std::vector<Item>& items) = 0;
   // Adds a committed answer to the response.
   virtual void Append(Result result) = 0;
 };
@@ -147,30 +149,55 @@ class PushRunner {
       }
       if (context.IsCancelled()) return absl::CancelledError("the client cancelled the push");
       record.index = summary.received++;
-      const WireProblems wire = TakeWireProblems(record.record);
-      AddWireViolations(record.findings, wire);
-      record.damaged = !wire.empty();
-      if (!wire.malformed && wire.oversized.empty()) {  // else nothing of it is checked
-        Violations pure = handler_.Validate(record.record);
-        record.findings.insert(record.findings.end(), pure.begin(), pure.end());
-      }
-      if (!record.record.request_id().empty()) {
-        if (absl::Status s = ValidateRequestId(record.record.request_id(), "request_id"); !s.ok()) {
-          push_internal::AddFatal(record.findings, "request_id.invalid", "request_id",
-                                  std::string(s.message()));
-        }
-      }
-      batch_.push_back(std::move(record));
+      if (absl::Status s = Take(std::move(record), limits); !s.ok()) return s;
       record = Pending();
-      if (static_cast<int>(batch_.size()) >= limits.batch_size) {
-        if (absl::Status s = Flush(); !s.ok()) return s;
-      }
     }
     if (absl::Status s = Flush(); !s.ok()) return s;
     // At a limit, one more read tells a stream that ended exactly there from a
     // longer one; a record read this way is not processed (it is at `received`).
     if (!stream_ended) stream_ended = !reader.Read(&record.record);
     summary.incomplete = !stream_ended;
+    return summary;
+  }
+
+  // The chunked form (PushProgressChunks, PushProjectsChunks): each chunk's
+  // records are written (in batches of at most `batch_size`) and answered by
+  // one Answer once committed; `answer_into` points the handler's Append at
+  // that answer. Ends INVALID_ARGUMENT at a chunk over `max_chunk_records` or
+  // one the wire reader could not split into records; the chunks before it
+  // stay answered.
+  template <typename Chunk, typename Answer>
+  absl::StatusOr<PushSummary> RunChunks(grpc::ServerContext& context,
+                                        grpc::ServerReaderWriter<Answer, Chunk>& stream,
+                                        const PushLimits& limits,
+                                        const std::function<void(Answer*)>& answer_into) {
+    PushSummary summary;
+    Chunk chunk;
+    for (int64_t number = 0; stream.Read(&chunk); ++number) {
+      if (context.IsCancelled()) return absl::CancelledError("the client cancelled the push");
+      if (TakeWireProblems(chunk).malformed) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "chunk ", number, " is not a valid ", chunk.GetDescriptor()->full_name(),
+            " message (the protobuf encoding is broken); the chunks before it are answered"));
+      }
+      if (chunk.records_size() > limits.max_chunk_records) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("chunk ", number, " holds ", chunk.records_size(), " records, more than ",
+                         limits.max_chunk_records, "; the chunks before it are answered"));
+      }
+      Answer answer;
+      answer_into(&answer);
+      for (Record& record : *chunk.mutable_records()) {
+        Pending pending;
+        pending.index = summary.received++;
+        pending.record = std::move(record);
+        if (absl::Status s = Take(std::move(pending), limits); !s.ok()) return s;
+      }
+      if (absl::Status s = Flush(); !s.ok()) return s;
+      answer.set_received(chunk.records_size());
+      if (!stream.Write(answer)) return absl::CancelledError("the client went away");
+    }
+    if (context.IsCancelled()) return absl::CancelledError("the push was cancelled");
     return summary;
   }
 
@@ -182,6 +209,33 @@ class PushRunner {
     bool damaged = false;  // the wire reader found problems: its values are not as sent
   };
 
+  // Checks a record read off the wire (its wire problems, the pure checks,
+  // its request_id) and adds it to the batch, writing the batch when full or
+  // when the record repeats one of its request_ids.
+  absl::Status Take(Pending record, const PushLimits& limits) {
+    const WireProblems wire = TakeWireProblems(record.record);
+    AddWireViolations(record.findings, wire);
+    record.damaged = !wire.empty();
+    if (!wire.malformed && wire.oversized.empty()) {  // else nothing of it is checked
+      Violations pure = handler_.Validate(record.record);
+      record.findings.insert(record.findings.end(), pure.begin(), pure.end());
+    }
+    const std::string& request_id = record.record.request_id();
+    if (!request_id.empty()) {
+      if (absl::Status s = ValidateRequestId(request_id, "request_id"); !s.ok()) {
+        push_internal::AddFatal(record.findings, "request_id.invalid", "request_id",
+                                std::string(s.message()));
+      }
+      if (!batch_request_ids_.insert(request_id).second) {
+        if (absl::Status s = Flush(); !s.ok()) return s;
+        batch_request_ids_.insert(request_id);
+      }
+    }
+    batch_.push_back(std::move(record));
+    if (static_cast<int>(batch_.size()) >= limits.batch_size) return Flush();
+    return absl::OkStatus();
+  }
+
   // A record that failed the pure checks, answered with the store's findings
   // too, so that every violation comes back at once.
   Result RejectWithStoreFindings(pqxx::transaction_base& tx, const Pending& p) {
@@ -190,73 +244,82 @@ class PushRunner {
     return handler_.Reject(p.index, p.record, std::move(findings));
   }
 
-  // One record in the batch's transaction: replays a known request_id, else writes.
-  Result Process(pqxx::transaction_base& tx, const Pending& p) {
-    if (HasFatal(p.findings)) return RejectWithStoreFindings(tx, p);
-    std::optional<IdempotencyKey> key;
-    if (!p.record.request_id().empty()) {
-      key = IdempotencyKey{principal_id_, method_, p.record.request_id(),
-                           RequestFingerprint(p.record)};
-      auto prior = FindPriorResponse(tx, *key);
-      if (!prior.ok()) {
+  // The records' answers, in the batch's transaction: rejected records with
+  // the store's findings (read before anything is written, so that they see
+  // the store as it was before the batch), known request_ids replayed, the
+  // rest written by the handler in one set, and their answers kept under
+  // their request_ids.
+  std::vector<Result> WriteRecords(pqxx::transaction_base& tx,
+                                   const std::vector<const Pending*>& records) {
+    std::vector<std::optional<Result>> results(records.size());
+    std::vector<IdempotencyKey> keys;
+    std::vector<size_t> keyed;  // positions of `keys`
+    for (size_t i = 0; i < records.size(); ++i) {
+      const Pending& p = *records[i];
+      if (HasFatal(p.findings)) {
+        results[i] = RejectWithStoreFindings(tx, p);
+      } else if (!p.record.request_id().empty()) {
+        keys.push_back(
+            {principal_id_, method_, p.record.request_id(), RequestFingerprint(p.record)});
+        keyed.push_back(i);
+      }
+    }
+    std::vector<std::optional<IdempotencyKey>> new_key(records.size());
+    const auto priors = FindPriorResponses(tx, keys);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const Pending& p = *records[keyed[k]];
+      if (!priors[k].ok()) {
         Violations findings = p.findings;
         push_internal::AddFatal(findings, "request_id.reused", "request_id",
-                                RequestIdReusedMessage(*key));
-        return handler_.Reject(p.index, p.record, std::move(findings));
-      }
-      if (prior->has_value()) {  // the first answer, said to be a replay
+                                RequestIdReusedMessage(keys[k]));
+        results[keyed[k]] = handler_.Reject(p.index, p.record, std::move(findings));
+      } else if (priors[k]->has_value()) {  // the first answer, said to be a replay
         Result replay;
-        replay.ParseFromString(**prior);
+        replay.ParseFromString(**priors[k]);
         replay.set_index(p.index);  // the position in *this* stream
         replay.set_outcome(v1::OUTCOME_UNCHANGED);
         replay.set_replayed(true);
-        return replay;
+        results[keyed[k]] = std::move(replay);
+      } else {
+        new_key[keyed[k]] = std::move(keys[k]);
       }
     }
-    Result result = handler_.Write(tx, p.index, p.record, p.findings);
-    if (key.has_value() && result.outcome() != v1::OUTCOME_REJECTED) {
-      RecordResponse(tx, *key, result.SerializeAsString());
-    }
-    return result;
-  }
-
-  // The handler's set-based path, when every record of the batch allows it
-  // (no request_id to replay); records rejected by Validate are answered here.
-  std::optional<std::vector<Result>> WriteSetBased(pqxx::transaction_base& tx) {
     std::vector<typename PushHandler<Record, Result>::Item> items;
-    for (const Pending& p : batch_) {
-      if (!p.record.request_id().empty()) return std::nullopt;
-      if (!HasFatal(p.findings)) items.push_back({p.index, &p.record, &p.findings});
+    std::vector<size_t> positions;
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (results[i].has_value()) continue;
+      items.push_back({records[i]->index, &records[i]->record, &records[i]->findings});
+      positions.push_back(i);
     }
-    if (items.empty()) return std::nullopt;
-    // The rejected records' store findings first, so that they see the store
-    // as it was before this batch, as on the record-by-record path.
-    std::vector<std::optional<Result>> rejected(batch_.size());
-    for (size_t i = 0; i < batch_.size(); ++i) {
-      if (HasFatal(batch_[i].findings)) rejected[i] = RejectWithStoreFindings(tx, batch_[i]);
+    std::vector<Result> written =
+        items.empty() ? std::vector<Result>() : handler_.WriteBatch(tx, items);
+    std::vector<IdempotencyKey> answered;
+    std::vector<std::string> answers;
+    for (size_t j = 0; j < positions.size(); ++j) {
+      const size_t i = positions[j];
+      if (new_key[i].has_value() && written[j].outcome() != v1::OUTCOME_REJECTED) {
+        answered.push_back(*std::move(new_key[i]));
+        answers.push_back(written[j].SerializeAsString());
+      }
+      results[i] = std::move(written[j]);
     }
-    auto written = handler_.WriteBatch(tx, items);
-    if (!written.has_value()) return std::nullopt;
-    std::vector<Result> results;
-    size_t next = 0;
-    for (size_t i = 0; i < batch_.size(); ++i) {
-      results.push_back(rejected[i].has_value() ? *std::move(rejected[i])
-                                                : std::move((*written)[next++]));
-    }
-    return results;
+    RecordResponses(tx, answered, answers);
+    std::vector<Result> out;
+    out.reserve(results.size());
+    for (std::optional<Result>& r : results) out.push_back(*std::move(r));
+    return out;
   }
 
   // Writes the batch and appends its answers, or fails and appends nothing.
+  // When the batch fails as a whole on one record's data, every record is
+  // written again in a transaction of its own.
   absl::Status Flush() {
     if (batch_.empty()) return absl::OkStatus();
+    std::vector<const Pending*> all;
+    for (const Pending& p : batch_) all.push_back(&p);
     std::vector<Result> results;
     absl::Status status = store::RunInTransaction(pool_, [&](pqxx::transaction_base& tx) {
-      results.clear();
-      if (auto fast = WriteSetBased(tx)) {
-        results = *std::move(fast);
-        return absl::OkStatus();
-      }
-      for (const Pending& p : batch_) results.push_back(Process(tx, p));
+      results = WriteRecords(tx, all);
       return absl::OkStatus();
     });
     if (!status.ok()) {
@@ -274,13 +337,14 @@ class PushRunner {
       handler_.Append(std::move(result));
     }
     batch_.clear();
+    batch_request_ids_.clear();
     return absl::OkStatus();
   }
 
   absl::StatusOr<Result> WriteAlone(const Pending& p) {
     Result result;
     absl::Status status = store::RunInTransaction(pool_, [&](pqxx::transaction_base& tx) {
-      result = Process(tx, p);
+      result = std::move(WriteRecords(tx, {&p})[0]);
       return absl::OkStatus();
     });
     if (status.ok()) return result;
@@ -296,6 +360,9 @@ class PushRunner {
   const std::string method_;
   PushHandler<Record, Result>& handler_;
   std::vector<Pending> batch_;
+  // The batch's request_ids: a record repeating one starts a new batch, so
+  // that it replays the answer its first sending got.
+  absl::flat_hash_set<std::string> batch_request_ids_;
   size_t answer_bytes_ = 0;  // kept as we go: ByteSizeLong() of the whole answer is a full pass
 };
 

@@ -1,5 +1,6 @@
 #include "libs/rpc/wire_traits.h"
 
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/unknown_field_set.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
@@ -141,6 +142,42 @@ grpc::Status Read(grpc::ByteBuffer* buffer, MessageLite* msg, bool stream_record
   return grpc::Status::OK;
 }
 
+// A chunk: field 1, repeated records, each inspected as Read inspects a
+// stream record. Anything else in the bytes marks the chunk malformed.
+grpc::Status ReadChunk(grpc::ByteBuffer* buffer, MessageLite* msg) {
+  if (buffer == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, "No payload");
+  auto* chunk = dynamic_cast<Message*>(msg);
+  const std::string bytes = BufferBytes(*buffer);
+  buffer->Clear();
+  if (chunk == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, "not a chunk message");
+  chunk->Clear();
+  const google::protobuf::FieldDescriptor* records = chunk->GetDescriptor()->FindFieldByNumber(1);
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  bool well_formed = true;
+  std::string record_bytes;
+  while (const uint32_t tag = in.ReadTag()) {
+    uint32_t length = 0;
+    if (tag != ((1u << 3) | 2u) || !in.ReadVarint32(&length) ||
+        !in.ReadString(&record_bytes, static_cast<int>(length))) {
+      well_formed = false;
+      break;
+    }
+    Message* record = chunk->GetReflection()->AddMessage(chunk, records);
+    const bool parsed = record->ParseFromString(record_bytes);
+    const WireProblems problems =
+        Inspect(*record, parsed, parsed ? std::string() : record_bytes, record_bytes.size());
+    if (!problems.empty()) Attach(*record, problems);
+  }
+  if (!well_formed || in.CurrentPosition() != static_cast<int>(bytes.size())) {
+    chunk->Clear();
+    WireProblems malformed;
+    malformed.malformed = true;
+    Attach(*chunk, malformed);
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status Write(const MessageLite& msg, grpc::ByteBuffer* bb, bool* own_buffer) {
   return grpc::GenericSerialize<grpc::ProtoBufferWriter, MessageLite>(msg, bb, own_buffer);
 }
@@ -209,3 +246,16 @@ TECHRENO_WIRE_TRAITS_READ(grpc::protobuf::MessageLite, false)
 TECHRENO_WIRE_TRAITS_READ(techreno::v1::WatchRecommendationsRequest, false)
 TECHRENO_WIRE_TRAITS_READ(techreno::v1::PushProjectsRequest, true)
 TECHRENO_WIRE_TRAITS_READ(techreno::v1::PushProgressRequest, true)
+
+#define TECHRENO_WIRE_TRAITS_CHUNK(Type)                                                \
+  grpc::Status grpc::SerializationTraits<Type, void>::Serialize(                        \
+      const grpc::protobuf::MessageLite& msg, grpc::ByteBuffer* bb, bool* own_buffer) { \
+    return techreno::rpc::Write(msg, bb, own_buffer);                                   \
+  }                                                                                     \
+  grpc::Status grpc::SerializationTraits<Type, void>::Deserialize(                      \
+      grpc::ByteBuffer* buffer, grpc::protobuf::MessageLite* msg) {                     \
+    return techreno::rpc::ReadChunk(buffer, msg);                                       \
+  }
+
+TECHRENO_WIRE_TRAITS_CHUNK(techreno::v1::PushProjectsChunk)
+TECHRENO_WIRE_TRAITS_CHUNK(techreno::v1::PushProgressChunk)

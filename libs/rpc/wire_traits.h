@@ -13,6 +13,9 @@
 //    record is read with the bad values escaped and the problems attached, so
 //    the push answers that record as rejected by position and goes on
 //    (TakeWireProblems, wire_problems.h, called by the push loop).
+//  - Chunks of such records (PushProjectsChunk, PushProgressChunk): split into
+//    their records, each read as above; a chunk that cannot be split is
+//    marked malformed and the push ends INVALID_ARGUMENT.
 //  - Request fields over the size limits (wire_check.h) are refused the same
 //    way, before any handler work.
 // These answers come before the handler runs, so before authentication.
@@ -37,6 +40,8 @@ class ByteBuffer;
 namespace techreno::v1 {
 class PushProjectsRequest;
 class PushProgressRequest;
+class PushProjectsChunk;
+class PushProgressChunk;
 class WatchRecommendationsRequest;
 }  // namespace techreno::v1
 
@@ -58,6 +63,10 @@ TECHRENO_WIRE_TRAITS(techreno::v1::WatchRecommendationsRequest);
 // Records of client streams: a damaged record is answered, not the stream ended.
 TECHRENO_WIRE_TRAITS(techreno::v1::PushProjectsRequest);
 TECHRENO_WIRE_TRAITS(techreno::v1::PushProgressRequest);
+// Chunks of stream records (the chunked pushes): each record read as a stream
+// record is; a chunk that is not a list of records is marked malformed.
+TECHRENO_WIRE_TRAITS(techreno::v1::PushProjectsChunk);
+TECHRENO_WIRE_TRAITS(techreno::v1::PushProgressChunk);
 }  // namespace grpc
 
 #endif  // __cplusplus

@@ -10,11 +10,10 @@
 #define TECHRENO_SERVICES_MONITORING_AGGREGATE_SOURCES_H_
 
 #include <map>
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "services/monitoring/buckets.h"
 #include "techreno/v1/monitoring.pb.h"

@@ -3,7 +3,8 @@
 // instrument, enterprise size and project stage, over month / quarter /
 // half-year / year buckets. Figures come from aggregate_sources.h: the
 // summaries when they suffice (rolling counties up to cities, groups and the
-// province happens here, over those small tables), every project otherwise. This file validates, attaches targets and growth, and pages.
+// province happens here, over those small tables), every project otherwise. This file validates,
+// attaches targets and growth, and pages.
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>

@@ -10,21 +10,30 @@ namespace {
 
 int MonthsPer(v1::Granularity g) {
   switch (g) {
-    case v1::GRANULARITY_MONTH: return 1;
-    case v1::GRANULARITY_QUARTER: return 3;
-    case v1::GRANULARITY_HALF_YEAR: return 6;
-    case v1::GRANULARITY_YEAR: return 12;
-    default: return 0;
+    case v1::GRANULARITY_MONTH:
+      return 1;
+    case v1::GRANULARITY_QUARTER:
+      return 3;
+    case v1::GRANULARITY_HALF_YEAR:
+      return 6;
+    case v1::GRANULARITY_YEAR:
+      return 12;
+    default:
+      return 0;
   }
 }
 
 std::string Label(v1::Granularity g, int first) {
   const int year = first / 12, month0 = first % 12;
   switch (g) {
-    case v1::GRANULARITY_MONTH: return PeriodOf(first);
-    case v1::GRANULARITY_QUARTER: return absl::StrCat(year, "Q", month0 / 3 + 1);
-    case v1::GRANULARITY_HALF_YEAR: return absl::StrCat(year, "H", month0 / 6 + 1);
-    default: return absl::StrCat(year);
+    case v1::GRANULARITY_MONTH:
+      return PeriodOf(first);
+    case v1::GRANULARITY_QUARTER:
+      return absl::StrCat(year, "Q", month0 / 3 + 1);
+    case v1::GRANULARITY_HALF_YEAR:
+      return absl::StrCat(year, "H", month0 / 6 + 1);
+    default:
+      return absl::StrCat(year);
   }
 }
 
@@ -47,10 +56,9 @@ absl::StatusOr<std::vector<Bucket>> MakeBuckets(v1::Granularity granularity,
     return rpc::InvalidField("to_period", absl::StrCat(to_period, " is before ", from_period));
   }
   if ((from->month - 1) % step != 0) {
-    return rpc::InvalidField("from_period",
-                             absl::StrCat(from_period, " is not the first month of a ",
-                                          v1::Granularity_Name(granularity),
-                                          " bucket; start on one"));
+    return rpc::InvalidField(
+        "from_period", absl::StrCat(from_period, " is not the first month of a ",
+                                    v1::Granularity_Name(granularity), " bucket; start on one"));
   }
   if (to->Index() - from->Index() + 1 > 120) {
     return rpc::InvalidField("to_period", "a query spans at most 120 months");

@@ -9,8 +9,8 @@
 #include "libs/store/reference_data.h"
 #include "libs/store/transaction.h"
 #include "services/monitoring/monitoring_store.h"
+#include "services/monitoring/report_batch.h"
 #include "services/monitoring/report_rules.h"
-#include "services/monitoring/report_writer.h"
 
 namespace techreno::monitoring {
 namespace {
@@ -61,9 +61,10 @@ grpc::Status MonitoringService::SubmitProgress(grpc::ServerContext* context,
   rpc::IdempotencyKey key{caller->id, "SubmitProgress", request->request_id(),
                           rpc::RequestFingerprint(*request)};
   return Fail(rpc::RunIdempotent(pool_, key, response, [&](pqxx::transaction_base& tx) {
-    ReportOutcome out = WriteReport(tx, *caller, request->report(), request->expected_version(),
-                                    request->request_id(), findings, now, "report",
-                                    /*with_totals=*/true);
+    ReportDecision out = std::move(WriteReportBatch(
+        tx, *caller,
+        {{&request->report(), request->expected_version(), request->request_id(), &findings}}, now,
+        /*with_totals=*/true)[0]);
     if (out.outcome == v1::OUTCOME_REJECTED) return rpc::RejectionStatus(out.code, out.violations);
     *response->mutable_report() = std::move(out.report);
     response->set_outcome(out.outcome);

@@ -19,7 +19,7 @@
 namespace techreno::monitoring {
 
 struct MonitoringOptions {
-  rpc::PushLimits push;                          // PushProgress batching and limits
+  rpc::PushLimits push;                           // PushProgress batching and limits
   std::function<absl::Time()> clock = absl::Now;  // "now" for future periods and lateness
 };
 
@@ -34,6 +34,9 @@ class MonitoringService final : public v1::InvestmentMonitoring::Service {
   grpc::Status PushProgress(grpc::ServerContext* context,
                             grpc::ServerReader<v1::PushProgressRequest>* reader,
                             v1::PushProgressResponse* response) override;
+  grpc::Status PushProgressChunks(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PushProgressResponse, v1::PushProgressChunk>* stream) override;
   grpc::Status LockPeriod(grpc::ServerContext* context, const v1::LockPeriodRequest* request,
                           v1::LockPeriodResponse* response) override;
   grpc::Status SetTarget(grpc::ServerContext* context, const v1::SetTargetRequest* request,

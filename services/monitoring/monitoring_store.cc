@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/codes/codes.h"
 #include "libs/store/arrays.h"
 #include "libs/store/transaction.h"
 
@@ -33,16 +34,11 @@ std::optional<ProjectFacts> LoadProjectFacts(pqxx::transaction_base& tx,
                       r[0][6].as<int64_t>()};
 }
 
-void LockProject(pqxx::transaction_base& tx, const std::string& project_code) {
-  Exec(tx, "mon_lock_project", "SELECT pg_advisory_xact_lock(hashtext($1))", project_code);
-}
-
-std::optional<int> LastReportIndex(pqxx::transaction_base& tx, const std::string& project_code) {
-  pqxx::result r = Exec(tx, "mon_last_report",
-                        "SELECT max(period_index) FROM monitoring_reports WHERE project_code = $1",
-                        project_code);
-  if (r[0][0].is_null()) return std::nullopt;
-  return r[0][0].as<int>();
+void LockProjects(pqxx::transaction_base& tx, const std::vector<std::string>& project_codes) {
+  Exec(tx, "mon_lock_projects",
+       "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(c) AS h "
+       "FROM unnest($1::text[]) AS c) locks ORDER BY h",
+       store::TextArray(project_codes));
 }
 
 StoredReport ReportFromRow(const pqxx::row& row, size_t first) {
@@ -69,20 +65,73 @@ StoredReport ReportFromRow(const pqxx::row& row, size_t first) {
   return s;
 }
 
-std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::string& county_code,
-                                       const std::string& project_code, int period_index,
-                                       bool for_update) {
-  constexpr char kSelect[] = "SELECT " TECHRENO_REPORT_COLUMNS
-                             " FROM monitoring_reports WHERE county_code = $1 AND "
-                             "project_code = $2 AND period_index = $3";
-  constexpr char kLocked[] = "SELECT " TECHRENO_REPORT_COLUMNS
-                             " FROM monitoring_reports WHERE county_code = $1 AND "
-                             "project_code = $2 AND period_index = $3 FOR UPDATE";
-  pqxx::result r =
-      for_update ? Exec(tx, "mon_report_lock", kLocked, county_code, project_code, period_index)
-                 : Exec(tx, "mon_report", kSelect, county_code, project_code, period_index);
-  if (r.empty()) return std::nullopt;
-  return ReportFromRow(r[0], 0);
+std::vector<ReportContext> LoadReportContexts(pqxx::transaction_base& tx,
+                                              const std::vector<ReportKey>& keys) {
+  std::vector<std::string> codes, periods, januaries;
+  std::vector<int> indexes;
+  for (const ReportKey& k : keys) {
+    codes.push_back(k.project_code);
+    indexes.push_back(k.period_index);
+    periods.push_back(codes::FormatPeriod({k.period_index / 12, k.period_index % 12 + 1}));
+    januaries.push_back(codes::FormatPeriod({k.period_index / 12, 1}));
+  }
+  std::vector<ReportContext> contexts(keys.size());
+  for (const auto& row : Exec(
+           tx, "mon_report_contexts",
+           "SELECT b.i, p.county_code, p.name, p.start_period, p.status, "
+           "  p.planned_investment_fen, least(h.completed_at, p.completion_index), "
+           "  h.last_index, h.previous_status, coalesce(h.january_reported, false), "
+           "  b.idx % 12 = 0 AND coalesce(h.february_covers_january, false), "
+           "  EXISTS (SELECT 1 FROM monitoring_period_locks l WHERE l.locked "
+           "          AND l.period = b.period), "
+           "  EXISTS (SELECT 1 FROM monitoring_period_locks l WHERE l.locked "
+           "          AND l.period = b.january), "
+           "  coalesce(h.ytd_before, 0)::bigint, coalesce(h.before_fen, 0)::bigint, r.* "
+           "FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) "
+           "  WITH ORDINALITY AS b(code, idx, period, january, i) "
+           // LIMIT 1 keeps the planner from hashing the whole registry: one
+           // index probe per report, whatever the table's size or statistics.
+           "LEFT JOIN LATERAL (SELECT * FROM v_projects v WHERE v.project_code = b.code LIMIT 1) p "
+           "  ON true "
+           // The project's report history in one index scan.
+           "LEFT JOIN LATERAL (SELECT "
+           "    min(t.period_index) FILTER (WHERE t.status = 3) AS completed_at, "
+           "    max(t.period_index) AS last_index, "
+           "    (array_agg(t.status ORDER BY t.period_index DESC) "
+           "       FILTER (WHERE t.period_index < b.idx))[1] AS previous_status, "
+           "    bool_or(t.period_index = b.idx - b.idx % 12) AS january_reported, "
+           "    bool_or(t.period_index = b.idx + 1 AND t.covers_january) "
+           "      AS february_covers_january, "
+           "    sum(t.completed_fen) FILTER (WHERE t.period_index >= b.idx - b.idx % 12 "
+           "      AND t.period_index < b.idx) AS ytd_before, "
+           "    sum(t.completed_fen) FILTER (WHERE t.period_index < b.idx) AS before_fen "
+           "  FROM monitoring_reports t WHERE t.project_code = b.code) h ON true "
+           // This project-month's stored report, as ReportFromRow reads it.
+           "LEFT JOIN LATERAL (SELECT " TECHRENO_REPORT_COLUMNS " FROM monitoring_reports "
+           "  WHERE county_code = p.county_code AND project_code = b.code "
+           "  AND period_index = b.idx) r ON true",
+           store::TextArray(codes), store::NumberArray(indexes), store::TextArray(periods),
+           store::TextArray(januaries))) {
+    ReportContext& c = contexts[row[0].as<size_t>() - 1];
+    if (row[1].is_null()) continue;
+    c.project_found = true;
+    c.county_code = row[1].c_str();
+    c.project_name = row[2].c_str();
+    c.start_period = row[3].c_str();
+    c.project_status = static_cast<v1::ProjectStatus>(row[4].as<int>());
+    c.planned_fen = row[5].as<int64_t>();
+    c.completion_index = row[6].is_null() ? -1 : row[6].as<int>();
+    c.last_report_index = row[7].is_null() ? -1 : row[7].as<int>();
+    if (!row[8].is_null()) c.previous_status = static_cast<v1::ProjectStatus>(row[8].as<int>());
+    c.january_reported = row[9].as<bool>();
+    c.covered_by_february = row[10].as<bool>();
+    c.period_locked = row[11].as<bool>();
+    c.january_locked = row[12].as<bool>();
+    c.ytd_before_fen = row[13].as<int64_t>();
+    c.since_start_before_fen = row[14].as<int64_t>();
+    if (!row[15].is_null()) c.stored = ReportFromRow(row, 15);
+  }
+  return contexts;
 }
 
 std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t principal_id,
@@ -173,47 +222,6 @@ std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t princ
   for (const ReportWrite& w : rows) {
     out.push_back(by_key[{w.county_code, w.report.project_code(), w.period_index}]);
   }
-  return out;
-}
-
-std::optional<int> CompletionIndex(pqxx::transaction_base& tx, const std::string& project_code) {
-  pqxx::result r = Exec(tx, "mon_completion",
-                        "SELECT least((SELECT min(period_index) FROM monitoring_reports "
-                        "  WHERE project_code = $1 AND status = $2), "
-                        "  (SELECT completion_index FROM v_projects WHERE project_code = $1))",
-                        project_code, static_cast<int>(v1::PROJECT_STATUS_COMPLETED));
-  if (r[0][0].is_null()) return std::nullopt;
-  return r[0][0].as<int>();
-}
-
-std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx,
-                                                const std::string& project_code, int period_index) {
-  pqxx::result r = Exec(tx, "mon_previous_status",
-                        "SELECT status FROM monitoring_reports WHERE project_code = $1 "
-                        "AND period_index < $2 ORDER BY period_index DESC LIMIT 1",
-                        project_code, period_index);
-  if (r.empty()) return std::nullopt;
-  return static_cast<v1::ProjectStatus>(r[0][0].as<int>());
-}
-
-int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, int from, int to,
-                   int skip) {
-  pqxx::result r = Exec(tx, "mon_sum_reports",
-                        "SELECT coalesce(sum(completed_fen), 0)::bigint FROM monitoring_reports "
-                        "WHERE project_code = $1 AND period_index BETWEEN $2 AND $3 "
-                        "AND period_index <> $4",
-                        project_code, from, to, skip);
-  return r[0][0].as<int64_t>();
-}
-
-std::vector<std::string> LockedAmong(pqxx::transaction_base& tx,
-                                     const std::vector<std::string>& periods) {
-  pqxx::result r = Exec(tx, "mon_locked_among",
-                        "SELECT period FROM monitoring_period_locks "
-                        "WHERE locked AND period = ANY ($1::text[]) ORDER BY period",
-                        absl::StrCat("{", absl::StrJoin(periods, ","), "}"));
-  std::vector<std::string> out;
-  for (const auto& row : r) out.push_back(row[0].c_str());
   return out;
 }
 

@@ -28,11 +28,10 @@ struct ProjectFacts {
 std::optional<ProjectFacts> LoadProjectFacts(pqxx::transaction_base& tx,
                                              const std::string& project_code);
 
-// Serialises report writes for one project (calendar rules read its other
-// months), until the transaction ends.
-void LockProject(pqxx::transaction_base& tx, const std::string& project_code);
-// The latest month the project has a report for, if any.
-std::optional<int> LastReportIndex(pqxx::transaction_base& tx, const std::string& project_code);
+// Serialises report writes for each of the projects (the calendar rules read
+// their other months) until the transaction ends. Locks are taken in hash
+// order, so that two batches never wait on each other in a cycle.
+void LockProjects(pqxx::transaction_base& tx, const std::vector<std::string>& project_codes);
 
 // A stored report with its bookkeeping columns.
 struct StoredReport {
@@ -48,9 +47,35 @@ struct StoredReport {
   "(extract(epoch from updated_at) * 1000000)::bigint, period_index"
 // The report in `row`'s TECHRENO_REPORT_COLUMNS, which start at column `first`.
 StoredReport ReportFromRow(const pqxx::row& row, size_t first);
-std::optional<StoredReport> LoadReport(pqxx::transaction_base& tx, const std::string& county_code,
-                                       const std::string& project_code, int period_index,
-                                       bool for_update);
+
+// What one report needs to know of its project and the project's months, as
+// of the statement that reads it.
+struct ReportContext {
+  bool project_found = false;  // in the registry (v_projects)
+  std::string county_code, project_name, start_period;
+  v1::ProjectStatus project_status = v1::PROJECT_STATUS_UNSPECIFIED;
+  int64_t planned_fen = 0;
+  // The first month reported COMPLETED or the registry's completion month,
+  // whichever is earlier; -1 when neither.
+  int completion_index = -1;
+  int last_report_index = -1;                        // the latest reported month; -1: none
+  std::optional<StoredReport> stored;                // this project-month's report
+  std::optional<v1::ProjectStatus> previous_status;  // of the latest report before this month
+  bool january_reported = false;                     // this year's January has a report of its own
+  bool covered_by_february = false;  // (a January) this year's February report covers it
+  bool period_locked = false;
+  bool january_locked = false;         // this year's January is locked
+  int64_t ytd_before_fen = 0;          // the year's months before this one
+  int64_t since_start_before_fen = 0;  // every month before this one
+};
+struct ReportKey {
+  std::string project_code;
+  int period_index = 0;
+};
+// One context per key, in order, read in one statement (one index probe of
+// the project and one scan of its reports per key).
+std::vector<ReportContext> LoadReportContexts(pqxx::transaction_base& tx,
+                                              const std::vector<ReportKey>& keys);
 
 // One report row to store, new or replacing the project-month's row.
 struct ReportWrite {
@@ -75,26 +100,12 @@ struct WrittenTimes {
 // are the stored rows as JSON — built by PostgreSQL, so that a batch of
 // thousands costs no serialisation here. A row of version 1 is new (the
 // project-month must not be stored yet); a higher version replaces the stored
-// row. The caller holds each project's write lock (LockProject). At most one
+// row. The caller holds each project's write lock (LockProjects). At most one
 // row per project-month. Answers the stored times, in the order of `rows`.
 std::vector<WrittenTimes> WriteReports(pqxx::transaction_base& tx, int64_t principal_id,
                                        const std::string& principal_name,
                                        const std::vector<ReportWrite>& rows);
 
-// Period index of the month the project completed, if it did: its first
-// report with status COMPLETED, or the month the registry marked it completed,
-// whichever is earlier.
-std::optional<int> CompletionIndex(pqxx::transaction_base& tx, const std::string& project_code);
-// Status of the project's latest report before `period_index`, if any.
-std::optional<v1::ProjectStatus> PreviousStatus(pqxx::transaction_base& tx,
-                                                const std::string& project_code, int period_index);
-// Sum of the project's reports with index in [from, to], excluding `skip`.
-int64_t SumReports(pqxx::transaction_base& tx, const std::string& project_code, int from, int to,
-                   int skip);
-
-// The locked periods among `periods`.
-std::vector<std::string> LockedAmong(pqxx::transaction_base& tx,
-                                     const std::vector<std::string>& periods);
 std::optional<v1::PeriodLock> LoadLock(pqxx::transaction_base& tx, const std::string& period,
                                        bool for_update);
 void SaveLock(pqxx::transaction_base& tx, const v1::PeriodLock& lock, bool insert);

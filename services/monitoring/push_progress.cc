@@ -1,11 +1,10 @@
 // PushProgress: the shared bulk-push loop (libs/rpc/push_stream.h) with the
-// report checks and write path.
+// report checks and the one write path of reports (report_batch.h).
 #include "libs/rpc/call.h"
 #include "libs/rpc/status.h"
 #include "services/monitoring/monitoring_service.h"
 #include "services/monitoring/report_batch.h"
 #include "services/monitoring/report_rules.h"
-#include "services/monitoring/report_writer.h"
 
 namespace techreno::monitoring {
 namespace {
@@ -19,24 +18,11 @@ class ProgressPush final
                v1::PushProgressResponse* response)
       : caller_(caller), clock_(std::move(clock)), response_(response) {}
 
+  // Where Append adds answers from now on (the chunked form: each chunk's own).
+  void AnswerInto(v1::PushProgressResponse* response) { response_ = response; }
+
   rpc::Violations Validate(const v1::PushProgressRequest& record) override {
     return ValidateReport(record.report(), CurrentPeriod(clock_()), "report");
-  }
-
-  v1::ProgressRecordResult Write(pqxx::transaction_base& tx, int64_t index,
-                                 const v1::PushProgressRequest& record,
-                                 const rpc::Violations& findings) override {
-    ReportOutcome out = WriteReport(tx, caller_, record.report(), record.expected_version(),
-                                    record.request_id(), findings, clock_(), "report",
-                                    /*with_totals=*/false);
-    if (out.outcome == v1::OUTCOME_REJECTED)
-      return Reject(index, record, std::move(out.violations));
-    v1::ProgressRecordResult result = Base(index, record);
-    result.set_outcome(out.outcome);
-    result.set_version(out.report.version());
-    result.set_corrected(out.corrected);
-    *result.mutable_violations() = {out.violations.begin(), out.violations.end()};
-    return result;
   }
 
   void AddStoreFindings(pqxx::transaction_base& tx, const v1::PushProgressRequest& record,
@@ -52,26 +38,29 @@ class ProgressPush final
     return result;
   }
 
-  std::optional<std::vector<v1::ProgressRecordResult>> WriteBatch(
-      pqxx::transaction_base& tx, const std::vector<Item>& items) override {
+  std::vector<v1::ProgressRecordResult> WriteBatch(pqxx::transaction_base& tx,
+                                                   const std::vector<Item>& items) override {
     std::vector<BatchReport> batch;
+    batch.reserve(items.size());
     for (const Item& item : items) {
-      batch.push_back({&item.record->report(), item.record->expected_version(), item.findings});
+      batch.push_back({&item.record->report(), item.record->expected_version(),
+                       item.record->request_id(), item.findings});
     }
-    auto outcomes = WriteReportBatch(tx, caller_, batch, clock_());
-    if (!outcomes.has_value()) return std::nullopt;
+    std::vector<ReportDecision> decisions =
+        WriteReportBatch(tx, caller_, batch, clock_(), /*with_totals=*/false);
     std::vector<v1::ProgressRecordResult> results;
+    results.reserve(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
-      ReportOutcome& out = (*outcomes)[i];
-      if (out.outcome == v1::OUTCOME_REJECTED) {
-        results.push_back(Reject(items[i].index, *items[i].record, std::move(out.violations)));
+      ReportDecision& d = decisions[i];
+      if (d.outcome == v1::OUTCOME_REJECTED) {
+        results.push_back(Reject(items[i].index, *items[i].record, std::move(d.violations)));
         continue;
       }
       v1::ProgressRecordResult result = Base(items[i].index, *items[i].record);
-      result.set_outcome(out.outcome);
-      result.set_version(out.report.version());
-      result.set_corrected(out.corrected);
-      *result.mutable_violations() = {out.violations.begin(), out.violations.end()};
+      result.set_outcome(d.outcome);
+      result.set_version(d.report.version());
+      result.set_corrected(d.corrected);
+      *result.mutable_violations() = {d.violations.begin(), d.violations.end()};
       results.push_back(std::move(result));
     }
     return results;
@@ -101,17 +90,24 @@ class ProgressPush final
   v1::PushProgressResponse* response_;
 };
 
+// Who may push progress at all.
+absl::StatusOr<auth::Principal> AuthenticatePusher(store::Pool& pool,
+                                                   const grpc::ServerContext& context) {
+  auto caller = rpc::AuthenticateCall(pool, context);
+  if (!caller.ok()) return caller.status();
+  if (caller->role != auth::Role::kCounty && caller->role != auth::Role::kProvince) {
+    return absl::PermissionDeniedError("only county systems and the province push progress");
+  }
+  return caller;
+}
+
 }  // namespace
 
 grpc::Status MonitoringService::PushProgress(grpc::ServerContext* context,
                                              grpc::ServerReader<v1::PushProgressRequest>* reader,
                                              v1::PushProgressResponse* response) {
-  auto caller = rpc::AuthenticateCall(pool_, *context);
+  auto caller = AuthenticatePusher(pool_, *context);
   if (!caller.ok()) return rpc::ToGrpcStatus(caller.status());
-  if (caller->role != auth::Role::kCounty && caller->role != auth::Role::kProvince) {
-    return rpc::ToGrpcStatus(
-        absl::PermissionDeniedError("only county systems and the province push progress"));
-  }
   ProgressPush handler(*caller, options_.clock, response);
   rpc::PushRunner<v1::PushProgressRequest, v1::ProgressRecordResult> runner(
       pool_, caller->id, "PushProgress", handler);
@@ -120,6 +116,22 @@ grpc::Status MonitoringService::PushProgress(grpc::ServerContext* context,
   response->set_received(summary->received);
   response->set_incomplete(summary->incomplete);
   return grpc::Status::OK;
+}
+
+grpc::Status MonitoringService::PushProgressChunks(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::PushProgressResponse, v1::PushProgressChunk>* stream) {
+  auto caller = AuthenticatePusher(pool_, *context);
+  if (!caller.ok()) return rpc::ToGrpcStatus(caller.status());
+  ProgressPush handler(*caller, options_.clock, nullptr);
+  // The same method name as PushProgress: a request_id answered in either
+  // form is replayed in the other.
+  rpc::PushRunner<v1::PushProgressRequest, v1::ProgressRecordResult> runner(
+      pool_, caller->id, "PushProgress", handler);
+  auto summary = runner.RunChunks<v1::PushProgressChunk, v1::PushProgressResponse>(
+      *context, *stream, options_.push,
+      [&handler](v1::PushProgressResponse* answer) { handler.AnswerInto(answer); });
+  return rpc::ToGrpcStatus(summary.status());
 }
 
 }  // namespace techreno::monitoring

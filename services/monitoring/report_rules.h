@@ -24,8 +24,8 @@ Violations ValidateReport(const v1::ProgressReport& report, const codes::Period&
 
 // Why `caller` may not report on project `project_code`: not in the registry
 // (`county` null), outside the caller's scope, or withdrawn; nullopt when it
-// may. `code` is what a unary call answers. Both write paths (record by record
-// and set-based) ask this, with facts they read their own way.
+// may. `code` is what a unary call answers. The rule chain (report_decision.h)
+// asks this first, and so do the store findings of a report rejected before it.
 struct ProjectRefusal {
   absl::StatusCode code;
   const char* rule_id;

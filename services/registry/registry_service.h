@@ -30,6 +30,9 @@ class RegistryService final : public v1::ProjectRegistry::Service {
   grpc::Status PushProjects(grpc::ServerContext* context,
                             grpc::ServerReader<v1::PushProjectsRequest>* reader,
                             v1::PushProjectsResponse* response) override;
+  grpc::Status PushProjectsChunks(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PushProjectsResponse, v1::PushProjectsChunk>* stream) override;
   grpc::Status GetProject(grpc::ServerContext* context, const v1::GetProjectRequest* request,
                           v1::Project* response) override;
   grpc::Status ListProjects(grpc::ServerContext* context, const v1::ListProjectsRequest* request,

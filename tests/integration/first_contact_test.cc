@@ -100,6 +100,23 @@ class FirstContactTest : public DbTest {
     return response;
   }
 
+  // Pushes `chunks` through PushProjectsChunks; the answers read before the
+  // call ended.
+  std::vector<v1::PushProjectsResponse> PushChunks(const std::vector<v1::PushProjectsChunk>& chunks,
+                                                   grpc::Status* status) {
+    auto context = Ctx();
+    auto stream = registry_->PushProjectsChunks(context.get());
+    for (const auto& c : chunks) {
+      if (!stream->Write(c)) break;
+    }
+    stream->WritesDone();
+    std::vector<v1::PushProjectsResponse> answers;
+    v1::PushProjectsResponse answer;
+    while (stream->Read(&answer)) answers.push_back(answer);
+    *status = stream->Finish();
+    return answers;
+  }
+
   // The connection still serves: a read and a one-record push both answer.
   void ExpectStillServing() {
     v1::ListProjectsRequest list;
@@ -209,6 +226,42 @@ TEST_F(FirstContactTest, InvalidUtf8InAStreamRejectsThatRecordAndTheStreamGoesOn
     if (v.rule_id() == "text.utf8") fields.insert(v.field());
   }
   EXPECT_EQ(fields, (std::set<std::string>{"project.name", "project.description"}));
+}
+
+TEST_F(FirstContactTest, DamagedRecordsInAChunkAreRejectedByPositionAndTheChunkGoesOn) {
+  std::vector<v1::PushProjectsChunk> chunks(2);
+  for (int i = 0; i < 4; ++i) *chunks[i / 2].add_records()->mutable_project() = Project(40 + i);
+  chunks[0].mutable_records(1)->mutable_project()->set_name("\xB9\xE3\xB6\xAB");  // GB18030
+  chunks[1].mutable_records(0)->mutable_project()->set_description(std::string(1 << 20, 'x'));
+  grpc::Status status;
+  std::vector<v1::PushProjectsResponse> answers = PushChunks(chunks, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(answers.size(), 2);
+  ASSERT_EQ(answers[0].results_size(), 2);
+  EXPECT_EQ(answers[0].results(0).outcome(), v1::OUTCOME_ACCEPTED);
+  EXPECT_EQ(answers[0].results(1).outcome(), v1::OUTCOME_REJECTED);
+  EXPECT_EQ(answers[0].results(1).violations(0).rule_id(), "text.utf8");
+  EXPECT_EQ(answers[0].results(1).violations(0).field(), "project.name");
+  ASSERT_EQ(answers[1].results_size(), 2);
+  EXPECT_EQ(answers[1].results(0).index(), 2);
+  EXPECT_EQ(answers[1].results(0).violations(0).rule_id(), "request.field_too_large");
+  EXPECT_EQ(answers[1].results(1).outcome(), v1::OUTCOME_ACCEPTED);
+  ExpectStillServing();
+}
+
+TEST_F(FirstContactTest, AChunkThatIsNotAListOfRecordsEndsThePushAfterTheChunksBefore) {
+  std::vector<v1::PushProjectsChunk> chunks(2);
+  *chunks[0].add_records()->mutable_project() = Project(50);
+  *chunks[1].add_records()->mutable_project() = Project(51);
+  // A field no chunk has (say, a client's forged marker).
+  chunks[1].GetReflection()->MutableUnknownFields(&chunks[1])->AddVarint(536'870'911, 1);
+  grpc::Status status;
+  std::vector<v1::PushProjectsResponse> answers = PushChunks(chunks, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "chunk 1")) << status.error_message();
+  ASSERT_EQ(answers.size(), 1);
+  EXPECT_EQ(answers[0].accepted(), 1);
+  ExpectStillServing();
 }
 
 TEST_F(FirstContactTest, OversizedPushRecordsAreRejectedUncheckedAndTheStreamGoesOn) {

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -131,6 +133,30 @@ v1::PushProgressResponse TestEnv::PushProgress(const std::string& token,
   writer->WritesDone();
   *status = writer->Finish();
   return response;
+}
+
+std::vector<v1::PushProgressResponse> TestEnv::PushProgressChunks(
+    const std::string& token, const std::vector<v1::PushProgressRequest>& records, int chunk,
+    grpc::Status* status) {
+  auto stub = v1::InvestmentMonitoring::NewStub(channel_);
+  auto context = Context(token);
+  auto stream = stub->PushProgressChunks(context.get());
+  std::thread writer([&] {
+    for (size_t first = 0; first < records.size(); first += chunk) {
+      v1::PushProgressChunk message;
+      for (size_t i = first; i < std::min(records.size(), first + chunk); ++i) {
+        *message.add_records() = records[i];
+      }
+      if (!stream->Write(message)) break;  // the server ended the call
+    }
+    stream->WritesDone();
+  });
+  std::vector<v1::PushProgressResponse> answers;
+  v1::PushProgressResponse answer;
+  while (stream->Read(&answer)) answers.push_back(answer);
+  writer.join();
+  *status = stream->Finish();
+  return answers;
 }
 
 std::unique_ptr<grpc::ClientContext> TestEnv::Context(const std::string& token) {

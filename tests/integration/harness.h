@@ -43,6 +43,12 @@ class TestEnv {
   v1::PushProgressResponse PushProgress(const std::string& token,
                                         const std::vector<v1::ProgressReport>& reports,
                                         grpc::Status* status);
+  // Pushes `records` through PushProgressChunks, `chunk` records a message
+  // (written by a thread of their own while the answers are read); the
+  // answers, in order. `status` (required) receives the call's status.
+  std::vector<v1::PushProgressResponse> PushProgressChunks(
+      const std::string& token, const std::vector<v1::PushProgressRequest>& records, int chunk,
+      grpc::Status* status);
   // A client context carrying "authorization: Bearer <token>".
   static std::unique_ptr<grpc::ClientContext> Context(const std::string& token);
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "libs/rpc/status.h"
 #include "libs/store/transaction.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
@@ -529,10 +530,9 @@ TEST_F(MonitoringTest, IndustryChangesKeepFiguresExact) {
   EXPECT_EQ(by_division()["13"], 0);
 }
 
-// Month by month, as counties push: every record of a batch is a different
-// project, so the set-based path writes it. Its answers, rows, versions, audit
-// rows and rollup must be those of the record-by-record path.
-TEST_F(MonitoringTest, SetBasedBatchesWriteWhatRecordByRecordWould) {
+// Month by month, as counties push, a batch of many projects at once: the
+// answers, rows, versions, audit rows and summaries of the one write path.
+TEST_F(MonitoringTest, PushedBatchesWriteRowsAuditRowsAndSummariesExactly) {
   std::vector<std::string> codes;
   for (int i = 0; i < 30; ++i) codes.push_back(Project("440114"));  // 花都区
   auto push = [&](const std::vector<v1::ProgressReport>& reports) {
@@ -605,6 +605,164 @@ TEST_F(MonitoringTest, SetBasedBatchesWriteWhatRecordByRecordWould) {
         EXPECT_EQ(SummaryMismatches(tx), 0);
         return absl::OkStatus();
       }).ok());
+}
+
+// One project's reports in one batch — new months, a correction, a re-send,
+// declared totals, expected versions, completion and what comes after it —
+// are answered exactly as the same reports sent one at a time.
+TEST_F(MonitoringTest, ABatchAnswersAsItsReportsSentOneAtATime) {
+  const std::string batched = Project("440115");  // 南沙区
+  const std::string single = Project("440115");
+  auto sequence = [](const std::string& code) {
+    std::vector<v1::PushProgressRequest> out;
+    auto add = [&](v1::ProgressReport r, int64_t expected_version = 0) {
+      v1::PushProgressRequest record;
+      *record.mutable_report() = std::move(r);
+      record.set_expected_version(expected_version);
+      out.push_back(std::move(record));
+    };
+    add(Report(code, "2024-01", 100));
+    add(Report(code, "2024-02", 200));
+    add(Report(code, "2024-01", 150));  // a correction
+    add(Report(code, "2024-01", 150));  // a re-send
+    v1::ProgressReport march = Report(code, "2024-03", 300);
+    march.set_declared_ytd_fen(650);
+    march.set_declared_since_start_fen(650);
+    add(march);
+    v1::ProgressReport wrong = Report(code, "2024-04", 1);
+    wrong.set_declared_ytd_fen(1);
+    add(wrong);
+    add(Report(code, "2024-03", 310), /*expected_version=*/1);
+    add(Report(code, "2024-03", 320), /*expected_version=*/1);
+    v1::ProgressReport february = Report(code, "2024-02", 200);
+    february.set_covers_january(true);
+    add(february);
+    v1::ProgressReport done = Report(code, "2024-04", 10);
+    done.set_status(v1::PROJECT_STATUS_COMPLETED);
+    add(done);
+    add(Report(code, "2024-05", 5));
+    v1::ProgressReport early_done = Report(code, "2024-02", 200);
+    early_done.set_status(v1::PROJECT_STATUS_COMPLETED);
+    add(early_done);
+    return out;
+  };
+  // "outcome version rules" per record.
+  auto describe = [](v1::Outcome outcome, int64_t version, const std::vector<std::string>& rules) {
+    return absl::StrCat(v1::Outcome_Name(outcome), " ", version, " ", absl::StrJoin(rules, ","));
+  };
+  std::vector<std::string> one_at_a_time;
+  for (const v1::PushProgressRequest& record : sequence(single)) {
+    v1::SubmitProgressRequest req;
+    req.set_request_id(absl::StrCat("one-", Next()));
+    *req.mutable_report() = record.report();
+    req.set_expected_version(record.expected_version());
+    v1::SubmitProgressResponse resp;
+    grpc::Status s =
+        monitoring_->SubmitProgress(TestEnv::Context(County("440115")).get(), req, &resp);
+    one_at_a_time.push_back(s.ok() ? describe(resp.outcome(), resp.report().version(), {})
+                                   : describe(v1::OUTCOME_REJECTED, 0, Rules(s)));
+  }
+  grpc::Status status;
+  std::vector<v1::PushProgressRequest> records = sequence(batched);
+  std::vector<v1::PushProgressResponse> answers =
+      env_->PushProgressChunks(County("440115"), records, 1000, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(answers.size(), 1);
+  std::vector<std::string> in_one_batch;
+  for (const auto& r : answers[0].results()) {
+    std::vector<std::string> rules;
+    for (const auto& v : r.violations()) {
+      if (v.severity() == v1::SEVERITY_FATAL) rules.push_back(v.rule_id());
+    }
+    in_one_batch.push_back(
+        describe(r.outcome(), r.outcome() == v1::OUTCOME_REJECTED ? 0 : r.version(), rules));
+  }
+  EXPECT_EQ(in_one_batch, one_at_a_time);
+  EXPECT_EQ(in_one_batch[2], "OUTCOME_ACCEPTED 2 ");  // the correction
+  EXPECT_EQ(in_one_batch[3], "OUTCOME_UNCHANGED 2 ");
+  EXPECT_EQ(in_one_batch[10], "OUTCOME_REJECTED 0 progress.period.after_completion");
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
+                EXPECT_EQ(SummaryMismatches(tx), 0);
+                // Both projects hold the same months and amounts.
+                EXPECT_EQ(tx.exec_params("SELECT string_agg(period || ':' || completed_fen || ':' "
+                                         "|| version, ',' ORDER BY period) FROM monitoring_reports "
+                                         "WHERE project_code = $1",
+                                         batched)[0][0]
+                              .c_str(),
+                          std::string(tx.exec_params("SELECT string_agg(period || ':' || "
+                                                     "completed_fen || ':' || version, ',' ORDER "
+                                                     "BY period) FROM monitoring_reports WHERE "
+                                                     "project_code = $1",
+                                                     single)[0][0]
+                                          .c_str()));
+                return absl::OkStatus();
+              }).ok());
+}
+
+// The chunked push: one answer per chunk once it committed, records indexed
+// across the stream, request_ids replayed across both forms, and a chunk over
+// the limit ending the call with the chunks before it answered.
+TEST_F(MonitoringTest, ChunkedPushAnswersEachChunkOnceCommitted) {
+  std::vector<std::string> codes;
+  for (int i = 0; i < 4; ++i) codes.push_back(Project("440607"));  // 三水区
+  std::vector<v1::PushProgressRequest> records;
+  for (int i = 0; i < 4; ++i) {
+    v1::PushProgressRequest r;
+    *r.mutable_report() = Report(codes[i], "2024-01", 100 * (i + 1));
+    r.set_request_id(absl::StrCat("chunk-", codes[i]));
+    records.push_back(r);
+  }
+  v1::PushProgressRequest unknown;
+  *unknown.mutable_report() = Report("2024-440607-00-03-999999", "2024-01", 5);
+  records.insert(records.begin() + 2, unknown);
+  grpc::Status status;
+  std::vector<v1::PushProgressResponse> answers =
+      env_->PushProgressChunks(County("440607"), records, 2, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(answers.size(), 3);
+  EXPECT_EQ(answers[0].received(), 2);
+  EXPECT_EQ(answers[1].received(), 2);
+  EXPECT_EQ(answers[2].received(), 1);
+  EXPECT_EQ(answers[1].rejected(), 1);
+  EXPECT_EQ(answers[1].results(0).index(), 2);
+  EXPECT_EQ(answers[1].results(0).violations(0).rule_id(), "progress.project_code.unknown");
+  EXPECT_EQ(answers[2].results(0).index(), 4);
+  EXPECT_EQ(answers[2].results(0).outcome(), v1::OUTCOME_ACCEPTED);
+  // The same request_ids through PushProgress: every one a replay.
+  auto stub = v1::InvestmentMonitoring::NewStub(env_->channel());
+  auto context = TestEnv::Context(County("440607"));
+  v1::PushProgressResponse replayed;
+  auto writer = stub->PushProgress(context.get(), &replayed);
+  for (int i : {0, 1, 3, 4}) writer->Write(records[i]);
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(replayed.replayed(), 4);
+  EXPECT_EQ(replayed.accepted(), 0);
+  // A chunk over 1,000 records ends the call after the chunk before it.
+  std::vector<v1::PushProgressRequest> many(1001);
+  for (auto& r : many) *r.mutable_report() = Report(codes[0], "2024-02", 1);
+  auto chunk_context = TestEnv::Context(County("440607"));
+  auto chunked = stub->PushProgressChunks(chunk_context.get());
+  v1::PushProgressChunk small, big;
+  *small.add_records() = many[0];
+  for (const auto& r : many) *big.add_records() = r;
+  chunked->Write(small);
+  chunked->Write(big);
+  chunked->WritesDone();
+  std::vector<v1::PushProgressResponse> before_refusal;
+  v1::PushProgressResponse answer;
+  while (chunked->Read(&answer)) before_refusal.push_back(answer);
+  status = chunked->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  ASSERT_EQ(before_refusal.size(), 1);
+  EXPECT_EQ(before_refusal[0].accepted(), 1);
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
+                EXPECT_EQ(tx.exec("SELECT count(*) FROM monitoring_reports "
+                                  "WHERE county_code = '440607'")[0][0]
+                              .as<int>(),
+                          5);
+                return absl::OkStatus();
+              }).ok());
 }
 
 }  // namespace
