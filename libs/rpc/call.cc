@@ -15,6 +15,18 @@ absl::StatusOr<auth::Principal> AuthenticateCall(store::Pool& pool,
   return auth::Authenticate(pool, value);
 }
 
+absl::StatusOr<auth::Principal> AuthenticatePusher(store::Pool& pool,
+                                                   const grpc::ServerContextBase& context,
+                                                   absl::string_view what) {
+  auto caller = AuthenticateCall(pool, context);
+  if (!caller.ok()) return caller.status();
+  if (caller->role != auth::Role::kCounty && caller->role != auth::Role::kProvince) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("only county systems and the province push ", what));
+  }
+  return caller;
+}
+
 grpc::Status NotImplementedYet(store::Pool& pool, const grpc::ServerContextBase& context,
                                absl::string_view method) {
   auto caller = AuthenticateCall(pool, context);

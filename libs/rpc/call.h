@@ -17,6 +17,12 @@ namespace techreno::rpc {
 absl::StatusOr<auth::Principal> AuthenticateCall(store::Pool& pool,
                                                  const grpc::ServerContextBase& context);
 
+// AuthenticateCall for a bulk push: only county systems and the province push
+// records (PERMISSION_DENIED naming `what`, e.g. "progress", otherwise).
+absl::StatusOr<auth::Principal> AuthenticatePusher(store::Pool& pool,
+                                                   const grpc::ServerContextBase& context,
+                                                   absl::string_view what);
+
 // A method whose issue has not landed: authenticates like every call
 // (UNAUTHENTICATED first), then UNIMPLEMENTED naming `method`.
 grpc::Status NotImplementedYet(store::Pool& pool, const grpc::ServerContextBase& context,

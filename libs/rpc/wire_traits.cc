@@ -231,31 +231,24 @@ WireProblems TakeWireProblems(Message& record) {
 
 }  // namespace techreno::rpc
 
-// The definitions behind TECHRENO_WIRE_TRAITS.
-#define TECHRENO_WIRE_TRAITS_READ(Type, stream_record)                                  \
+// The definitions behind TECHRENO_WIRE_TRAITS: gRPC's writer, and `read`
+// (an expression of `buffer` and `msg`) as the reader.
+#define TECHRENO_WIRE_TRAITS_DEFINE(Type, read)                                         \
   grpc::Status grpc::SerializationTraits<Type, void>::Serialize(                        \
       const grpc::protobuf::MessageLite& msg, grpc::ByteBuffer* bb, bool* own_buffer) { \
     return techreno::rpc::Write(msg, bb, own_buffer);                                   \
   }                                                                                     \
   grpc::Status grpc::SerializationTraits<Type, void>::Deserialize(                      \
       grpc::ByteBuffer* buffer, grpc::protobuf::MessageLite* msg) {                     \
-    return techreno::rpc::Read(buffer, msg, stream_record);                             \
+    return read;                                                                        \
   }
 
-TECHRENO_WIRE_TRAITS_READ(grpc::protobuf::MessageLite, false)
-TECHRENO_WIRE_TRAITS_READ(techreno::v1::WatchRecommendationsRequest, false)
-TECHRENO_WIRE_TRAITS_READ(techreno::v1::PushProjectsRequest, true)
-TECHRENO_WIRE_TRAITS_READ(techreno::v1::PushProgressRequest, true)
-
-#define TECHRENO_WIRE_TRAITS_CHUNK(Type)                                                \
-  grpc::Status grpc::SerializationTraits<Type, void>::Serialize(                        \
-      const grpc::protobuf::MessageLite& msg, grpc::ByteBuffer* bb, bool* own_buffer) { \
-    return techreno::rpc::Write(msg, bb, own_buffer);                                   \
-  }                                                                                     \
-  grpc::Status grpc::SerializationTraits<Type, void>::Deserialize(                      \
-      grpc::ByteBuffer* buffer, grpc::protobuf::MessageLite* msg) {                     \
-    return techreno::rpc::ReadChunk(buffer, msg);                                       \
-  }
-
-TECHRENO_WIRE_TRAITS_CHUNK(techreno::v1::PushProjectsChunk)
-TECHRENO_WIRE_TRAITS_CHUNK(techreno::v1::PushProgressChunk)
+TECHRENO_WIRE_TRAITS_DEFINE(grpc::protobuf::MessageLite, techreno::rpc::Read(buffer, msg, false))
+TECHRENO_WIRE_TRAITS_DEFINE(techreno::v1::WatchRecommendationsRequest,
+                            techreno::rpc::Read(buffer, msg, false))
+TECHRENO_WIRE_TRAITS_DEFINE(techreno::v1::PushProjectsRequest,
+                            techreno::rpc::Read(buffer, msg, true))
+TECHRENO_WIRE_TRAITS_DEFINE(techreno::v1::PushProgressRequest,
+                            techreno::rpc::Read(buffer, msg, true))
+TECHRENO_WIRE_TRAITS_DEFINE(techreno::v1::PushProjectsChunk, techreno::rpc::ReadChunk(buffer, msg))
+TECHRENO_WIRE_TRAITS_DEFINE(techreno::v1::PushProgressChunk, techreno::rpc::ReadChunk(buffer, msg))

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 namespace techreno::store {
 
@@ -29,6 +30,8 @@ struct AuditEntry {
 };
 
 void WriteAudit(pqxx::transaction_base& tx, const AuditEntry& entry);
+// Many entries in one statement (a push's batch).
+void WriteAudits(pqxx::transaction_base& tx, const std::vector<AuditEntry>& entries);
 
 // JSON of a message as stored in the audit log (proto field names, enums as names).
 std::string ToAuditJson(const google::protobuf::Message& message);

@@ -90,23 +90,12 @@ class ProgressPush final
   v1::PushProgressResponse* response_;
 };
 
-// Who may push progress at all.
-absl::StatusOr<auth::Principal> AuthenticatePusher(store::Pool& pool,
-                                                   const grpc::ServerContext& context) {
-  auto caller = rpc::AuthenticateCall(pool, context);
-  if (!caller.ok()) return caller.status();
-  if (caller->role != auth::Role::kCounty && caller->role != auth::Role::kProvince) {
-    return absl::PermissionDeniedError("only county systems and the province push progress");
-  }
-  return caller;
-}
-
 }  // namespace
 
 grpc::Status MonitoringService::PushProgress(grpc::ServerContext* context,
                                              grpc::ServerReader<v1::PushProgressRequest>* reader,
                                              v1::PushProgressResponse* response) {
-  auto caller = AuthenticatePusher(pool_, *context);
+  auto caller = rpc::AuthenticatePusher(pool_, *context, "progress");
   if (!caller.ok()) return rpc::ToGrpcStatus(caller.status());
   ProgressPush handler(*caller, options_.clock, response);
   rpc::PushRunner<v1::PushProgressRequest, v1::ProgressRecordResult> runner(
@@ -121,7 +110,7 @@ grpc::Status MonitoringService::PushProgress(grpc::ServerContext* context,
 grpc::Status MonitoringService::PushProgressChunks(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::PushProgressResponse, v1::PushProgressChunk>* stream) {
-  auto caller = AuthenticatePusher(pool_, *context);
+  auto caller = rpc::AuthenticatePusher(pool_, *context, "progress");
   if (!caller.ok()) return rpc::ToGrpcStatus(caller.status());
   ProgressPush handler(*caller, options_.clock, nullptr);
   // The same method name as PushProgress: a request_id answered in either

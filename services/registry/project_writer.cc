@@ -1,12 +1,9 @@
 #include "services/registry/project_writer.h"
 
-#include <google/protobuf/util/message_differencer.h>
-
-#include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "libs/codes/codes.h"
-#include "libs/rpc/status.h"
 #include "libs/store/audit.h"
 #include "libs/store/reference_data.h"
 #include "services/registry/registry_store.h"
@@ -14,86 +11,178 @@
 namespace techreno::registry {
 namespace {
 
-using google::protobuf::util::MessageDifferencer;
-
-WriteOutcome Reject(WriteOutcome out, absl::StatusCode code, const std::string& rule,
-                    const std::string& field, const std::string& message) {
-  AddViolation(out.violations, v1::SEVERITY_FATAL, rule, field, message);
-  out.outcome = v1::OUTCOME_REJECTED;
-  out.code = code;
-  return out;
-}
-
-void SortEnums(google::protobuf::RepeatedField<int>* values) {
-  std::sort(values->begin(), values->end());
-}
-
-// A new code of our own shape for `project`: the next serial of its county and
-// start year, skipping any code a client already used (a county may send codes
-// of our shape itself). RESOURCE_EXHAUSTED when the year's serials are used up.
-absl::StatusOr<std::string> AssignCode(pqxx::transaction_base& tx, const v1::Project& project) {
-  const int year = codes::ParsePeriod(project.start_period())->year;
-  while (true) {
-    const int64_t serial = NextSerial(tx, project.county_code(), year);
-    std::string code = serial > 99'999 ? std::string()
-                                       : codes::MakeProjectCode(year, project.county_code(),
-                                                                static_cast<int>(serial));
-    if (code.empty()) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("all 99,999 assigned codes of ", project.county_code(), " for ", year,
-                       " are used; send the national platform's code"));
+// Round k holds the records that name a project named by a record of round
+// k-1 (by code or by county and source record), and so on.
+std::vector<std::vector<size_t>> Rounds(const std::vector<ProjectRecord>& records) {
+  std::map<std::string, size_t> next_round;  // by identity key
+  std::vector<std::vector<size_t>> rounds;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const v1::Project& p = *records[i].project;
+    std::vector<std::string> keys;
+    if (!p.project_code().empty()) keys.push_back("code:" + p.project_code());
+    if (!p.source_record_id().empty()) {
+      keys.push_back(absl::StrCat("source:", p.county_code(), "|", p.source_record_id()));
     }
-    if (!LoadProject(tx, code, /*for_update=*/false).has_value()) return code;
+    size_t round = 0;
+    for (const std::string& k : keys) {
+      if (auto it = next_round.find(k); it != next_round.end()) round = std::max(round, it->second);
+    }
+    for (const std::string& k : keys) next_round[k] = round + 1;
+    if (rounds.size() <= round) rounds.resize(round + 1);
+    rounds[round].push_back(i);
   }
+  return rounds;
+}
+
+// Free codes of our own shape for `keys` (county, start year): the next
+// serials, skipping any code a project already has (a county may send codes
+// of our shape itself); "" past serial 99,999.
+std::vector<std::string> AssignCodes(pqxx::transaction_base& tx,
+                                     const std::vector<SerialKey>& keys) {
+  std::vector<std::string> codes(keys.size());
+  std::vector<size_t> open(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) open[i] = i;
+  while (!open.empty()) {
+    std::vector<SerialKey> wanted;
+    for (size_t i : open) wanted.push_back(keys[i]);
+    const std::vector<int64_t> serials = NextSerials(tx, wanted);
+    std::vector<std::string> candidates;
+    std::vector<size_t> candidate_of;
+    for (size_t k = 0; k < open.size(); ++k) {
+      if (serials[k] > 99'999) continue;  // used up: stays ""
+      candidates.push_back(codes::MakeProjectCode(keys[open[k]].year, keys[open[k]].county_code,
+                                                  static_cast<int>(serials[k])));
+      candidate_of.push_back(open[k]);
+    }
+    const std::vector<bool> taken = CodesTaken(tx, candidates);
+    open.clear();
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      if (taken[k]) {
+        open.push_back(candidate_of[k]);  // draw again
+      } else {
+        codes[candidate_of[k]] = candidates[k];
+      }
+    }
+  }
+  return codes;
+}
+
+// What the store knows of each record of `round`, in a few statements.
+std::vector<ProjectContext> LoadContexts(pqxx::transaction_base& tx,
+                                         const std::vector<ProjectRecord>& records,
+                                         const std::vector<size_t>& round) {
+  std::vector<ProjectContext> contexts(round.size());
+  std::vector<std::string> credit_codes, codes;
+  std::vector<SourceKey> sources;
+  std::vector<size_t> with_credit, with_code, with_source;
+  for (size_t k = 0; k < round.size(); ++k) {
+    const v1::Project& p = *records[round[k]].project;
+    if (codes::ValidateCreditCode(p.enterprise_credit_code()).ok()) {
+      credit_codes.push_back(p.enterprise_credit_code());
+      with_credit.push_back(k);
+    }
+    if (!p.project_code().empty()) {
+      codes.push_back(p.project_code());
+      with_code.push_back(k);
+    }
+    if (!p.source_record_id().empty()) {
+      sources.push_back({p.county_code(), p.source_record_id()});
+      with_source.push_back(k);
+    }
+  }
+  auto enterprises = LoadEnterprises(tx, credit_codes);
+  for (size_t j = 0; j < with_credit.size(); ++j) {
+    contexts[with_credit[j]].enterprise = std::move(enterprises[j]);
+  }
+  auto by_source = LockBySourceRecords(tx, sources);
+  for (size_t j = 0; j < with_source.size(); ++j) {
+    contexts[with_source[j]].by_source = std::move(by_source[j]);
+  }
+  auto by_code = LockProjects(tx, codes);
+  for (size_t j = 0; j < with_code.size(); ++j)
+    contexts[with_code[j]].by_code = std::move(by_code[j]);
+  std::vector<SerialKey> serial_keys;
+  std::vector<size_t> needing;
+  for (size_t k = 0; k < round.size(); ++k) {
+    const v1::Project& p = *records[round[k]].project;
+    if (!p.project_code().empty() || contexts[k].by_source.has_value()) continue;
+    auto start = codes::ParsePeriod(p.start_period());
+    if (!start.ok()) continue;  // the pure checks rejected it
+    serial_keys.push_back({p.county_code(), start->year});
+    needing.push_back(k);
+  }
+  const std::vector<std::string> new_codes = AssignCodes(tx, serial_keys);
+  for (size_t j = 0; j < needing.size(); ++j) contexts[needing[j]].new_code = new_codes[j];
+  return contexts;
+}
+
+// Decides and writes the records of `round` (each naming its own project).
+void WriteRound(pqxx::transaction_base& tx, const auth::Principal& caller,
+                const std::vector<ProjectRecord>& records, const std::vector<size_t>& round,
+                std::vector<ProjectDecision>& out) {
+  const auto& regions = store::Reference().regions;
+  const std::vector<ProjectContext> contexts = LoadContexts(tx, records, round);
+  std::vector<NewProject> inserts;
+  std::vector<const v1::Project*> updates;
+  std::vector<size_t> inserted, updated;  // positions in `round`
+  for (size_t k = 0; k < round.size(); ++k) {
+    const ProjectRecord& r = records[round[k]];
+    ProjectDecision& d = out[round[k]] =
+        DecideProject(caller, *r.project, r.expected_version, contexts[k], *r.warnings);
+    if (d.outcome != v1::OUTCOME_ACCEPTED) continue;
+    if (d.before.has_value()) {
+      updates.push_back(&d.project);
+      updated.push_back(k);
+    } else {
+      inserts.push_back({&d.project, regions.CityOf(d.project.county_code())});
+      inserted.push_back(k);
+    }
+  }
+  // As stored, server-set times included: what is audited and answered.
+  std::vector<v1::Project> stored_new = InsertProjects(tx, inserts);
+  std::vector<v1::Project> stored_updates = UpdateProjects(tx, updates);
+  for (size_t j = 0; j < inserted.size(); ++j) out[round[inserted[j]]].project = stored_new[j];
+  for (size_t j = 0; j < updated.size(); ++j) out[round[updated[j]]].project = stored_updates[j];
+  std::vector<std::string> completed;
+  std::vector<store::AuditEntry> audit;
+  for (size_t k = 0; k < round.size(); ++k) {
+    ProjectDecision& d = out[round[k]];
+    if (d.outcome != v1::OUTCOME_ACCEPTED) continue;
+    if (d.project.status() == v1::PROJECT_STATUS_COMPLETED) {
+      completed.push_back(d.project.project_code());
+    }
+    audit.push_back({caller.id, caller.name, d.before.has_value() ? "update" : "create", "project",
+                     d.project.project_code(), d.project.county_code(), d.project.version(),
+                     records[round[k]].request_id, d.before.has_value() ? &*d.before : nullptr,
+                     &d.project});
+  }
+  MarkCompleted(tx, completed);
+  store::WriteAudits(tx, audit);
 }
 
 }  // namespace
 
-bool CheckEnterprise(pqxx::transaction_base& tx, const v1::Project& project,
-                     const std::string& prefix, Violations& findings) {
-  const auto& regions = store::Reference().regions;
-  if (!codes::ValidateCreditCode(project.enterprise_credit_code()).ok()) return true;
-  const std::string field = absl::StrCat(prefix, ".enterprise_credit_code");
-  auto enterprise = LoadEnterprise(tx, project.enterprise_credit_code(), /*for_update=*/false);
-  if (!enterprise.has_value()) {
-    AddViolation(findings, v1::SEVERITY_FATAL, "project.enterprise_credit_code.unknown", field,
-                 absl::StrCat("enterprise ", project.enterprise_credit_code(),
-                              " is not registered; push it with UpsertEnterprise first"));
-    return false;
+std::vector<ProjectDecision> WriteProjectBatch(pqxx::transaction_base& tx,
+                                               const auth::Principal& caller,
+                                               const std::vector<ProjectRecord>& records) {
+  std::vector<ProjectDecision> out(records.size());
+  for (const std::vector<size_t>& round : Rounds(records)) {
+    WriteRound(tx, caller, records, round, out);
   }
-  if (!regions.IsCountyLevel(project.county_code())) return true;
-  const std::string city = regions.CityOf(project.county_code());
-  if (regions.CityOf(enterprise->county_code()) != city) {
-    AddViolation(
-        findings, v1::SEVERITY_WARNING, "project.enterprise.other_city", field,
-        absl::StrCat("the enterprise is registered in ", regions.Label(enterprise->county_code()),
-                     ", outside the project's city ", regions.Label(city)));
+  for (ProjectDecision& d : out) {
+    if (d.outcome != v1::OUTCOME_REJECTED) Decorate(d.project);
   }
-  return true;
+  return out;
 }
 
 void AddStoreRejections(pqxx::transaction_base& tx, const v1::Project& project,
-                        const std::string& prefix, Violations& findings) {
+                        Violations& findings) {
+  if (!codes::ValidateCreditCode(project.enterprise_credit_code()).ok()) return;
   Violations found;
-  CheckEnterprise(tx, project, prefix, found);
+  EnterpriseFindings(project, LoadEnterprises(tx, {project.enterprise_credit_code()})[0], found);
   for (v1::Violation& v : found) {
     if (v.severity() == v1::SEVERITY_FATAL) findings.push_back(std::move(v));
   }
-}
-
-v1::Project InputContent(const v1::Project& project) {
-  v1::Project p = project;
-  p.clear_completed_investment_fen();
-  p.clear_version();
-  p.clear_create_time();
-  p.clear_update_time();
-  p.clear_withdraw_reason();
-  p.clear_county();
-  p.clear_city();
-  p.clear_industry_name();
-  SortEnums(p.mutable_renovation_types());
-  SortEnums(p.mutable_requested_support());
-  return p;
 }
 
 void Decorate(v1::Project& p) {
@@ -116,118 +205,6 @@ void Decorate(v1::Enterprise& e) {
     e.mutable_county()->set_code(county->code);
     e.mutable_county()->set_name(county->name);
   }
-}
-
-WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& caller,
-                          const v1::Project& input, int64_t expected_version,
-                          const std::string& request_id, Violations warnings,
-                          const std::string& prefix) {
-  const auto& regions = store::Reference().regions;
-  WriteOutcome out;
-  out.violations = std::move(warnings);
-  v1::Project wanted = InputContent(input);
-  auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
-
-  if (!CheckEnterprise(tx, wanted, prefix, out.violations)) {
-    out.outcome = v1::OUTCOME_REJECTED;
-    out.code = absl::StatusCode::kNotFound;
-    return out;
-  }
-  const std::string city = regions.CityOf(wanted.county_code());
-
-  // Identity: the code as sent, the code of the same source record, or a new
-  // one. `stored` is the project as stored (locked), once known.
-  std::optional<v1::Project> by_source;
-  if (!wanted.source_record_id().empty()) {
-    by_source = FindBySourceRecord(tx, wanted.county_code(), wanted.source_record_id());
-  }
-  std::optional<v1::Project> stored;
-  bool stored_known = false;
-  if (wanted.project_code().empty()) {
-    if (by_source.has_value()) {
-      wanted.set_project_code(by_source->project_code());
-      stored = std::move(by_source);
-    } else {
-      absl::StatusOr<std::string> code = AssignCode(tx, wanted);  // a code no project has
-      if (!code.ok()) {
-        return Reject(std::move(out), code.status().code(), "project.project_code.exhausted",
-                      field("project_code"), std::string(code.status().message()));
-      }
-      wanted.set_project_code(*code);
-    }
-    stored_known = true;
-  } else if (by_source.has_value()) {
-    if (by_source->project_code() != wanted.project_code()) {
-      return Reject(std::move(out), absl::StatusCode::kAlreadyExists,
-                    "project.source_record_id.taken", field("source_record_id"),
-                    absl::StrCat("source_record_id '", wanted.source_record_id(),
-                                 "' already identifies project ", by_source->project_code(),
-                                 " of this county"));
-    }
-    stored = std::move(by_source);
-    stored_known = true;
-  }
-  if (!stored_known) stored = LoadProject(tx, wanted.project_code(), /*for_update=*/true);
-  if (stored.has_value() && stored->county_code() != wanted.county_code()) {
-    if (!auth::MayRead(caller, stored->county_code(), regions)) {
-      return Reject(std::move(out), absl::StatusCode::kAlreadyExists, "project.project_code.taken",
-                    field("project_code"),
-                    absl::StrCat(wanted.project_code(), " is registered by another county"));
-    }
-    return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
-                  "project.county_code.immutable", field("county_code"),
-                  absl::StrCat("project ", wanted.project_code(), " belongs to ",
-                               regions.Label(stored->county_code()),
-                               "; a project cannot move to another county"));
-  }
-  // An update that names the project by code keeps the county system's own id,
-  // so that the next code-less push of that record still finds it.
-  if (stored.has_value() && wanted.source_record_id().empty()) {
-    wanted.set_source_record_id(stored->source_record_id());
-  }
-  const int64_t current_version = stored.has_value() ? stored->version() : 0;
-  if (wanted.status() == v1::PROJECT_STATUS_UNSPECIFIED) {
-    wanted.set_status(stored.has_value() ? stored->status() : v1::PROJECT_STATUS_PLANNED);
-  }
-  // Identical content is "unchanged" whatever version the caller expected: a
-  // re-pushed stream must not fail on the records that already landed.
-  if (stored.has_value() && MessageDifferencer::Equals(InputContent(*stored), wanted)) {
-    out.outcome = v1::OUTCOME_UNCHANGED;
-    out.project = *std::move(stored);
-    Decorate(out.project);
-    return out;
-  }
-  if (expected_version != 0 && expected_version != current_version) {
-    return Reject(std::move(out), absl::StatusCode::kAborted, "version.mismatch",
-                  "expected_version",
-                  absl::StrCat("expected version ", expected_version, " but the stored version is ",
-                               current_version, "; read the project again and retry"));
-  }
-  if (stored.has_value()) {
-    if (stored->status() == v1::PROJECT_STATUS_WITHDRAWN) {
-      return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
-                    "project.status.withdrawn", field("status"),
-                    absl::StrCat("project ", wanted.project_code(),
-                                 " was withdrawn and can no longer change"));
-    }
-    if (!IsLegalTransition(stored->status(), wanted.status())) {
-      return Reject(std::move(out), absl::StatusCode::kFailedPrecondition,
-                    "project.status.transition", field("status"),
-                    absl::StrCat("a project cannot go from ", StatusName(stored->status()), " to ",
-                                 StatusName(wanted.status())));
-    }
-  }
-
-  wanted.set_version(current_version + 1);
-  // As stored, server-set times included: what is audited and answered.
-  out.project = stored.has_value() ? UpdateProject(tx, wanted) : InsertProject(tx, wanted, city);
-  if (wanted.status() == v1::PROJECT_STATUS_COMPLETED) MarkCompleted(tx, wanted.project_code());
-  store::WriteAudit(tx, {caller.id, caller.name, stored.has_value() ? "update" : "create",
-                         "project", wanted.project_code(), wanted.county_code(), wanted.version(),
-                         request_id, stored.has_value() ? &*stored : nullptr, &out.project});
-  out.outcome = v1::OUTCOME_ACCEPTED;
-  Decorate(out.project);
-  return out;
 }
 
 }  // namespace techreno::registry

@@ -1,50 +1,46 @@
-// The write path of one project record, shared by UpsertProject and
-// PushProjects: identity (code, source record, assignment), version and
-// lifecycle checks, content idempotency ("unchanged"), the write and its
-// audit row. Runs inside the caller's transaction.
+// The one write path of project records, for UpsertProject (a batch of one)
+// and every batch of PushProjects: what the rules need is read for the whole
+// batch in a few statements (enterprises, projects by code and by source
+// record, new codes), each record is decided by the rule chain
+// (project_decision.h), and the accepted rows, completion months and audit
+// rows are written in one statement each; monitoring's summaries follow by
+// trigger, once per statement.
+//
+// Records naming the same project (the same code, or the same county and
+// source record) are decided in the batch's order: each is read and written
+// in a round after the earlier ones, so a batch answers exactly as its records
+// sent one at a time would.
 #ifndef TECHRENO_SERVICES_REGISTRY_PROJECT_WRITER_H_
 #define TECHRENO_SERVICES_REGISTRY_PROJECT_WRITER_H_
 
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
-#include "absl/status/status.h"
 #include "libs/auth/principal.h"
+#include "services/registry/project_decision.h"
 #include "services/registry/validation.h"
 #include "techreno/v1/registry.pb.h"
 
 namespace techreno::registry {
 
-struct WriteOutcome {
-  v1::Outcome outcome = v1::OUTCOME_REJECTED;
-  v1::Project project;    // the stored state (accepted or unchanged)
-  Violations violations;  // every finding, warnings included
-  // For rejections: the error class a unary call answers with.
-  absl::StatusCode code = absl::StatusCode::kOk;
+struct ProjectRecord {
+  const v1::Project* project;  // passed ValidateProject without fatal findings
+  int64_t expected_version = 0;
+  std::string request_id;      // kept in the audit row; "" when none
+  const Violations* warnings;  // ValidateProject's findings
 };
 
-// `input` must already have passed ValidateProject without fatal findings;
-// `warnings` are its warnings, carried into the outcome.
-WriteOutcome WriteProject(pqxx::transaction_base& tx, const auth::Principal& caller,
-                          const v1::Project& input, int64_t expected_version,
-                          const std::string& request_id, Violations warnings,
-                          const std::string& field_prefix);
+// One decision per record, in order; accepted and unchanged projects come
+// back as stored, with their names (Decorate). May throw pqxx exceptions.
+std::vector<ProjectDecision> WriteProjectBatch(pqxx::transaction_base& tx,
+                                               const auth::Principal& caller,
+                                               const std::vector<ProjectRecord>& records);
 
-// The store's checks of a project's references, also run for a record that
-// failed the pure checks so that every violation comes back at once: the
-// enterprise must be registered (fatal, project.enterprise_credit_code.unknown)
-// and should sit in the project's city (warning). Skipped when the credit code
-// is itself invalid; the city warning only when the county code is valid.
-// Returns false on a fatal finding.
-bool CheckEnterprise(pqxx::transaction_base& tx, const v1::Project& project,
-                     const std::string& field_prefix, Violations& findings);
-// For a record already rejected by the pure checks: adds only the fatal
-// findings of CheckEnterprise (its warnings would be noise on such a record).
+// For a record already rejected by the pure checks: the fatal findings of
+// EnterpriseFindings (its warnings would be noise on such a record).
 void AddStoreRejections(pqxx::transaction_base& tx, const v1::Project& project,
-                        const std::string& field_prefix, Violations& findings);
-
-// Normalises what a caller sent: output-only fields cleared, enum lists sorted.
-v1::Project InputContent(const v1::Project& project);
+                        Violations& findings);
 
 // Fills the output-only name fields (county, city, industry).
 void Decorate(v1::Project& project);

@@ -1,5 +1,5 @@
 // PushProjects: the shared bulk-push loop (libs/rpc/push_stream.h) with the
-// registry's validation and write path.
+// registry's validation and its one write path (project_writer.h).
 #include "libs/rpc/call.h"
 #include "libs/rpc/push_stream.h"
 #include "libs/rpc/status.h"
@@ -22,31 +22,33 @@ class ProjectPush final : public rpc::PushHandler<v1::PushProjectsRequest, v1::P
     return ValidateProject(record.project(), store::Reference(), caller_, "project");
   }
 
-  // Record by record, for now: the registry's set-based write path is still
-  // to come (issue 8).
   std::vector<v1::PushRecordResult> WriteBatch(pqxx::transaction_base& tx,
                                                const std::vector<Item>& items) override {
+    std::vector<ProjectRecord> batch;
+    batch.reserve(items.size());
+    for (const Item& item : items) {
+      batch.push_back({&item.record->project(), item.record->expected_version(),
+                       item.record->request_id(), item.findings});
+    }
+    std::vector<ProjectDecision> decisions = WriteProjectBatch(tx, caller_, batch);
     std::vector<v1::PushRecordResult> results;
     results.reserve(items.size());
-    for (const Item& item : items)
-      results.push_back(Write(tx, item.index, *item.record, *item.findings));
+    for (size_t i = 0; i < items.size(); ++i) {
+      ProjectDecision& d = decisions[i];
+      if (d.outcome == v1::OUTCOME_REJECTED) {
+        results.push_back(Reject(items[i].index, *items[i].record, std::move(d.violations)));
+        continue;
+      }
+      v1::PushRecordResult result;
+      result.set_index(items[i].index);
+      result.set_project_code(d.project.project_code());
+      result.set_source_record_id(d.project.source_record_id());
+      result.set_outcome(d.outcome);
+      result.set_version(d.project.version());
+      *result.mutable_violations() = {d.violations.begin(), d.violations.end()};
+      results.push_back(std::move(result));
+    }
     return results;
-  }
-
-  v1::PushRecordResult Write(pqxx::transaction_base& tx, int64_t index,
-                             const v1::PushProjectsRequest& record, const Violations& findings) {
-    WriteOutcome out = WriteProject(tx, caller_, record.project(), record.expected_version(),
-                                    record.request_id(), findings, "project");
-    if (out.outcome == v1::OUTCOME_REJECTED)
-      return Reject(index, record, std::move(out.violations));
-    v1::PushRecordResult result;
-    result.set_index(index);
-    result.set_project_code(out.project.project_code());
-    result.set_source_record_id(out.project.source_record_id());
-    result.set_outcome(out.outcome);
-    result.set_version(out.project.version());
-    *result.mutable_violations() = {out.violations.begin(), out.violations.end()};
-    return result;
   }
 
   v1::PushRecordResult Reject(int64_t index, const v1::PushProjectsRequest& record,
@@ -62,7 +64,7 @@ class ProjectPush final : public rpc::PushHandler<v1::PushProjectsRequest, v1::P
 
   void AddStoreFindings(pqxx::transaction_base& tx, const v1::PushProjectsRequest& record,
                         Violations& findings) override {
-    AddStoreRejections(tx, record.project(), "project", findings);
+    AddStoreRejections(tx, record.project(), findings);
   }
 
   void Append(v1::PushRecordResult result) override {
@@ -75,23 +77,12 @@ class ProjectPush final : public rpc::PushHandler<v1::PushProjectsRequest, v1::P
   v1::PushProjectsResponse* response_;
 };
 
-// Who may push projects at all.
-absl::StatusOr<auth::Principal> AuthenticatePusher(store::Pool& pool,
-                                                   const grpc::ServerContext& context) {
-  auto caller = rpc::AuthenticateCall(pool, context);
-  if (!caller.ok()) return caller.status();
-  if (caller->role != auth::Role::kCounty && caller->role != auth::Role::kProvince) {
-    return absl::PermissionDeniedError("only county systems and the province push projects");
-  }
-  return caller;
-}
-
 }  // namespace
 
 grpc::Status RegistryService::PushProjects(grpc::ServerContext* context,
                                            grpc::ServerReader<v1::PushProjectsRequest>* reader,
                                            v1::PushProjectsResponse* response) {
-  auto caller = AuthenticatePusher(pool_, *context);
+  auto caller = rpc::AuthenticatePusher(pool_, *context, "projects");
   if (!caller.ok()) return rpc::ToGrpcStatus(caller.status());
   ProjectPush handler(*caller, response);
   rpc::PushRunner<v1::PushProjectsRequest, v1::PushRecordResult> runner(pool_, caller->id,
@@ -106,7 +97,7 @@ grpc::Status RegistryService::PushProjects(grpc::ServerContext* context,
 grpc::Status RegistryService::PushProjectsChunks(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::PushProjectsResponse, v1::PushProjectsChunk>* stream) {
-  auto caller = AuthenticatePusher(pool_, *context);
+  auto caller = rpc::AuthenticatePusher(pool_, *context, "projects");
   if (!caller.ok()) return rpc::ToGrpcStatus(caller.status());
   ProjectPush handler(*caller, nullptr);
   // The same method name as PushProjects: a request_id answered in either

@@ -49,7 +49,7 @@ absl::StatusCode UnaryRejectionCode(const Violations& findings) {
 }
 
 // Pre-transaction checks of a unary write: request id, then every field; when
-// any fails, the store's checks too (CheckEnterprise), so that every violation
+// any fails, the store's checks too (AddStoreRejections), so that every violation
 // comes back at once.
 absl::Status CheckProjectInput(store::Pool& pool, const Principal& caller,
                                const std::string& request_id, const v1::Project& project,
@@ -69,7 +69,7 @@ absl::Status CheckProjectInput(store::Pool& pool, const Principal& caller,
     rpc::AddStoreFindings(
         pool,
         [&](pqxx::transaction_base& tx, Violations& found) {
-          AddStoreRejections(tx, project, "project", found);
+          AddStoreRejections(tx, project, found);
         },
         all);
     return RejectionStatus(UnaryRejectionCode(all), all);
@@ -194,8 +194,8 @@ grpc::Status RegistryService::UpsertProject(grpc::ServerContext* context,
   rpc::IdempotencyKey key{caller->id, "UpsertProject", request->request_id(),
                           rpc::RequestFingerprint(*request)};
   absl::Status status = rpc::RunIdempotent(pool_, key, response, [&](pqxx::transaction_base& tx) {
-    WriteOutcome out = WriteProject(tx, *caller, input, request->expected_version(),
-                                    request->request_id(), warnings, "project");
+    ProjectDecision out = std::move(WriteProjectBatch(
+        tx, *caller, {{&input, request->expected_version(), request->request_id(), &warnings}})[0]);
     if (out.outcome == v1::OUTCOME_REJECTED) return RejectionStatus(out.code, out.violations);
     *response->mutable_project() = std::move(out.project);
     response->set_outcome(out.outcome);

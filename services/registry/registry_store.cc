@@ -7,13 +7,17 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "libs/store/arrays.h"
 #include "libs/store/transaction.h"
 
 namespace techreno::registry {
 namespace {
 
 using google::protobuf::util::TimeUtil;
+using store::BoolArray;
 using store::Exec;
+using store::NumberArray;
+using store::TextArray;
 
 // "{1,3}" ↔ repeated enum.
 std::string ToPgArray(const google::protobuf::RepeatedField<int>& values) {
@@ -125,65 +129,209 @@ std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::st
   return ProjectFromRow(r[0]);
 }
 
-std::optional<v1::Project> FindBySourceRecord(pqxx::transaction_base& tx,
-                                              const std::string& county_code,
-                                              const std::string& source_record_id) {
-  constexpr char kLocked[] = "SELECT " TECHRENO_PROJECT_COLUMNS
-                             " FROM registry_projects WHERE county_code = $1 AND "
-                             "source_record_id = $2 FOR UPDATE";
-  pqxx::result r = Exec(tx, "reg_prj_by_source", kLocked, county_code, source_record_id);
-  if (r.empty()) return std::nullopt;
-  return ProjectFromRow(r[0]);
+std::vector<std::optional<v1::Enterprise>> LoadEnterprises(
+    pqxx::transaction_base& tx, const std::vector<std::string>& credit_codes) {
+  std::vector<std::optional<v1::Enterprise>> out(credit_codes.size());
+  if (credit_codes.empty()) return out;
+  static const std::string query =
+      absl::StrCat("SELECT k.i, ", kEnterpriseColumns,
+                   " FROM unnest($1::text[]) WITH ORDINALITY AS k(code, i) "
+                   "JOIN registry_enterprises e ON e.credit_code = k.code");
+  for (const auto& row : Exec(tx, "reg_ent_load_many", query.c_str(), TextArray(credit_codes))) {
+    out[row[0].as<size_t>() - 1] = EnterpriseFromRow(row.slice(1, row.size()));
+  }
+  return out;
 }
 
-int64_t NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year) {
-  pqxx::result r =
-      Exec(tx, "reg_next_serial", "SELECT registry_next_serial($1, $2)", county_code, year);
-  return r[0][0].as<int64_t>();
+std::vector<std::optional<v1::Project>> LockProjects(pqxx::transaction_base& tx,
+                                                     const std::vector<std::string>& codes) {
+  std::vector<std::optional<v1::Project>> out(codes.size());
+  if (codes.empty()) return out;
+  // Locked in code order, so that two batches never wait on each other in a cycle.
+  for (const auto& row :
+       Exec(tx, "reg_prj_lock_many",
+            "SELECT k.i, p.* FROM unnest($1::text[]) WITH ORDINALITY AS k(code, i) "
+            "JOIN LATERAL (SELECT " TECHRENO_PROJECT_COLUMNS " FROM registry_projects "
+            "  WHERE project_code = k.code FOR UPDATE) p ON true ORDER BY k.code",
+            TextArray(codes))) {
+    out[row[0].as<size_t>() - 1] = ProjectFromRow(row.slice(1, row.size()));
+  }
+  return out;
 }
 
-v1::Project InsertProject(pqxx::transaction_base& tx, const v1::Project& p,
-                          const std::string& city_code) {
-  pqxx::result r = Exec(
-      tx, "reg_prj_insert",
-      "INSERT INTO registry_projects (project_code, enterprise_credit_code, county_code, "
-      "industry_code, name, renovation_types, requested_support, planned_investment_fen, "
-      "planned_equipment_investment_fen, start_period, planned_completion_period, status, "
-      "financing_need_fen, share_with_banks, source_record_id, description, version, city_code) "
-      "VALUES ($1, $2, $3, $4, $5, $6::smallint[], $7::smallint[], $8, $9, $10, $11, $12, $13, "
-      "$14, NULLIF($15, ''), $16, $17, $18) RETURNING " TECHRENO_PROJECT_COLUMNS,
-      p.project_code(), p.enterprise_credit_code(), p.county_code(), p.industry_code(), p.name(),
-      ToPgArray(p.renovation_types()), ToPgArray(p.requested_support()), p.planned_investment_fen(),
-      p.planned_equipment_investment_fen(), p.start_period(), p.planned_completion_period(),
-      static_cast<int>(p.status()), p.financing_need_fen(), p.share_with_banks(),
-      p.source_record_id(), p.description(), p.version(), city_code);
-  return ProjectFromRow(r[0]);
+std::vector<std::optional<v1::Project>> LockBySourceRecords(pqxx::transaction_base& tx,
+                                                            const std::vector<SourceKey>& keys) {
+  std::vector<std::optional<v1::Project>> out(keys.size());
+  if (keys.empty()) return out;
+  std::vector<std::string> counties, sources;
+  for (const SourceKey& k : keys) {
+    counties.push_back(k.county_code);
+    sources.push_back(k.source_record_id);
+  }
+  for (const auto& row :
+       Exec(tx, "reg_prj_by_source_many",
+            "SELECT k.i, p.* FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(county, "
+            "  source, i) "
+            "JOIN LATERAL (SELECT " TECHRENO_PROJECT_COLUMNS " FROM registry_projects "
+            "  WHERE county_code = k.county AND source_record_id = k.source FOR UPDATE) p ON true "
+            "ORDER BY k.county, k.source",
+            TextArray(counties), TextArray(sources))) {
+    out[row[0].as<size_t>() - 1] = ProjectFromRow(row.slice(1, row.size()));
+  }
+  return out;
+}
+
+std::vector<int64_t> NextSerials(pqxx::transaction_base& tx, const std::vector<SerialKey>& keys) {
+  std::vector<int64_t> out(keys.size());
+  if (keys.empty()) return out;
+  std::vector<std::string> counties;
+  std::vector<int> years;
+  for (const SerialKey& k : keys) {
+    counties.push_back(k.county_code);
+    years.push_back(k.year);
+  }
+  for (const auto& row :
+       Exec(tx, "reg_next_serials",
+            "SELECT k.i, registry_next_serial(k.county, k.year) "
+            "FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS k(county, year, i) ORDER BY k.i",
+            TextArray(counties), NumberArray(years))) {
+    out[row[0].as<size_t>() - 1] = row[1].as<int64_t>();
+  }
+  return out;
+}
+
+std::vector<bool> CodesTaken(pqxx::transaction_base& tx, const std::vector<std::string>& codes) {
+  std::vector<bool> out(codes.size(), false);
+  if (codes.empty()) return out;
+  for (const auto& row : Exec(tx, "reg_codes_taken",
+                              "SELECT k.i FROM unnest($1::text[]) WITH ORDINALITY AS k(code, i) "
+                              "WHERE EXISTS (SELECT 1 FROM registry_projects p "
+                              "  WHERE p.project_code = k.code)",
+                              TextArray(codes))) {
+    out[row[0].as<size_t>() - 1] = true;
+  }
+  return out;
+}
+
+namespace {
+
+// A batch of projects as one array per column, in the order of the unnest()
+// in kProjectRows.
+struct ProjectColumns {
+  std::vector<std::string> code, credit, county, industry, name, types, support, start, completion,
+      source, description, withdraw, city;
+  std::vector<int64_t> planned, equipment, financing, version;
+  std::vector<int> status;
+  std::vector<bool> share;
+
+  void Add(const v1::Project& p, const std::string& city_code) {
+    code.push_back(p.project_code());
+    credit.push_back(p.enterprise_credit_code());
+    county.push_back(p.county_code());
+    industry.push_back(p.industry_code());
+    name.push_back(p.name());
+    types.push_back(ToPgArray(p.renovation_types()));
+    support.push_back(ToPgArray(p.requested_support()));
+    planned.push_back(p.planned_investment_fen());
+    equipment.push_back(p.planned_equipment_investment_fen());
+    start.push_back(p.start_period());
+    completion.push_back(p.planned_completion_period());
+    status.push_back(static_cast<int>(p.status()));
+    financing.push_back(p.financing_need_fen());
+    share.push_back(p.share_with_banks());
+    source.push_back(p.source_record_id());
+    description.push_back(p.description());
+    withdraw.push_back(p.withdraw_reason());
+    version.push_back(p.version());
+    city.push_back(city_code);
+  }
+};
+
+#define TECHRENO_PROJECT_ROWS                                                                   \
+  "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], " \
+  "  $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::int[], $13::bigint[], "         \
+  "  $14::boolean[], $15::text[], $16::text[], $17::text[], $18::bigint[], $19::text[]) "       \
+  "  WITH ORDINALITY AS u(n_code, n_credit, n_county, n_industry, n_name, n_types, n_support, " \
+  "  n_planned, n_equipment, n_start, n_completion, n_status, n_financing, n_share, n_source, " \
+  "  n_description, n_withdraw, n_version, n_city, i)"
+
+// Runs `name`/`sql` (written over TECHRENO_PROJECT_ROWS, returning the
+// ordinality first and TECHRENO_PROJECT_COLUMNS after it) and answers the
+// rows in the order of `columns`.
+std::vector<v1::Project> WriteRows(pqxx::transaction_base& tx, const char* name, const char* sql,
+                                   const ProjectColumns& c) {
+  std::vector<v1::Project> out(c.code.size());
+  for (const auto& row :
+       Exec(tx, name, sql, TextArray(c.code), TextArray(c.credit), TextArray(c.county),
+            TextArray(c.industry), TextArray(c.name), TextArray(c.types), TextArray(c.support),
+            NumberArray(c.planned), NumberArray(c.equipment), TextArray(c.start),
+            TextArray(c.completion), NumberArray(c.status), NumberArray(c.financing),
+            BoolArray(c.share), TextArray(c.source), TextArray(c.description),
+            TextArray(c.withdraw), NumberArray(c.version), TextArray(c.city))) {
+    out[row[0].as<size_t>() - 1] = ProjectFromRow(row.slice(1, row.size()));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<v1::Project> InsertProjects(pqxx::transaction_base& tx,
+                                        const std::vector<NewProject>& projects) {
+  if (projects.empty()) return {};
+  ProjectColumns columns;
+  for (const NewProject& p : projects) columns.Add(*p.project, p.city_code);
+  // The ordinality comes back through a join on the new rows' codes.
+  return WriteRows(
+      tx, "reg_prj_insert_many",
+      "WITH u AS (SELECT * FROM " TECHRENO_PROJECT_ROWS
+      "), "
+      "ins AS (INSERT INTO registry_projects (project_code, enterprise_credit_code, county_code, "
+      "  industry_code, name, renovation_types, requested_support, planned_investment_fen, "
+      "  planned_equipment_investment_fen, start_period, planned_completion_period, status, "
+      "  financing_need_fen, share_with_banks, source_record_id, description, version, "
+      "  city_code) "
+      "  SELECT n_code, n_credit, n_county, n_industry, n_name, n_types::smallint[], "
+      "    n_support::smallint[], n_planned, n_equipment, n_start, n_completion, n_status, "
+      "    n_financing, n_share, NULLIF(n_source, ''), n_description, n_version, n_city "
+      "  FROM u ORDER BY i "
+      "  RETURNING " TECHRENO_PROJECT_COLUMNS
+      ") "
+      "SELECT u.i, ins.* FROM ins JOIN u ON u.n_code = ins.project_code",
+      columns);
+}
+
+std::vector<v1::Project> UpdateProjects(pqxx::transaction_base& tx,
+                                        const std::vector<const v1::Project*>& projects) {
+  if (projects.empty()) return {};
+  ProjectColumns columns;
+  for (const v1::Project* p : projects) columns.Add(*p, "");
+  return WriteRows(
+      tx, "reg_prj_update_many",
+      "UPDATE registry_projects SET enterprise_credit_code = n_credit, "
+      "  industry_code = n_industry, name = n_name, renovation_types = n_types::smallint[], "
+      "  requested_support = n_support::smallint[], planned_investment_fen = n_planned, "
+      "  planned_equipment_investment_fen = n_equipment, start_period = n_start, "
+      "  planned_completion_period = n_completion, status = n_status, "
+      "  financing_need_fen = n_financing, share_with_banks = n_share, "
+      "  source_record_id = NULLIF(n_source, ''), description = n_description, "
+      "  withdraw_reason = n_withdraw, version = n_version, updated_at = now() "
+      "FROM " TECHRENO_PROJECT_ROWS
+      " WHERE project_code = n_code "
+      "RETURNING i, " TECHRENO_PROJECT_COLUMNS,
+      columns);
 }
 
 v1::Project UpdateProject(pqxx::transaction_base& tx, const v1::Project& p) {
-  pqxx::result r = Exec(
-      tx, "reg_prj_update",
-      "UPDATE registry_projects SET enterprise_credit_code = $2, industry_code = $3, name = $4, "
-      "renovation_types = $5::smallint[], requested_support = $6::smallint[], "
-      "planned_investment_fen = $7, planned_equipment_investment_fen = $8, start_period = $9, "
-      "planned_completion_period = $10, status = $11, financing_need_fen = $12, "
-      "share_with_banks = $13, source_record_id = NULLIF($14, ''), description = $15, "
-      "withdraw_reason = $16, version = $17, updated_at = now() WHERE project_code = $1 "
-      "RETURNING " TECHRENO_PROJECT_COLUMNS,
-      p.project_code(), p.enterprise_credit_code(), p.industry_code(), p.name(),
-      ToPgArray(p.renovation_types()), ToPgArray(p.requested_support()), p.planned_investment_fen(),
-      p.planned_equipment_investment_fen(), p.start_period(), p.planned_completion_period(),
-      static_cast<int>(p.status()), p.financing_need_fen(), p.share_with_banks(),
-      p.source_record_id(), p.description(), p.withdraw_reason(), p.version());
-  return ProjectFromRow(r[0]);
+  return UpdateProjects(tx, {&p})[0];
 }
 
-void MarkCompleted(pqxx::transaction_base& tx, const std::string& project_code) {
+void MarkCompleted(pqxx::transaction_base& tx, const std::vector<std::string>& project_codes) {
+  if (project_codes.empty()) return;
   Exec(tx, "reg_prj_mark_completed",
        "UPDATE registry_projects SET completed_period = "
        "to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') "
-       "WHERE project_code = $1 AND completed_period IS NULL",
-       project_code);
+       "WHERE project_code = ANY ($1::text[]) AND completed_period IS NULL",
+       TextArray(project_codes));
 }
 
 std::vector<v1::Project> QueryProjects(pqxx::transaction_base& tx, const ProjectQuery& q) {

@@ -24,21 +24,43 @@ void UpdateEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e);
 // ---- projects
 std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::string& project_code,
                                        bool for_update);
-// The county's project with this source_record_id, if any, locked FOR UPDATE.
-std::optional<v1::Project> FindBySourceRecord(pqxx::transaction_base& tx,
-                                              const std::string& county_code,
-                                              const std::string& source_record_id);
-// Next serial for codes techreno assigns in (county, year), starting at 1,
-// from the county-year's sequence (migration 0008): never waits for another
-// transaction, and may leave gaps.
-int64_t NextSerial(pqxx::transaction_base& tx, const std::string& county_code, int year);
-// Write `p` and return the row as stored (server-set times included), so
-// that what is audited and answered needs no second read.
-v1::Project InsertProject(pqxx::transaction_base& tx, const v1::Project& p,
-                          const std::string& city_code);
+// The batch forms of the write path: one statement for all of a batch.
+// Enterprises by credit code, in order (nullopt: not registered).
+std::vector<std::optional<v1::Enterprise>> LoadEnterprises(
+    pqxx::transaction_base& tx, const std::vector<std::string>& credit_codes);
+// Projects by code, locked FOR UPDATE, in order (nullopt: no such project).
+std::vector<std::optional<v1::Project>> LockProjects(pqxx::transaction_base& tx,
+                                                     const std::vector<std::string>& codes);
+// The county's project with each source_record_id, locked FOR UPDATE, in order.
+struct SourceKey {
+  std::string county_code, source_record_id;
+};
+std::vector<std::optional<v1::Project>> LockBySourceRecords(pqxx::transaction_base& tx,
+                                                            const std::vector<SourceKey>& keys);
+// The next serial for codes techreno assigns in each (county, start year),
+// starting at 1, from the county-year's sequence (migration 0008): never waits
+// for another transaction, and may leave gaps.
+struct SerialKey {
+  std::string county_code;
+  int year = 0;
+};
+std::vector<int64_t> NextSerials(pqxx::transaction_base& tx, const std::vector<SerialKey>& keys);
+// Which of `codes` a project already has, in order.
+std::vector<bool> CodesTaken(pqxx::transaction_base& tx, const std::vector<std::string>& codes);
+// Writes the projects (new ones with their city) and returns the rows as
+// stored (server-set times included), in order, so that what is audited and
+// answered needs no second read.
+struct NewProject {
+  const v1::Project* project;
+  std::string city_code;
+};
+std::vector<v1::Project> InsertProjects(pqxx::transaction_base& tx,
+                                        const std::vector<NewProject>& projects);
+std::vector<v1::Project> UpdateProjects(pqxx::transaction_base& tx,
+                                        const std::vector<const v1::Project*>& projects);
 v1::Project UpdateProject(pqxx::transaction_base& tx, const v1::Project& p);
-// Records the month (China Standard Time) a project first became COMPLETED.
-void MarkCompleted(pqxx::transaction_base& tx, const std::string& project_code);
+// Records the month (China Standard Time) each project first became COMPLETED.
+void MarkCompleted(pqxx::transaction_base& tx, const std::vector<std::string>& project_codes);
 
 struct ProjectQuery {
   std::string scope_county;  // set for county principals

@@ -153,21 +153,86 @@ TEST_F(PushTest, PerRecordRequestIdReturnsFirstAnswer) {
   EXPECT_EQ(reused.results(1).violations(0).rule_id(), "request_id.reused");
 }
 
+// Records naming one project several times in one batch — by source record
+// and by code, updates, a re-send, an illegal transition, a clash of code and
+// source record — are answered exactly as the same records pushed one per
+// stream.
+TEST_F(PushTest, ABatchAnswersAsItsRecordsPushedOneAtATime) {
+  auto sequence = [&](const std::string& county, const std::string& credit) {
+    std::vector<v1::PushProjectsRequest> out = Records(county, credit, 0, 2);
+    v1::PushProjectsRequest renamed = out[0];
+    renamed.mutable_project()->set_name("更名后的技术改造项目");
+    out.push_back(renamed);  // an update by source record
+    out.push_back(renamed);  // a re-send
+    v1::PushProjectsRequest started = out[1];
+    started.mutable_project()->set_status(v1::PROJECT_STATUS_UNDER_CONSTRUCTION);
+    out.push_back(started);
+    v1::PushProjectsRequest back = out[1];
+    back.mutable_project()->set_status(v1::PROJECT_STATUS_PLANNED);  // not once under way
+    out.push_back(back);
+    v1::PushProjectsRequest stale = renamed;
+    stale.mutable_project()->set_description("版本冲突");
+    stale.set_expected_version(1);  // the project is at version 2 by now
+    out.push_back(stale);
+    return out;
+  };
+  auto describe = [](const v1::PushRecordResult& r) {
+    std::string rules;
+    for (const auto& v : r.violations()) {
+      if (v.severity() == v1::SEVERITY_FATAL) absl::StrAppend(&rules, v.rule_id(), ";");
+    }
+    return absl::StrCat(v1::Outcome_Name(r.outcome()), " v", r.version(), " ", rules);
+  };
+  std::vector<std::string> one_at_a_time, in_one_batch;
+  const std::string alone = "440605";  // 南海区
+  for (const auto& record : sequence(alone, Enterprise(alone, 7))) {
+    v1::PushProjectsResponse resp = Push(alone, {record});
+    ASSERT_EQ(resp.results_size(), 1);
+    one_at_a_time.push_back(describe(resp.results(0)));
+  }
+  const std::string batched = "440608";  // 高明区
+  v1::PushProjectsResponse resp = Push(batched, sequence(batched, Enterprise(batched, 8)));
+  for (const auto& r : resp.results()) in_one_batch.push_back(describe(r));
+  EXPECT_EQ(in_one_batch, one_at_a_time);
+  EXPECT_EQ(in_one_batch[2], "OUTCOME_ACCEPTED v2 ");
+  EXPECT_EQ(in_one_batch[3], "OUTCOME_UNCHANGED v2 ");
+  EXPECT_EQ(in_one_batch[5], "OUTCOME_REJECTED v0 project.status.transition;");
+  EXPECT_EQ(in_one_batch[6], "OUTCOME_REJECTED v0 version.mismatch;");
+  EXPECT_EQ(resp.results(2).project_code(), resp.results(0).project_code());
+  auto state = State(batched);
+  EXPECT_EQ(state.size(), 2u);
+  // Every accepted record left one audit row, its `before` the row it replaced.
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
+                EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log WHERE entity = 'project' "
+                                  "AND county_code = '440608'")[0][0]
+                              .as<int>(),
+                          4);
+                EXPECT_EQ(tx.exec("SELECT count(*) FROM audit_log c JOIN audit_log p "
+                                  "ON p.entity_key = c.entity_key AND p.version = c.version - 1 "
+                                  "AND p.entity = 'project' WHERE c.entity = 'project' "
+                                  "AND c.county_code = '440608' "
+                                  "AND c.before::jsonb = p.after::jsonb")[0][0]
+                              .as<int>(),
+                          2);
+                return absl::OkStatus();
+              }).ok());
+}
+
 // Two streams of one county used to take turns: the first batch to assign a
 // code held the county's counter row until it committed.
 TEST_F(PushTest, CodeAssignmentNeverWaitsForAnotherTransaction) {
   pqxx::connection first_conn(env_->dsn()), second_conn(env_->dsn());
   {
     pqxx::work warm(first_conn);  // the county-year's first serial creates its sequence
-    registry::NextSerial(warm, "440114", 2031);
+    registry::NextSerials(warm, {{"440114", 2031}});
     warm.commit();
   }
   pqxx::work first(first_conn);
-  const int64_t a = registry::NextSerial(first, "440114", 2031);  // and stays open
+  const int64_t a = registry::NextSerials(first, {{"440114", 2031}})[0];  // and stays open
   pqxx::work second(second_conn);
   second.exec("SET LOCAL lock_timeout = '2s'");
   int64_t b = 0;
-  EXPECT_NO_THROW(b = registry::NextSerial(second, "440114", 2031));
+  EXPECT_NO_THROW(b = registry::NextSerials(second, {{"440114", 2031}})[0]);
   EXPECT_NE(a, b);
   EXPECT_GT(a, 1);
   second.commit();
