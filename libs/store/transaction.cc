@@ -79,8 +79,18 @@ absl::Status MapLast(const std::exception_ptr& e) {
   }
 }
 
+// How the connection plans prepared statements: custom plans (planned for
+// each execution's values) in transactions, whose batch statements a generic
+// plan serves badly; cached plans for the single-statement reads of
+// RunAutocommit (a project or principal by key), which planning would
+// otherwise cost more than running. Set only when it changes: pqxx remembers
+// what set_variable set.
+void UsePlans(pqxx::connection& conn, const char* mode) {
+  if (conn.get_variable("plan_cache_mode") != mode) conn.set_variable("plan_cache_mode", mode);
+}
+
 template <typename Transaction>
-absl::Status Run(Pool& pool, const TxBody& body, int max_attempts) {
+absl::Status Run(Pool& pool, const TxBody& body, int max_attempts, const char* plans) {
   absl::Status last;
   std::exception_ptr last_exception;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
@@ -91,6 +101,7 @@ absl::Status Run(Pool& pool, const TxBody& body, int max_attempts) {
       if (!absl::IsUnavailable(last)) return last;
     } else {
       try {
+        UsePlans(lease->conn(), plans);
         Transaction tx(lease->conn());
         absl::Status status = body(tx);
         if (!status.ok()) return status;  // ~work rolls back
@@ -119,15 +130,16 @@ absl::Status Run(Pool& pool, const TxBody& body, int max_attempts) {
 }  // namespace
 
 absl::Status RunInTransaction(Pool& pool, const TxBody& body, int max_attempts) {
-  return Run<pqxx::work>(pool, body, max_attempts);
+  return Run<pqxx::work>(pool, body, max_attempts, "force_custom_plan");
 }
 
 absl::Status RunAutocommit(Pool& pool, const TxBody& body, int max_attempts) {
-  return Run<pqxx::nontransaction>(pool, body, max_attempts);
+  return Run<pqxx::nontransaction>(pool, body, max_attempts, "auto");
 }
 
 absl::Status RunReadOnly(Pool& pool, const TxBody& body, int max_attempts) {
-  return Run<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(pool, body, max_attempts);
+  return Run<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(pool, body, max_attempts,
+                                                                        "force_custom_plan");
 }
 
 }  // namespace techreno::store

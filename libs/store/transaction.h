@@ -35,7 +35,8 @@ inline constexpr char kStoreUnavailable[] =
     "the store is unavailable; the call is safe to retry (with the same request_id)";
 
 // One statement on its own, without BEGIN/COMMIT (two round trips fewer):
-// for single-statement reads, which need no snapshot across statements.
+// for single-statement reads, which need no snapshot across statements. Its
+// statements run on cached plans (see transaction.cc).
 absl::Status RunAutocommit(Pool& pool, const TxBody& body, int max_attempts = 5);
 
 // The status for an exception thrown by libpqxx (or anything else). The
