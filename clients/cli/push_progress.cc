@@ -1,10 +1,9 @@
-// techreno progress push FILE: the whole file as one PushProgress stream (see
-// push_stream.h).
+// techreno progress push FILE: the whole file as one PushProgressChunks
+// stream (see push_stream.h).
 //
-// The server stops reading at its per-stream limit (about a million records,
-// or an answer of about 96 MB) and answers what it read; the command then says
-// from which line to go on, and --from_line=L pushes only the records from
-// there.
+// Each chunk's answer means its records are committed: when the call fails,
+// the command says from which line to go on, and --from_line=L pushes only
+// the records from there.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -26,10 +25,11 @@ struct ProgressPush {
   using Request = v1::PushProgressRequest;
   using Response = v1::PushProgressResponse;
 
-  static std::unique_ptr<grpc::ClientWriter<Request>> Open(v1::InvestmentMonitoring::Stub& stub,
-                                                           grpc::ClientContext* context,
-                                                           Response* response) {
-    return stub.PushProgress(context, response);
+  using Chunk = v1::PushProgressChunk;
+
+  static std::unique_ptr<grpc::ClientReaderWriter<Chunk, Response>> Open(
+      v1::InvestmentMonitoring::Stub& stub, grpc::ClientContext* context) {
+    return stub.PushProgressChunks(context);
   }
   static v1::ProgressReport* MutableRecord(Request* request) { return request->mutable_report(); }
 
@@ -65,16 +65,6 @@ struct ProgressPush {
   }
 };
 
-// The file line of the first record the server did not answer, or 0. At its
-// per-stream limit the server answers what it read and ends the call OK, so
-// fewer answers than records sent (or a write refused) is that limit.
-int64_t FirstUnansweredLine(const v1::PushProgressResponse& response, const Sent& sent) {
-  if (response.received() < static_cast<int64_t>(sent.lines.size())) {
-    return sent.lines[response.received()];
-  }
-  return sent.unsent_line;
-}
-
 }  // namespace
 
 int PushProgress(const GlobalOptions& options, const std::string& path,
@@ -86,12 +76,13 @@ int PushProgress(const GlobalOptions& options, const std::string& path,
   }
   const Pushed<ProgressPush> push =
       StreamFile<ProgressPush>(options, *NewMonitoringStub(options), *input->reader, from_line);
-  if (!push.status.ok()) return kExitFailure;
-  if (const int64_t next = FirstUnansweredLine(push.response, push.sent); next > 0) {
-    std::cerr << "incomplete: the server stopped reading at its per-stream limit; the records "
-                 "from line "
-              << next << " on were not processed. Push them with:\n  techreno progress push "
-              << path << " --from_line=" << next << "\n";
+  if (!push.status.ok()) {
+    // Every chunk answered was committed: the rest can go in a new push.
+    if (const int64_t next = FirstUnansweredLine(push.response.received(), push.sent); next > 0) {
+      std::cerr << "the records from line " << next
+                << " on were not committed; push them with:\n  techreno progress push " << path
+                << " --from_line=" << next << "\n";
+    }
     return kExitFailure;
   }
   return push.NoneRejected() ? kExitOk : kExitFailure;

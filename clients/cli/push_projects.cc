@@ -1,5 +1,5 @@
-// techreno push projects FILE: the whole file as one PushProjects stream (see
-// push_stream.h); stream positions are mapped back to file lines for the report.
+// techreno push projects FILE: the whole file as one PushProjectsChunks stream
+// (see push_stream.h); stream positions are mapped back to file lines for the report.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -21,10 +21,11 @@ struct ProjectsPush {
   using Request = v1::PushProjectsRequest;
   using Response = v1::PushProjectsResponse;
 
-  static std::unique_ptr<grpc::ClientWriter<Request>> Open(v1::ProjectRegistry::Stub& stub,
-                                                           grpc::ClientContext* context,
-                                                           Response* response) {
-    return stub.PushProjects(context, response);
+  using Chunk = v1::PushProjectsChunk;
+
+  static std::unique_ptr<grpc::ClientReaderWriter<Chunk, Response>> Open(
+      v1::ProjectRegistry::Stub& stub, grpc::ClientContext* context) {
+    return stub.PushProjectsChunks(context);
   }
   static v1::Project* MutableRecord(Request* request) { return request->mutable_project(); }
 

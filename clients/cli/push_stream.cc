@@ -32,6 +32,23 @@ void ReportPushFailure(const GlobalOptions& options, const grpc::Status& status,
   if (local_rejects > 0) std::cerr << local_rejects << " records were rejected locally\n";
 }
 
+void AddAnswer(const google::protobuf::Message& chunk, google::protobuf::Message* total) {
+  const google::protobuf::Descriptor* d = total->GetDescriptor();
+  const google::protobuf::Reflection* r = total->GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    if (f->is_repeated()) {
+      for (int j = 0; j < r->FieldSize(chunk, f); ++j) {
+        r->AddMessage(total, f)->CopyFrom(r->GetRepeatedMessage(chunk, f, j));
+      }
+    } else if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_INT64) {
+      r->SetInt64(total, f, r->GetInt64(*total, f) + r->GetInt64(chunk, f));
+    } else if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_BOOL) {
+      r->SetBool(total, f, r->GetBool(*total, f) || r->GetBool(chunk, f));
+    }
+  }
+}
+
 void PrintSummary(const std::string& counts, int64_t local_rejects, std::ostream& out) {
   out << counts;
   if (local_rejects > 0) out << ", rejected locally " << local_rejects << " (not sent)";

@@ -1,13 +1,15 @@
 // What push projects and progress push do alike: the whole file as one
-// client-streaming call. Records that cannot be parsed are reported here and
-// never sent; the rest go out one by one while the file is read, so memory
-// stays flat however large the file. The server answers once, with a result
-// per streamed record, and stream positions are mapped back to file lines.
+// chunked push (PushProjectsChunks, PushProgressChunks). Records that cannot
+// be parsed are reported here and never sent; the rest go out in chunks of
+// 500 while the file is read, and a second thread reads the server's answer
+// to each chunk as it commits, so memory stays flat however large the file.
+// The answers add up to one Response, and stream positions are mapped back to
+// file lines.
 //
 // What differs between the pushes is a `Kind` with static members:
-//   Request, Response: the call's messages (Response::results() have index(),
-//     outcome() and violations());
-//   Open(stub, context, response): starts the call;
+//   Request, Chunk, Response: the call's messages (Chunk::records() are
+//     Requests; Response::results() have index(), outcome() and violations());
+//   Open(stub, context): starts the call;
 //   MutableRecord(request): the record inside a request, read into in place;
 //   Header(): the findings table's columns, the last four a violation's;
 //   LocalCells(partial, row_error): the row of a problem found here;
@@ -18,11 +20,13 @@
 #ifndef TECHRENO_CLIENTS_CLI_PUSH_STREAM_H_
 #define TECHRENO_CLIENTS_CLI_PUSH_STREAM_H_
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -82,35 +86,59 @@ void ReportPushFailure(const GlobalOptions& options, const grpc::Status& status,
 // "<server counts>, rejected locally N (not sent)" (the latter when N > 0).
 void PrintSummary(const std::string& counts, int64_t local_rejects, std::ostream& out);
 
-// Streams the records from `from_line` on; true when the stream stayed open.
+// Adds one chunk's answer to the push's: results appended, counts summed.
+void AddAnswer(const google::protobuf::Message& chunk, google::protobuf::Message* total);
+
+inline constexpr int kChunkRecords = 500;  // the server's batch: one transaction a chunk
+
+// Streams the records from `from_line` on, in chunks; true when the stream
+// stayed open.
 template <typename Kind>
 bool SendRecords(RecordReader& reader, int64_t from_line,
-                 grpc::ClientWriter<typename Kind::Request>& writer, Sent* sent) {
+                 grpc::ClientReaderWriter<typename Kind::Chunk, typename Kind::Response>& stream,
+                 Sent* sent) {
   ReadMeter meter;
-  typename Kind::Request request;
-  auto* record = Kind::MutableRecord(&request);
+  typename Kind::Chunk chunk;
+  std::vector<int64_t> chunk_lines;
   int64_t line = 0;
   int64_t read = 0;
   std::vector<RowError> errors;
+  // false: the server ended the call early; Finish() says why.
+  auto send = [&] {
+    if (chunk.records_size() == 0) return true;
+    if (!stream.Write(chunk)) {
+      sent->unsent_line = chunk_lines.front();
+      return false;
+    }
+    sent->lines.insert(sent->lines.end(), chunk_lines.begin(), chunk_lines.end());
+    chunk.Clear();
+    chunk_lines.clear();
+    return true;
+  };
   bool open = true;
-  while (reader.Next(record, &line, &errors)) {
-    if (line < from_line) continue;  // answered by an earlier push
+  while (open) {
+    auto* record = Kind::MutableRecord(chunk.add_records());
+    if (!reader.Next(record, &line, &errors)) {
+      chunk.mutable_records()->RemoveLast();
+      break;
+    }
+    if (line < from_line) {  // answered by an earlier push
+      chunk.mutable_records()->RemoveLast();
+      continue;
+    }
     meter.Record(++read);
     if (!errors.empty()) {
       ++sent->local_rejects;
       for (const RowError& e : errors) {
         sent->findings.push_back({e.line, Kind::LocalCells(*record, e)});
       }
+      chunk.mutable_records()->RemoveLast();
       continue;
     }
-    // false: the server ended the call early; Finish() says why.
-    if (!writer.Write(request)) {
-      sent->unsent_line = line;
-      open = false;
-      break;
-    }
-    sent->lines.push_back(line);
+    chunk_lines.push_back(line);
+    if (chunk.records_size() == kChunkRecords) open = send();
   }
+  if (open) open = send();
   meter.Waiting(read);
   return open;
 }
@@ -155,6 +183,13 @@ void ReportPush(const GlobalOptions& options, Pushed<Kind>& pushed) {
   PrintSummary(Kind::Counts(pushed.response), pushed.sent.local_rejects, report);
 }
 
+// The file line of the first record the server did not answer (0: none):
+// after a failure, the records from there on were not committed.
+inline int64_t FirstUnansweredLine(int64_t answered, const Sent& sent) {
+  if (answered < static_cast<int64_t>(sent.lines.size())) return sent.lines[answered];
+  return sent.unsent_line;
+}
+
 // The records of `reader` from file line `from_line` on (0: all) as one call
 // on `stub`, reported as it ended.
 template <typename Kind, typename Stub>
@@ -163,9 +198,14 @@ Pushed<Kind> StreamFile(const GlobalOptions& options, Stub& stub, RecordReader& 
   grpc::ClientContext context;
   PrepareContext(options, absl::InfiniteDuration(), &context);  // large files take long
   Pushed<Kind> pushed;
-  auto writer = Kind::Open(stub, &context, &pushed.response);
-  if (SendRecords<Kind>(reader, from_line, *writer, &pushed.sent)) writer->WritesDone();
-  pushed.status = writer->Finish();
+  auto stream = Kind::Open(stub, &context);
+  std::thread answers([&] {
+    typename Kind::Response answer;
+    while (stream->Read(&answer)) AddAnswer(answer, &pushed.response);
+  });
+  if (SendRecords<Kind>(reader, from_line, *stream, &pushed.sent)) stream->WritesDone();
+  answers.join();
+  pushed.status = stream->Finish();
   ReportPush(options, pushed);
   return pushed;
 }

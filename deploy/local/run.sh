@@ -31,7 +31,7 @@ ENV
   techreno_load_env
 fi
 pg_init "$VAR_DIR/pg"
-pg_start "$VAR_DIR/pg" "$PG_PORT"
+pg_start "$VAR_DIR/pg" "$PG_PORT"  # PG_SHARED_BUFFERS=machine for data at scale (pg.sh)
 if [ -z "$(pg_psql "$PG_PORT" postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'techreno'")" ]; then
   pg_psql "$PG_PORT" postgres -c "CREATE ROLE techreno LOGIN"
 fi
