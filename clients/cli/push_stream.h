@@ -90,6 +90,8 @@ void PrintSummary(const std::string& counts, int64_t local_rejects, std::ostream
 void AddAnswer(const google::protobuf::Message& chunk, google::protobuf::Message* total);
 
 inline constexpr int kChunkRecords = 500;  // the server's batch: one transaction a chunk
+// Well under the server's 4 MiB message limit, whatever the records hold.
+inline constexpr size_t kChunkBytes = 2 << 20;
 
 // Streams the records from `from_line` on, in chunks; true when the stream
 // stayed open.
@@ -99,6 +101,7 @@ bool SendRecords(RecordReader& reader, int64_t from_line,
                  Sent* sent) {
   ReadMeter meter;
   typename Kind::Chunk chunk;
+  size_t chunk_bytes = 0;
   std::vector<int64_t> chunk_lines;
   int64_t line = 0;
   int64_t read = 0;
@@ -135,8 +138,23 @@ bool SendRecords(RecordReader& reader, int64_t from_line,
       chunk.mutable_records()->RemoveLast();
       continue;
     }
+    // A record that would take the chunk past its byte budget starts the next one.
+    const size_t size = chunk.records(chunk.records_size() - 1).ByteSizeLong() + 8;
+    if (chunk_bytes + size > kChunkBytes && chunk.records_size() > 1) {
+      typename Kind::Request last;
+      last.Swap(chunk.mutable_records(chunk.records_size() - 1));
+      chunk.mutable_records()->RemoveLast();
+      open = send();
+      chunk_bytes = 0;
+      if (!open) break;
+      chunk.add_records()->Swap(&last);
+    }
+    chunk_bytes += size;
     chunk_lines.push_back(line);
-    if (chunk.records_size() == kChunkRecords) open = send();
+    if (chunk.records_size() == kChunkRecords) {
+      open = send();
+      chunk_bytes = 0;
+    }
   }
   if (open) open = send();
   meter.Waiting(read);
@@ -172,7 +190,8 @@ template <typename Kind>
 void ReportPush(const GlobalOptions& options, Pushed<Kind>& pushed) {
   const bool json = options.format == OutputFormat::kJson;
   std::ostream& report = json ? std::cerr : std::cout;  // stdout holds only JSON then
-  if (pushed.status.ok()) AddServerFindings<Kind>(pushed.response, &pushed.sent);
+  // After a failure too: the chunks answered are committed, their findings stand.
+  AddServerFindings<Kind>(pushed.response, &pushed.sent);
   PrintFindings(std::move(pushed.sent.findings), Kind::Header(), report);
   if (!pushed.status.ok()) {
     ReportPushFailure(options, pushed.status, Kind::MayHaveCommitted(pushed.status.error_code()),

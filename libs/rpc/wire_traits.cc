@@ -169,7 +169,10 @@ grpc::Status ReadChunk(grpc::ByteBuffer* buffer, MessageLite* msg) {
         Inspect(*record, parsed, parsed ? std::string() : record_bytes, record_bytes.size());
     if (!problems.empty()) Attach(*record, problems);
   }
-  if (!well_formed || in.CurrentPosition() != static_cast<int>(bytes.size())) {
+  // ReadTag() also answers 0 for a zero tag or a broken varint: only the end
+  // of the bytes is a legitimate end.
+  if (!well_formed || !in.ConsumedEntireMessage() ||
+      in.CurrentPosition() != static_cast<int>(bytes.size())) {
     chunk->Clear();
     WireProblems malformed;
     malformed.malformed = true;

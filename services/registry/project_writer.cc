@@ -1,6 +1,8 @@
 #include "services/registry/project_writer.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "libs/codes/codes.h"
@@ -35,10 +37,10 @@ std::vector<std::vector<size_t>> Rounds(const std::vector<ProjectRecord>& record
 }
 
 // Free codes of our own shape for `keys` (county, start year): the next
-// serials, skipping any code a project already has (a county may send codes
-// of our shape itself); "" past serial 99,999.
-std::vector<std::string> AssignCodes(pqxx::transaction_base& tx,
-                                     const std::vector<SerialKey>& keys) {
+// serials, skipping any code a project already has or a record of the batch
+// sends (a county may send codes of our shape itself); "" past serial 99,999.
+std::vector<std::string> AssignCodes(pqxx::transaction_base& tx, const std::vector<SerialKey>& keys,
+                                     const std::set<std::string>& sent) {
   std::vector<std::string> codes(keys.size());
   std::vector<size_t> open(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) open[i] = i;
@@ -57,7 +59,7 @@ std::vector<std::string> AssignCodes(pqxx::transaction_base& tx,
     const std::vector<bool> taken = CodesTaken(tx, candidates);
     open.clear();
     for (size_t k = 0; k < candidates.size(); ++k) {
-      if (taken[k]) {
+      if (taken[k] || sent.count(candidates[k]) > 0) {
         open.push_back(candidate_of[k]);  // draw again
       } else {
         codes[candidate_of[k]] = candidates[k];
@@ -105,27 +107,48 @@ std::vector<ProjectContext> LoadContexts(pqxx::transaction_base& tx,
   std::vector<size_t> needing;
   for (size_t k = 0; k < round.size(); ++k) {
     const v1::Project& p = *records[round[k]].project;
-    if (!p.project_code().empty() || contexts[k].by_source.has_value()) continue;
+    // A record whose enterprise is not registered is rejected: no serial for it.
+    if (!p.project_code().empty() || contexts[k].by_source.has_value() ||
+        !contexts[k].enterprise.has_value()) {
+      continue;
+    }
     auto start = codes::ParsePeriod(p.start_period());
     if (!start.ok()) continue;  // the pure checks rejected it
     serial_keys.push_back({p.county_code(), start->year});
     needing.push_back(k);
   }
-  const std::vector<std::string> new_codes = AssignCodes(tx, serial_keys);
+  const std::vector<std::string> new_codes =
+      AssignCodes(tx, serial_keys, std::set<std::string>(codes.begin(), codes.end()));
   for (size_t j = 0; j < needing.size(); ++j) contexts[needing[j]].new_code = new_codes[j];
   return contexts;
 }
 
-// Decides and writes the records of `round` (each naming its own project).
-void WriteRound(pqxx::transaction_base& tx, const auth::Principal& caller,
-                const std::vector<ProjectRecord>& records, const std::vector<size_t>& round,
-                std::vector<ProjectDecision>& out) {
+// Decides and writes the records of `round`; returns those it left for the
+// next round: records that name, under different keys, a project an earlier
+// record of the round names (one by code, the other by its source record).
+std::vector<size_t> WriteRound(pqxx::transaction_base& tx, const auth::Principal& caller,
+                               const std::vector<ProjectRecord>& records,
+                               const std::vector<size_t>& round,
+                               std::vector<ProjectDecision>& out) {
   const auto& regions = store::Reference().regions;
   const std::vector<ProjectContext> contexts = LoadContexts(tx, records, round);
+  std::vector<size_t> deferred;
+  std::set<std::string> named;  // the round's projects so far, by stored code
+  std::vector<bool> decide(round.size(), true);
+  for (size_t k = 0; k < round.size(); ++k) {
+    const ProjectContext& c = contexts[k];
+    const std::string code = c.by_source ? c.by_source->project_code()
+                             : c.by_code ? c.by_code->project_code()
+                                         : std::string();
+    if (code.empty() || named.insert(code).second) continue;
+    deferred.push_back(round[k]);
+    decide[k] = false;
+  }
   std::vector<NewProject> inserts;
   std::vector<const v1::Project*> updates;
   std::vector<size_t> inserted, updated;  // positions in `round`
   for (size_t k = 0; k < round.size(); ++k) {
+    if (!decide[k]) continue;
     const ProjectRecord& r = records[round[k]];
     ProjectDecision& d = out[round[k]] =
         DecideProject(caller, *r.project, r.expected_version, contexts[k], *r.warnings);
@@ -147,7 +170,7 @@ void WriteRound(pqxx::transaction_base& tx, const auth::Principal& caller,
   std::vector<store::AuditEntry> audit;
   for (size_t k = 0; k < round.size(); ++k) {
     ProjectDecision& d = out[round[k]];
-    if (d.outcome != v1::OUTCOME_ACCEPTED) continue;
+    if (!decide[k] || d.outcome != v1::OUTCOME_ACCEPTED) continue;
     if (d.project.status() == v1::PROJECT_STATUS_COMPLETED) {
       completed.push_back(d.project.project_code());
     }
@@ -158,6 +181,7 @@ void WriteRound(pqxx::transaction_base& tx, const auth::Principal& caller,
   }
   MarkCompleted(tx, completed);
   store::WriteAudits(tx, audit);
+  return deferred;
 }
 
 }  // namespace
@@ -166,8 +190,14 @@ std::vector<ProjectDecision> WriteProjectBatch(pqxx::transaction_base& tx,
                                                const auth::Principal& caller,
                                                const std::vector<ProjectRecord>& records) {
   std::vector<ProjectDecision> out(records.size());
-  for (const std::vector<size_t>& round : Rounds(records)) {
-    WriteRound(tx, caller, records, round, out);
+  std::vector<std::vector<size_t>> rounds = Rounds(records);
+  for (size_t k = 0; k < rounds.size(); ++k) {
+    std::vector<size_t> deferred = WriteRound(tx, caller, records, rounds[k], out);
+    if (deferred.empty()) continue;
+    if (k + 1 == rounds.size()) rounds.emplace_back();
+    std::vector<size_t>& next = rounds[k + 1];
+    next.insert(next.end(), deferred.begin(), deferred.end());
+    std::sort(next.begin(), next.end());  // the batch's order
   }
   for (ProjectDecision& d : out) {
     if (d.outcome != v1::OUTCOME_REJECTED) Decorate(d.project);

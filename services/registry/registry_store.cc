@@ -3,6 +3,10 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <functional>
+#include <map>
+#include <stdexcept>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -143,19 +147,35 @@ std::vector<std::optional<v1::Enterprise>> LoadEnterprises(
   return out;
 }
 
+namespace {
+
+// Fills `out` from locked rows, by key: every position of `keys` whose key
+// a row has.
+void PlaceRows(const pqxx::result& rows, const std::vector<std::string>& keys,
+               const std::function<std::string(const v1::Project&)>& key_of,
+               std::vector<std::optional<v1::Project>>& out) {
+  std::map<std::string, std::vector<size_t>> positions;
+  for (size_t i = 0; i < keys.size(); ++i) positions[keys[i]].push_back(i);
+  for (const auto& row : rows) {
+    v1::Project p = ProjectFromRow(row);
+    for (size_t i : positions[key_of(p)]) out[i] = p;
+  }
+}
+
+}  // namespace
+
+// Both lock in key order (the lock is taken above the sort), so that two
+// batches never wait on each other in a cycle.
 std::vector<std::optional<v1::Project>> LockProjects(pqxx::transaction_base& tx,
                                                      const std::vector<std::string>& codes) {
   std::vector<std::optional<v1::Project>> out(codes.size());
   if (codes.empty()) return out;
-  // Locked in code order, so that two batches never wait on each other in a cycle.
-  for (const auto& row :
-       Exec(tx, "reg_prj_lock_many",
-            "SELECT k.i, p.* FROM unnest($1::text[]) WITH ORDINALITY AS k(code, i) "
-            "JOIN LATERAL (SELECT " TECHRENO_PROJECT_COLUMNS " FROM registry_projects "
-            "  WHERE project_code = k.code FOR UPDATE) p ON true ORDER BY k.code",
-            TextArray(codes))) {
-    out[row[0].as<size_t>() - 1] = ProjectFromRow(row.slice(1, row.size()));
-  }
+  PlaceRows(
+      Exec(tx, "reg_prj_lock_many",
+           "SELECT " TECHRENO_PROJECT_COLUMNS " FROM registry_projects "
+           "WHERE project_code = ANY ($1::text[]) ORDER BY project_code FOR UPDATE",
+           TextArray(codes)),
+      codes, [](const v1::Project& p) { return p.project_code(); }, out);
   return out;
 }
 
@@ -163,21 +183,22 @@ std::vector<std::optional<v1::Project>> LockBySourceRecords(pqxx::transaction_ba
                                                             const std::vector<SourceKey>& keys) {
   std::vector<std::optional<v1::Project>> out(keys.size());
   if (keys.empty()) return out;
-  std::vector<std::string> counties, sources;
+  std::vector<std::string> counties, sources, joined;
   for (const SourceKey& k : keys) {
     counties.push_back(k.county_code);
     sources.push_back(k.source_record_id);
+    joined.push_back(absl::StrCat(k.county_code, "|", k.source_record_id));
   }
-  for (const auto& row :
-       Exec(tx, "reg_prj_by_source_many",
-            "SELECT k.i, p.* FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(county, "
-            "  source, i) "
-            "JOIN LATERAL (SELECT " TECHRENO_PROJECT_COLUMNS " FROM registry_projects "
-            "  WHERE county_code = k.county AND source_record_id = k.source FOR UPDATE) p ON true "
-            "ORDER BY k.county, k.source",
-            TextArray(counties), TextArray(sources))) {
-    out[row[0].as<size_t>() - 1] = ProjectFromRow(row.slice(1, row.size()));
-  }
+  PlaceRows(
+      Exec(tx, "reg_prj_by_source_many",
+           "SELECT " TECHRENO_PROJECT_COLUMNS " FROM registry_projects "
+           "WHERE source_record_id IS NOT NULL AND (county_code, source_record_id) IN "
+           "  (SELECT * FROM unnest($1::text[], $2::text[])) "
+           "ORDER BY county_code, source_record_id FOR UPDATE",
+           TextArray(counties), TextArray(sources)),
+      joined,
+      [](const v1::Project& p) { return absl::StrCat(p.county_code(), "|", p.source_record_id()); },
+      out);
   return out;
 }
 
@@ -261,6 +282,7 @@ struct ProjectColumns {
 std::vector<v1::Project> WriteRows(pqxx::transaction_base& tx, const char* name, const char* sql,
                                    const ProjectColumns& c) {
   std::vector<v1::Project> out(c.code.size());
+  size_t written = 0;
   for (const auto& row :
        Exec(tx, name, sql, TextArray(c.code), TextArray(c.credit), TextArray(c.county),
             TextArray(c.industry), TextArray(c.name), TextArray(c.types), TextArray(c.support),
@@ -269,6 +291,12 @@ std::vector<v1::Project> WriteRows(pqxx::transaction_base& tx, const char* name,
             BoolArray(c.share), TextArray(c.source), TextArray(c.description),
             TextArray(c.withdraw), NumberArray(c.version), TextArray(c.city))) {
     out[row[0].as<size_t>() - 1] = ProjectFromRow(row.slice(1, row.size()));
+    ++written;
+  }
+  if (written != c.code.size()) {
+    // Two rows of one project in one statement, or a row gone under its
+    // lock: the writer's rounds rule out both.
+    throw std::logic_error("a batch's project rows were not all written");
   }
   return out;
 }

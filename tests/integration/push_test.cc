@@ -218,6 +218,55 @@ TEST_F(PushTest, ABatchAnswersAsItsRecordsPushedOneAtATime) {
               }).ok());
 }
 
+// One project named by code and by its source record in one batch: the
+// records are taken in turn, each seeing the one before.
+TEST_F(PushTest, RecordsNamingOneProjectByCodeAndBySourceAreTakenInTurn) {
+  const std::string county = "440607";  // 三水区
+  const std::string credit = Enterprise(county, 9);
+  v1::PushProjectsResponse first = Push(county, Records(county, credit, 0, 1));
+  ASSERT_EQ(first.accepted(), 1);
+  const std::string code = first.results(0).project_code();
+  // Three records of the same project (source record 0).
+  std::vector<v1::PushProjectsRequest> records(3, Records(county, credit, 0, 1)[0]);
+  records[0].mutable_project()->set_project_code(code);  // by code, without its source
+  records[0].mutable_project()->clear_source_record_id();
+  records[0].mutable_project()->set_name("按代码更名");
+  records[1].mutable_project()->set_name("按来源更名");  // by source record only
+  records[2] = records[0];                               // by code again
+  records[2].mutable_project()->set_description("第三次修改");
+  v1::PushProjectsResponse resp = Push(county, records);
+  ASSERT_EQ(resp.results_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(resp.results(i).outcome(), v1::OUTCOME_ACCEPTED) << i;
+    EXPECT_EQ(resp.results(i).project_code(), code) << i;
+    EXPECT_EQ(resp.results(i).version(), i + 2) << i;
+  }
+  ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
+                const pqxx::row stored = tx.exec_params1(
+                    "SELECT name, description, version FROM registry_projects "
+                    "WHERE project_code = $1",
+                    code);
+                EXPECT_EQ(std::string(stored[0].c_str()), "按代码更名");
+                EXPECT_EQ(std::string(stored[1].c_str()), "第三次修改");
+                EXPECT_EQ(stored[2].as<int>(), 4);
+                // Every version audited once, each `before` the version it replaced.
+                EXPECT_EQ(tx.exec_params1("SELECT count(DISTINCT version) FROM audit_log "
+                                          "WHERE entity = 'project' AND entity_key = $1",
+                                          code)[0]
+                              .as<int>(),
+                          4);
+                EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM audit_log c JOIN audit_log p "
+                                          "ON p.entity_key = c.entity_key "
+                                          "AND p.version = c.version - 1 AND p.entity = 'project' "
+                                          "WHERE c.entity = 'project' AND c.entity_key = $1 "
+                                          "AND c.before::jsonb = p.after::jsonb",
+                                          code)[0]
+                              .as<int>(),
+                          3);
+                return absl::OkStatus();
+              }).ok());
+}
+
 // Two streams of one county used to take turns: the first batch to assign a
 // code held the county's counter row until it committed.
 TEST_F(PushTest, CodeAssignmentNeverWaitsForAnotherTransaction) {
