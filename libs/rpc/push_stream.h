@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "libs/rpc/idempotency.h"
+#include "libs/rpc/status.h"
 #include "libs/rpc/violations.h"
 #include "libs/rpc/wire_problems.h"
 
@@ -175,15 +176,19 @@ class PushRunner {
     Chunk chunk;
     for (int64_t number = 0; stream.Read(&chunk); ++number) {
       if (context.IsCancelled()) return absl::CancelledError("the client cancelled the push");
+      // Call-level errors, each naming the chunk and its field, as unary
+      // requests name theirs.
       if (TakeWireProblems(chunk).malformed) {
-        return absl::InvalidArgumentError(absl::StrCat(
+        const std::string why = absl::StrCat(
             "chunk ", number, " is not a valid ", chunk.GetDescriptor()->full_name(),
-            " message (the protobuf encoding is broken); the chunks before it are answered"));
+            " message (the protobuf encoding is broken); the chunks before it are answered");
+        return InvalidArgument(why, {{"", absl::StrCat("[request.malformed] ", why)}});
       }
       if (chunk.records_size() > limits.max_chunk_records) {
-        return absl::InvalidArgumentError(
+        const std::string why =
             absl::StrCat("chunk ", number, " holds ", chunk.records_size(), " records, more than ",
-                         limits.max_chunk_records, "; the chunks before it are answered"));
+                         limits.max_chunk_records, "; the chunks before it are answered");
+        return InvalidArgument(why, {{"records", absl::StrCat("[request.field_too_large] ", why)}});
       }
       Answer answer;
       answer_into(&answer);

@@ -259,6 +259,7 @@ TEST_F(FirstContactTest, AChunkThatIsNotAListOfRecordsEndsThePushAfterTheChunksB
   std::vector<v1::PushProjectsResponse> answers = PushChunks(chunks, &status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
   EXPECT_TRUE(absl::StrContains(status.error_message(), "chunk 1")) << status.error_message();
+  EXPECT_TRUE(HasViolation(status, "", "request.malformed")) << status.error_message();
   ASSERT_EQ(answers.size(), 1);
   EXPECT_EQ(answers[0].accepted(), 1);
   ExpectStillServing();

@@ -754,6 +754,7 @@ TEST_F(MonitoringTest, ChunkedPushAnswersEachChunkOnceCommitted) {
   while (chunked->Read(&answer)) before_refusal.push_back(answer);
   status = chunked->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_EQ(Rules(status), std::vector<std::string>{"request.field_too_large"});
   ASSERT_EQ(before_refusal.size(), 1);
   EXPECT_EQ(before_refusal[0].accepted(), 1);
   ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
