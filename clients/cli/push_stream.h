@@ -100,6 +100,8 @@ bool SendRecords(RecordReader& reader, int64_t from_line,
                  grpc::ClientReaderWriter<typename Kind::Chunk, typename Kind::Response>& stream,
                  Sent* sent) {
   ReadMeter meter;
+  typename Kind::Request request;
+  auto* record = Kind::MutableRecord(&request);
   typename Kind::Chunk chunk;
   size_t chunk_bytes = 0;
   std::vector<int64_t> chunk_lines;
@@ -115,46 +117,28 @@ bool SendRecords(RecordReader& reader, int64_t from_line,
     }
     sent->lines.insert(sent->lines.end(), chunk_lines.begin(), chunk_lines.end());
     chunk.Clear();
+    chunk_bytes = 0;
     chunk_lines.clear();
     return true;
   };
   bool open = true;
-  while (open) {
-    auto* record = Kind::MutableRecord(chunk.add_records());
-    if (!reader.Next(record, &line, &errors)) {
-      chunk.mutable_records()->RemoveLast();
-      break;
-    }
-    if (line < from_line) {  // answered by an earlier push
-      chunk.mutable_records()->RemoveLast();
-      continue;
-    }
+  while (open && reader.Next(record, &line, &errors)) {
+    if (line < from_line) continue;  // answered by an earlier push
     meter.Record(++read);
     if (!errors.empty()) {
       ++sent->local_rejects;
       for (const RowError& e : errors) {
         sent->findings.push_back({e.line, Kind::LocalCells(*record, e)});
       }
-      chunk.mutable_records()->RemoveLast();
       continue;
     }
     // A record that would take the chunk past its byte budget starts the next one.
-    const size_t size = chunk.records(chunk.records_size() - 1).ByteSizeLong() + 8;
-    if (chunk_bytes + size > kChunkBytes && chunk.records_size() > 1) {
-      typename Kind::Request last;
-      last.Swap(chunk.mutable_records(chunk.records_size() - 1));
-      chunk.mutable_records()->RemoveLast();
-      open = send();
-      chunk_bytes = 0;
-      if (!open) break;
-      chunk.add_records()->Swap(&last);
-    }
+    const size_t size = request.ByteSizeLong() + 8;  // + field tag and length
+    if (chunk_bytes + size > kChunkBytes && !(open = send())) break;
+    *chunk.add_records() = request;
     chunk_bytes += size;
     chunk_lines.push_back(line);
-    if (chunk.records_size() == kChunkRecords) {
-      open = send();
-      chunk_bytes = 0;
-    }
+    if (chunk.records_size() == kChunkRecords) open = send();
   }
   if (open) open = send();
   meter.Waiting(read);
