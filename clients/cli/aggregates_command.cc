@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/cli/choices.h"
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
@@ -27,48 +28,6 @@ namespace {
 constexpr int32_t kAggregatesPageSize = 5000;  // the contract's upper bound
 
 using Dimensions = std::vector<v1::AggregateDimension>;
-
-// "a, b,c" -> {"a", "b", "c"}.
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
-    out.emplace_back(absl::StripAsciiWhitespace(item));
-  }
-  return out;
-}
-
-// "group, industry, ...", sorted: hash maps have no order of their own.
-template <typename Enum>
-std::string AliasList(const absl::flat_hash_map<std::string, Enum>& aliases) {
-  std::vector<std::string> names;
-  for (const auto& [name, value] : aliases) names.push_back(name);
-  std::sort(names.begin(), names.end());
-  return absl::StrJoin(names, ", ");
-}
-
-// An enum flag value by name, or by one of the short words people type
-// (`aliases`, lowercase); false after saying why.
-template <typename Enum>
-bool ParseChoice(const char* flag, const google::protobuf::EnumDescriptor& type,
-                 const std::string& text, const absl::flat_hash_map<std::string, Enum>& aliases,
-                 Enum* out) {
-  auto alias = aliases.find(absl::AsciiStrToLower(text));
-  if (alias != aliases.end()) {
-    *out = alias->second;
-    return true;
-  }
-  absl::StatusOr<int> value = ParseEnumName(type, text);
-  if (!value.ok() || *value == 0) {
-    std::cerr << "error: --" << flag << ": "
-              << (value.ok() ? absl::StrCat("'", text, "' is not a choice")
-                             : std::string(value.status().message()));
-    if (!aliases.empty()) std::cerr << " (or " << AliasList(aliases) << ")";
-    std::cerr << "\n";
-    return false;
-  }
-  *out = static_cast<Enum>(*value);
-  return true;
-}
 
 bool ParseDimensions(const std::string& text, Dimensions* out) {
   static const auto* aliases = new absl::flat_hash_map<std::string, v1::AggregateDimension>{

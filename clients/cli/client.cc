@@ -48,6 +48,10 @@ std::unique_ptr<v1::InvestmentMonitoring::Stub> NewMonitoringStub(const GlobalOp
   return v1::InvestmentMonitoring::NewStub(NewChannel(options));
 }
 
+std::unique_ptr<v1::KeyProjectLibrary::Stub> NewLibraryStub(const GlobalOptions& options) {
+  return v1::KeyProjectLibrary::NewStub(NewChannel(options));
+}
+
 void PrepareContext(const GlobalOptions& options, absl::Duration timeout,
                     grpc::ClientContext* context) {
   if (!options.token.empty()) {

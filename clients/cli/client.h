@@ -11,6 +11,7 @@
 
 #include "absl/time/time.h"
 #include "clients/cli/options.h"
+#include "techreno/v1/library.grpc.pb.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
@@ -21,6 +22,7 @@ inline constexpr absl::Duration kCallTimeout = absl::Seconds(60);
 
 std::unique_ptr<v1::ProjectRegistry::Stub> NewRegistryStub(const GlobalOptions& options);
 std::unique_ptr<v1::InvestmentMonitoring::Stub> NewMonitoringStub(const GlobalOptions& options);
+std::unique_ptr<v1::KeyProjectLibrary::Stub> NewLibraryStub(const GlobalOptions& options);
 
 // Adds "authorization: Bearer <token>" (when a token is set) and, unless
 // `timeout` is infinite, a deadline.

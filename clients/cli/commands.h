@@ -121,6 +121,47 @@ struct LaggingOptions {
 };
 int ListLagging(const GlobalOptions& options, const LaggingOptions& lagging);
 
+// ------------------------------------------------------------------ library
+
+// Flags of the `library` subcommands, as typed; empty means "not given".
+struct LibraryOptions {
+  std::string tier;  // county | city | province (or a LibraryTier name)
+  std::string reason;
+  std::string request_id;  // empty = random (printed when a retry may be needed)
+  // nominate
+  bool admit = false;
+  std::string override_reason;  // given: override failed criteria (owner only)
+  // decide
+  std::string decision;  // accept | reject
+  std::string support;   // planned support, ',' separated SupportInstrument names
+  // remove
+  std::string reason_code;  // RemovalReason name, e.g. FAILED_REVIEW
+  // list, review
+  std::string state;   // EntryState name
+  std::string region;  // region code filter
+  std::string industry;
+  int64_t limit = 50;
+  bool all = false;
+  // totals
+  std::string group_by;  // library | city | county
+  bool by_industry = false;
+  // criteria set (万元 and plain numbers as typed)
+  std::string min_planned_wan, min_equipment_wan, reported_within, gap_points, silent_months;
+};
+int LibraryNominate(const GlobalOptions& options, const std::string& code,
+                    const LibraryOptions& library);
+int LibraryDecide(const GlobalOptions& options, const std::string& code,
+                  const LibraryOptions& library);
+int LibraryRemove(const GlobalOptions& options, const std::string& code,
+                  const LibraryOptions& library);
+int LibraryList(const GlobalOptions& options, const LibraryOptions& library);
+int LibraryHistory(const GlobalOptions& options, const std::string& code,
+                   const LibraryOptions& library);
+int LibraryReview(const GlobalOptions& options, const LibraryOptions& library);
+int LibraryTotals(const GlobalOptions& options, const LibraryOptions& library);
+// library criteria: shows every tier's (or --tier's); `set` changes --tier's.
+int LibraryCriteria(const GlobalOptions& options, bool set, const LibraryOptions& library);
+
 // Database administration on options.db, without a server.
 int AdminMigrate(const GlobalOptions& options);
 int AdminCreatePrincipal(const GlobalOptions& options, const std::string& name,

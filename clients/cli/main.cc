@@ -33,7 +33,8 @@ ABSL_FLAG(std::string, industry, "",
 ABSL_FLAG(std::string, status, "", "list, progress submit: project status, e.g. PLANNED");
 ABSL_FLAG(std::string, renovation_type, "", "list: renovation type, e.g. EQUIPMENT_RENEWAL");
 ABSL_FLAG(std::string, enterprise, "", "list: enterprise credit code");
-ABSL_FLAG(std::string, min_planned_wan, "", "list: minimum planned investment in 万元");
+ABSL_FLAG(std::string, min_planned_wan, "",
+          "list, library criteria set: minimum planned investment in 万元");
 ABSL_FLAG(std::string, max_planned_wan, "", "list: maximum planned investment in 万元");
 ABSL_FLAG(int64_t, limit, 50, "list, lagging: at most this many projects");
 ABSL_FLAG(bool, all, false, "list, lagging: every matching project (ignores --limit)");
@@ -74,9 +75,30 @@ ABSL_FLAG(std::string, to, "", "aggregates, compliance: last month YYYY-MM (incl
 ABSL_FLAG(std::string, granularity, "month", "aggregates: month, quarter, half or year");
 ABSL_FLAG(std::string, group_by, "",
           "aggregates: region, group, industry, type, support, size, stage (',' separated)");
-ABSL_FLAG(std::string, tier, "", "aggregates: province, city or county (grouping by region)");
-ABSL_FLAG(std::string, threshold, "", "lagging: percentage points behind schedule (default 20)");
-ABSL_FLAG(std::string, months, "", "lagging: months without a report (default 3; 0 = off)");
+ABSL_FLAG(std::string, tier, "",
+          "aggregates: province, city or county (grouping by region); library: the tier");
+ABSL_FLAG(std::string, threshold, "",
+          "lagging: percentage points behind schedule (default 20); library criteria set: "
+          "at risk beyond these points");
+ABSL_FLAG(std::string, months, "",
+          "lagging: months without a report (default 3; 0 = off); library criteria set: at "
+          "risk after these silent months");
+// library
+ABSL_FLAG(bool, admit, false, "library nominate: the province admits directly (province tier)");
+ABSL_FLAG(std::string, override_reason, "",
+          "library nominate, decide: go ahead despite failed criteria (tier owner), and why");
+ABSL_FLAG(std::string, decision, "", "library decide: accept or reject");
+ABSL_FLAG(std::string, support, "",
+          "library decide: planned support, ',' separated (LOAN_INTEREST_SUBSIDY, ...)");
+ABSL_FLAG(std::string, reason_code, "",
+          "library remove: FAILED_REVIEW, NOT_PROGRESSING, NOMINATION_WITHDRAWN, ...");
+ABSL_FLAG(std::string, state, "",
+          "library list, totals: entry states, ',' separated (NOMINATED, ACCEPTED, ...)");
+ABSL_FLAG(bool, by_industry, false, "library totals: also by industry division");
+ABSL_FLAG(std::string, min_equipment_wan, "",
+          "library criteria set: minimum planned equipment investment, 万元");
+ABSL_FLAG(std::string, reported_within, "",
+          "library criteria set: months within which a project must have reported");
 // admin create-principal
 ABSL_FLAG(std::string, name, "", "create-principal: principal name");
 ABSL_FLAG(std::string, role, "", "create-principal: county, city, province, bank or auditor");
@@ -86,6 +108,32 @@ namespace techreno::cli {
 namespace {
 
 using Args = std::vector<std::string>;
+
+// The library subcommands' flags, as typed.
+LibraryOptions Library() {
+  LibraryOptions l;
+  l.tier = absl::GetFlag(FLAGS_tier);
+  l.reason = absl::GetFlag(FLAGS_reason);
+  l.request_id = absl::GetFlag(FLAGS_request_id);
+  l.admit = absl::GetFlag(FLAGS_admit);
+  l.override_reason = absl::GetFlag(FLAGS_override_reason);
+  l.decision = absl::GetFlag(FLAGS_decision);
+  l.support = absl::GetFlag(FLAGS_support);
+  l.reason_code = absl::GetFlag(FLAGS_reason_code);
+  l.state = absl::GetFlag(FLAGS_state);
+  l.region = absl::GetFlag(FLAGS_region);
+  l.industry = absl::GetFlag(FLAGS_industry);
+  l.limit = absl::GetFlag(FLAGS_limit);
+  l.all = absl::GetFlag(FLAGS_all);
+  l.group_by = absl::GetFlag(FLAGS_group_by);
+  l.by_industry = absl::GetFlag(FLAGS_by_industry);
+  l.min_planned_wan = absl::GetFlag(FLAGS_min_planned_wan);
+  l.min_equipment_wan = absl::GetFlag(FLAGS_min_equipment_wan);
+  l.reported_within = absl::GetFlag(FLAGS_reported_within);
+  l.gap_points = absl::GetFlag(FLAGS_threshold);
+  l.silent_months = absl::GetFlag(FLAGS_months);
+  return l;
+}
 
 struct Command {
   Args words;       // e.g. {"push", "projects"}
@@ -253,6 +301,47 @@ const std::vector<Command>& Commands() {
          lagging.all = absl::GetFlag(FLAGS_all);
          return ListLagging(o, lagging);
        }},
+      {{"library", "nominate"},
+       1,
+       "library nominate CODE --tier=county|city|province --reason=TEXT [--admit] "
+       "[--override_reason=TEXT] [--request_id=ID]",
+       [](const GlobalOptions& o, const Args& a) { return LibraryNominate(o, a[0], Library()); }},
+      {{"library", "decide"},
+       1,
+       "library decide CODE --tier=T --decision=accept|reject [--reason=TEXT] "
+       "[--support=NAME,...] [--override_reason=TEXT] [--request_id=ID]",
+       [](const GlobalOptions& o, const Args& a) { return LibraryDecide(o, a[0], Library()); }},
+      {{"library", "remove"},
+       1,
+       "library remove CODE --tier=T --reason_code=CODE --reason=TEXT [--request_id=ID]",
+       [](const GlobalOptions& o, const Args& a) { return LibraryRemove(o, a[0], Library()); }},
+      {{"library", "list"},
+       0,
+       "library list [--tier=T] [--state=S,...] [--region=CODE] [--industry=CODE] "
+       "[--limit=N | --all]",
+       [](const GlobalOptions& o, const Args&) { return LibraryList(o, Library()); }},
+      {{"library", "history"},
+       1,
+       "library history CODE [--tier=T]",
+       [](const GlobalOptions& o, const Args& a) { return LibraryHistory(o, a[0], Library()); }},
+      {{"library", "review"},
+       0,
+       "library review --tier=T [--region=CODE] [--limit=N | --all]",
+       [](const GlobalOptions& o, const Args&) { return LibraryReview(o, Library()); }},
+      {{"library", "totals"},
+       0,
+       "library totals [--tier=T] [--region=CODE] [--state=S,...] "
+       "[--group_by=library|city|county] [--by_industry]",
+       [](const GlobalOptions& o, const Args&) { return LibraryTotals(o, Library()); }},
+      {{"library", "criteria", "set"},
+       0,
+       "library criteria set --tier=T [--min_planned_wan=N] [--min_equipment_wan=N] "
+       "[--reported_within=MONTHS] [--threshold=POINTS] [--months=N]",
+       [](const GlobalOptions& o, const Args&) { return LibraryCriteria(o, true, Library()); }},
+      {{"library", "criteria"},
+       0,
+       "library criteria [--tier=T]",
+       [](const GlobalOptions& o, const Args&) { return LibraryCriteria(o, false, Library()); }},
       {{"admin", "migrate"},
        0,
        "admin migrate",

@@ -11,7 +11,8 @@
 namespace techreno::cli {
 
 const char kUsage[] =
-    R"(techreno: command-line client of techreno (project registry and investment monitoring)
+    R"(techreno: command-line client of techreno (project registry, investment monitoring and
+the key-project library)
 
 Usage: techreno COMMAND [ARGUMENTS] [FLAGS]
 
@@ -60,6 +61,33 @@ Commands:
   lagging [--region=CODE] [--threshold=POINTS] [--months=N] [--limit=N | --all]
                               projects behind a straight-line schedule or not
                               reporting, worst gap first
+  library nominate CODE --tier=county|city|province --reason=TEXT [--admit]
+        [--override_reason=TEXT] [--request_id=ID]
+                              propose a project for a tier of the key-project library
+                              (重点项目库); --admit: the province admits directly;
+                              --override_reason: the tier's owner goes ahead despite
+                              failed criteria
+  library decide CODE --tier=T --decision=accept|reject [--reason=TEXT]
+        [--support=NAME,...] [--override_reason=TEXT]
+                              the tier owner's decision (a rejection needs a reason)
+  library remove CODE --tier=T --reason_code=CODE --reason=TEXT
+                              take an entry out (FAILED_REVIEW, NOT_PROGRESSING,
+                              PROJECT_COMPLETED, OTHER; NOMINATION_WITHDRAWN for a
+                              pending nomination)
+  library list [--tier=T] [--state=S,...] [--region=CODE] [--industry=CODE]
+        [--limit=N | --all]   entries in scope with progress (% done, points behind,
+                              last report) and risk flags
+  library history CODE [--tier=T]
+                              every nomination, decision, override and removal
+  library review --tier=T [--region=CODE] [--limit=N | --all]
+                              entries that fail today's criteria, are at risk or
+                              are due for exit (退库), with every reason
+  library totals [--tier=T] [--region=CODE] [--group_by=library|city|county]
+        [--by_industry]       entries, planned and completed investment (万元)
+  library criteria [--tier=T] each tier's entry criteria
+  library criteria set --tier=T [--min_planned_wan=N] [--min_equipment_wan=N]
+        [--reported_within=MONTHS] [--threshold=POINTS] [--months=N]
+                              a new version of a tier's criteria (province only)
   admin migrate               apply schema migrations and load reference data (--db)
   admin create-principal --name=NAME --role=county|city|province|bank|auditor --scope=S
                               create a principal (--db); prints only its token
@@ -124,6 +152,13 @@ Examples:
       --group_by=region,industry --tier=county --region=440100
   techreno compliance --from=2025-01 --to=2025-10 --region=440100
   techreno lagging --region=440103 --threshold=15 --months=2
+  techreno library nominate 2025-440103-00-03-00001X --tier=city --reason="智能化改造示范"
+  techreno library decide 2025-440103-00-03-00001X --tier=city --decision=accept \
+      --support=LOAN_INTEREST_SUBSIDY                          # city token
+  techreno library review --tier=city
+  techreno library remove 2024-440104-00-03-00007X --tier=city --reason_code=FAILED_REVIEW \
+      --reason="连续3个月未报送进度"
+  techreno library totals --tier=city --by_industry
 )";
 
 absl::Status CheckFlags(int argc, char** argv) {

@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace techreno::codes {
 
@@ -178,6 +179,14 @@ struct Period {
 // "YYYY-MM" with year 2000–2099 and month 01–12, exactly seven characters.
 absl::StatusOr<Period> ParsePeriod(absl::string_view text);
 std::string FormatPeriod(const Period& p);
+// The period whose Index() is `index`.
+Period PeriodFromIndex(int index);
+
+// China Standard Time (UTC+8, no daylight saving): the clock of periods and
+// deadlines.
+const absl::TimeZone& ChinaStandardTime();
+// The month `now` falls in, in China Standard Time.
+Period CurrentPeriod(absl::Time now);
 
 }  // namespace techreno::codes
 

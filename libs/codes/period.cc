@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "libs/codes/codes.h"
 #include "libs/codes/text.h"
 
@@ -40,5 +41,17 @@ absl::StatusOr<Period> ParsePeriod(absl::string_view text) {
 }
 
 std::string FormatPeriod(const Period& p) { return absl::StrFormat("%04d-%02d", p.year, p.month); }
+
+Period PeriodFromIndex(int index) { return Period{index / 12, index % 12 + 1}; }
+
+const absl::TimeZone& ChinaStandardTime() {
+  static const absl::TimeZone tz = absl::FixedTimeZone(8 * 60 * 60);
+  return tz;
+}
+
+Period CurrentPeriod(absl::Time now) {
+  const absl::CivilMonth month = absl::ToCivilMonth(now, ChinaStandardTime());
+  return Period{static_cast<int>(month.year()), month.month()};
+}
 
 }  // namespace techreno::codes

@@ -83,13 +83,14 @@ v1::LaggingProject ToMessage(const pqxx::row& row, const store::ReferenceData& r
 // report, are out) that have started by as_of, from their facts (migration
 // 0009): totals and the last report through as_of (history is read only for
 // a project with reports in more than one month after as_of), the
-// straight-line schedule, the gap and the reasons, filtered and ordered by
+// straight-line schedule (monitoring_schedule, migration 0010: the rule the
+// library's risk flags use too), the gap and the reasons, filtered and ordered by
 // the request, one page plus one row; then the page's names. Ties go by
 // project code, byte-wise.
 constexpr char kLaggingPage[] = R"(
 WITH f AS (
   SELECT f.project_code, f.planned_fen AS planned, f.start_index AS start,
-         greatest(f.planned_completion_index - f.start_index + 1, 1) AS scheduled,
+         f.planned_completion_index AS planned_completion,
          CASE WHEN f.last_report_index <= $2::int THEN f.completed_fen
               WHEN f.previous_report_index <= $2::int THEN f.completed_fen - f.last_report_fen
               ELSE (SELECT coalesce(sum(r.completed_fen), 0)::bigint FROM monitoring_reports r
@@ -105,15 +106,10 @@ WITH f AS (
     AND f.completion_index < 0 AND f.planned_fen >= $3::bigint AND f.start_index <= $2
     AND (cardinality($4::text[]) = 0 OR f.industry_code = ANY ($4::text[])
          OR left(f.industry_code, 2) = ANY ($4::text[]))),
-e AS (
-  SELECT f.*, div(f.planned::numeric * least($2::int - f.start + 1, f.scheduled), f.scheduled)::bigint
-           AS expected,
-         $2::int - CASE WHEN f.last_reported >= 0 THEN f.last_reported ELSE f.start END AS silent
-  FROM f),
 l AS (
-  SELECT e.*, 100.0::float8 * e.expected / e.planned - 100.0::float8 * e.completed / e.planned
-           AS gap_points
-  FROM e),
+  SELECT f.*, s.expected_fen AS expected, s.gap_points, s.silent
+  FROM f, monitoring_schedule(f.planned, f.start, f.planned_completion, f.completed,
+                              f.last_reported, $2::int) s),
 r AS (
   SELECT l.*, l.gap_points > $5::float8 AS behind, $6::int > 0 AND l.silent >= $6::int AS quiet,
          CASE $8::int WHEN 2 THEN (l.expected - l.completed)::float8

@@ -7,14 +7,10 @@
 namespace techreno::monitoring {
 namespace {
 
+using codes::ChinaStandardTime;
 using rpc::AddViolation;
 using rpc::Utf8Length;
 using v1::SEVERITY_FATAL;
-
-const absl::TimeZone& ChinaStandardTime() {
-  static const absl::TimeZone tz = absl::FixedTimeZone(8 * 60 * 60);
-  return tz;
-}
 
 }  // namespace
 
@@ -37,11 +33,6 @@ std::optional<ProjectRefusal> RefuseProject(const auth::Principal& caller,
                           absl::StrCat("project ", project_code, " was withdrawn")};
   }
   return std::nullopt;
-}
-
-codes::Period CurrentPeriod(absl::Time now) {
-  const absl::CivilMonth month = absl::ToCivilMonth(now, ChinaStandardTime());
-  return codes::Period{static_cast<int>(month.year()), month.month()};
 }
 
 absl::Time DeadlineEnd(const codes::Period& period) {

@@ -36,7 +36,7 @@ std::optional<ProjectRefusal> RefuseProject(const auth::Principal& caller,
                                             const std::string* county, v1::ProjectStatus status);
 
 // The current month in China Standard Time.
-codes::Period CurrentPeriod(absl::Time now);
+using codes::CurrentPeriod;
 
 // The first instant after the reporting deadline of `period`'s half-year:
 // reports for January–June are due by June 30, for July–December by

@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "libs/store/arrays.h"
 #include "libs/store/transaction.h"
+#include "services/registry/project_row.h"
 
 namespace techreno::registry {
 namespace {
@@ -23,16 +24,9 @@ using store::Exec;
 using store::NumberArray;
 using store::TextArray;
 
-// "{1,3}" ↔ repeated enum.
+// "{1,3}" ← repeated enum.
 std::string ToPgArray(const google::protobuf::RepeatedField<int>& values) {
   return absl::StrCat("{", absl::StrJoin(values, ","), "}");
-}
-void FromPgArray(absl::string_view text, google::protobuf::RepeatedField<int>* out) {
-  text = absl::StripPrefix(absl::StripSuffix(text, "}"), "{");
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    int v = 0;
-    if (absl::SimpleAtoi(part, &v)) out->Add(v);
-  }
 }
 
 constexpr char kEnterpriseColumns[] =
@@ -53,39 +47,6 @@ v1::Enterprise EnterpriseFromRow(const pqxx::row& r) {
   e.set_version(r[8].as<int64_t>());
   *e.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r[9].as<int64_t>());
   return e;
-}
-
-#define TECHRENO_PROJECT_COLUMNS                                                               \
-  "project_code, enterprise_credit_code, county_code, industry_code, name, renovation_types, " \
-  "requested_support, planned_investment_fen, planned_equipment_investment_fen, "              \
-  "start_period, planned_completion_period, status, financing_need_fen, share_with_banks, "    \
-  "coalesce(source_record_id, ''), description, withdraw_reason, version, "                    \
-  "(extract(epoch from created_at) * 1000000)::bigint, "                                       \
-  "(extract(epoch from updated_at) * 1000000)::bigint"
-
-v1::Project ProjectFromRow(const pqxx::row& r) {
-  v1::Project p;
-  p.set_project_code(r[0].c_str());
-  p.set_enterprise_credit_code(r[1].c_str());
-  p.set_county_code(r[2].c_str());
-  p.set_industry_code(r[3].c_str());
-  p.set_name(r[4].c_str());
-  FromPgArray(r[5].c_str(), p.mutable_renovation_types());
-  FromPgArray(r[6].c_str(), p.mutable_requested_support());
-  p.set_planned_investment_fen(r[7].as<int64_t>());
-  p.set_planned_equipment_investment_fen(r[8].as<int64_t>());
-  p.set_start_period(r[9].c_str());
-  p.set_planned_completion_period(r[10].c_str());
-  p.set_status(static_cast<v1::ProjectStatus>(r[11].as<int>()));
-  p.set_financing_need_fen(r[12].as<int64_t>());
-  p.set_share_with_banks(r[13].as<bool>());
-  p.set_source_record_id(r[14].c_str());
-  p.set_description(r[15].c_str());
-  p.set_withdraw_reason(r[16].c_str());
-  p.set_version(r[17].as<int64_t>());
-  *p.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(r[18].as<int64_t>());
-  *p.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r[19].as<int64_t>());
-  return p;
 }
 
 }  // namespace

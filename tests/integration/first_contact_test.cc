@@ -423,7 +423,7 @@ TEST_F(FirstContactTest, ReplayedProgressRecordsSayTheyAreReplays) {
   EXPECT_EQ(fix_again.corrected(), 0);
 }
 
-TEST_F(FirstContactTest, UnimplementedServicesAuthenticateFirst) {
+TEST_F(FirstContactTest, EveryServiceAuthenticatesFirst) {
   auto library = v1::KeyProjectLibrary::NewStub(env_->channel());
   auto banklink = v1::BankLink::NewStub(env_->channel());
   v1::ListEntriesRequest req;
@@ -433,8 +433,13 @@ TEST_F(FirstContactTest, UnimplementedServicesAuthenticateFirst) {
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(library->ListEntries(TestEnv::Context("tr_wrong").get(), req, &resp).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(library->ListEntries(Ctx().get(), req, &resp).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_TRUE(library->ListEntries(Ctx().get(), req, &resp).ok());
+  // BankLink is not implemented yet (issue 10): it says so, after the token.
+  v1::ListRecommendationsResponse recommendations;
+  EXPECT_EQ(
+      banklink->ListRecommendations(Ctx().get(), v1::ListRecommendationsRequest(), &recommendations)
+          .error_code(),
+      grpc::StatusCode::UNIMPLEMENTED);
   v1::WatchRecommendationsRequest watch;
   grpc::ClientContext anonymous_watch;
   auto reader = banklink->WatchRecommendations(&anonymous_watch, watch);

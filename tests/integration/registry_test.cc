@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/codes/codes.h"
 #include "libs/rpc/status.h"
-#include "techreno/v1/library.grpc.pb.h"
+#include "techreno/v1/banklink.grpc.pb.h"
 #include "tests/integration/harness.h"
 
 namespace techreno::testing {
@@ -445,13 +445,14 @@ TEST_F(RegistryTest, EnterpriseUpsertGetAndScope) {
 }
 
 TEST_F(RegistryTest, OtherServicesAnswerUnimplemented) {
-  // The library and banklink land in later issues; they must say so.
-  auto library = v1::KeyProjectLibrary::NewStub(env_->channel());
-  v1::ListEntriesResponse response;
-  EXPECT_EQ(
-      library->ListEntries(TestEnv::Context(Province()).get(), v1::ListEntriesRequest(), &response)
-          .error_code(),
-      grpc::StatusCode::UNIMPLEMENTED);
+  // BankLink lands in a later issue; it must say so.
+  auto banklink = v1::BankLink::NewStub(env_->channel());
+  v1::ListRecommendationsResponse response;
+  EXPECT_EQ(banklink
+                ->ListRecommendations(TestEnv::Context(Province()).get(),
+                                      v1::ListRecommendationsRequest(), &response)
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(RegistryTest, AssignedCodesSkipCodesACountySentInOurShape) {

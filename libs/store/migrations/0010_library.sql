@@ -1,0 +1,180 @@
+-- The key-project library (issue 9): entries per (project, tier), their
+-- history, and each tier's entry criteria as versioned data.
+
+-- The registry's read interface gains the columns a whole Project message
+-- needs (registry::ProjectFromRow reads the view as it reads the table).
+-- Columns may only be added at the end of a view.
+CREATE OR REPLACE VIEW v_projects AS
+  SELECT county_code, project_code, city_code, enterprise_credit_code, industry_code, name,
+         renovation_types, requested_support, planned_investment_fen,
+         planned_equipment_investment_fen, start_period, planned_completion_period, status,
+         financing_need_fen, share_with_banks, version, updated_at,
+         left(completed_period, 4)::int * 12 + right(completed_period, 2)::int - 1
+           AS completion_index,
+         source_record_id, description, withdraw_reason, created_at
+  FROM registry_projects;
+
+-- Monitoring's read interface for a project's progress: its running total
+-- and last report month (migration 0009 keeps them in every report's
+-- transaction).
+CREATE VIEW v_project_progress AS
+  SELECT project_code, completed_fen, last_report_index, start_index, planned_completion_index,
+         completion_index
+  FROM monitoring_project_facts;
+
+-- The straight-line schedule rule of ListLaggingProjects, written once: as of
+-- month `as_of` (a period index), a project planned at `planned` fen from
+-- month `start` to `planned_completion` is expected to have completed
+-- planned × months elapsed ÷ months scheduled (whole fen, rounded down);
+-- `gap_points` is expected minus completed, in points of planned; `silent`
+-- counts the months since the last report (or since the start, never
+-- reported: last_reported < 0).
+CREATE FUNCTION monitoring_schedule(planned bigint, start integer, planned_completion integer,
+                                    completed bigint, last_reported integer, as_of integer)
+RETURNS TABLE (expected_fen bigint, gap_points float8, silent integer)
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT s.expected, 100.0::float8 * s.expected / planned - 100.0::float8 * completed / planned,
+         as_of - CASE WHEN last_reported >= 0 THEN last_reported ELSE start END
+  FROM (SELECT CASE WHEN as_of < start THEN 0::bigint ELSE
+          div(planned::numeric * least(as_of - start + 1, greatest(planned_completion - start + 1, 1)),
+              greatest(planned_completion - start + 1, 1))::bigint END AS expected) s
+$$;
+
+-- Every change of an entry, oldest first; the entry points at the events of
+-- its current round. A system event (an automatic exit) has principal_id 0,
+-- principal_name 'techreno' and role 'system'.
+CREATE TABLE library_events (
+  id                  bigserial PRIMARY KEY,
+  project_code        text NOT NULL,
+  tier                smallint NOT NULL,
+  county_code         text NOT NULL,
+  version             bigint NOT NULL,
+  action              smallint NOT NULL,  -- EntryAction
+  state_before        smallint NOT NULL,  -- EntryState (0: none)
+  state_after         smallint NOT NULL,
+  round               integer NOT NULL,
+  principal_id        bigint NOT NULL,
+  principal_name      text NOT NULL,
+  role                text NOT NULL,
+  principal_region    text NOT NULL,
+  at                  timestamptz NOT NULL DEFAULT now(),
+  request_id          text NOT NULL,
+  reason              text NOT NULL,
+  removal_reason      smallint NOT NULL DEFAULT 0,  -- RemovalReason
+  planned_support     smallint[] NOT NULL DEFAULT '{}',
+  overridden_criteria text[] NOT NULL DEFAULT '{}',
+  override_reason     text NOT NULL DEFAULT ''
+);
+CREATE INDEX library_events_entry ON library_events (project_code, id);
+
+CREATE TABLE library_entries (
+  project_code     text NOT NULL,
+  tier             smallint NOT NULL,  -- LibraryTier
+  county_code      text NOT NULL,
+  city_code        text NOT NULL,
+  state            smallint NOT NULL,  -- EntryState
+  round            integer NOT NULL,
+  version          bigint NOT NULL,
+  nomination_event bigint NOT NULL REFERENCES library_events (id),
+  decision_event   bigint REFERENCES library_events (id),
+  removal_event    bigint REFERENCES library_events (id),
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (project_code, tier)
+);
+-- Listing goes by tier (province first), then code, within a county or city.
+CREATE INDEX library_entries_county ON library_entries (county_code, tier DESC, project_code);
+CREATE INDEX library_entries_city ON library_entries (city_code, tier DESC, project_code);
+CREATE INDEX library_entries_order ON library_entries (tier DESC, project_code);
+
+-- Entry criteria per tier; the highest version is in force.
+CREATE TABLE library_criteria (
+  tier                           smallint NOT NULL,
+  version                        bigint NOT NULL,
+  min_planned_investment_fen     bigint NOT NULL,
+  min_planned_equipment_fen      bigint NOT NULL,
+  allowed_statuses               smallint[] NOT NULL,
+  required_fields                text[] NOT NULL,
+  reported_within_months         integer NOT NULL,
+  favoured_renovation_types      smallint[] NOT NULL,
+  favoured_industry_codes        text[] NOT NULL,
+  at_risk_gap_points             float8 NOT NULL,
+  at_risk_silent_months          integer NOT NULL,
+  principal_id                   bigint NOT NULL,
+  principal_name                 text NOT NULL,
+  role                           text NOT NULL,
+  principal_region               text NOT NULL,
+  request_id                     text NOT NULL,
+  at                             timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tier, version)
+);
+
+-- The documented defaults (docs/API.md "Library criteria"): county ≥ 500万元
+-- (the statistics threshold); city ≥ 2,000万元 with ≥ 500万元 of equipment
+-- (Fujian's provincial rule); province ≥ 1亿元 with ≥ 1,000万元 of equipment,
+-- under construction (Henan's and Fujian's lists). Every tier: reported within
+-- 3 months (Fujian's exit rule), at risk 20 points behind or 2 months silent.
+INSERT INTO library_criteria (tier, version, min_planned_investment_fen,
+                              min_planned_equipment_fen, allowed_statuses, required_fields,
+                              reported_within_months, favoured_renovation_types,
+                              favoured_industry_codes, at_risk_gap_points, at_risk_silent_months,
+                              principal_id, principal_name, role, principal_region, request_id)
+VALUES (1, 1, 500000000, 0, '{1,2}', '{}', 3, '{}', '{}', 20, 2,
+        0, 'techreno', 'system', '440000', 'migration-0010'),
+       (2, 1, 2000000000, 500000000, '{1,2}', '{description}', 3, '{}', '{}', 20, 2,
+        0, 'techreno', 'system', '440000', 'migration-0010'),
+       (3, 1, 10000000000, 1000000000, '{2}', '{description}', 3, '{}', '{}', 20, 2,
+        0, 'techreno', 'system', '440000', 'migration-0010');
+
+-- Automatic exit: a project withdrawn in the registry, or completed (in the
+-- registry or by a COMPLETED report), leaves every tier it is NOMINATED or
+-- ACCEPTED in, in the transaction of the change that ended it, with an event
+-- and an audit row.
+CREATE FUNCTION library_auto_exit(code text, removal smallint, why text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  e library_entries;
+  event_id bigint;
+BEGIN
+  FOR e IN SELECT * FROM library_entries
+           WHERE project_code = code AND state IN (1, 2) ORDER BY tier FOR UPDATE LOOP
+    INSERT INTO library_events (project_code, tier, county_code, version, action, state_before,
+                                state_after, round, principal_id, principal_name, role,
+                                principal_region, request_id, reason, removal_reason)
+    VALUES (e.project_code, e.tier, e.county_code, e.version + 1, 4, e.state, 4, e.round, 0,
+            'techreno', 'system', '440000', '', why, removal)
+    RETURNING id INTO event_id;
+    UPDATE library_entries SET state = 4, version = version + 1, removal_event = event_id,
+                               updated_at = now()
+    WHERE project_code = e.project_code AND tier = e.tier;
+    INSERT INTO audit_log (principal_id, principal_name, action, entity, entity_key, county_code,
+                           version, request_id, before, after)
+    SELECT 0, 'techreno', 'auto_exit', 'library_entry', e.project_code || '/' || e.tier,
+           e.county_code, e.version + 1, '', row_to_json(e),
+           (SELECT row_to_json(n) FROM library_entries n
+            WHERE n.project_code = e.project_code AND n.tier = e.tier);
+  END LOOP;
+END $$;
+
+CREATE FUNCTION library_project_ended() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.status = 5 THEN
+    PERFORM library_auto_exit(NEW.project_code, 2::smallint, '项目已在登记系统撤销');
+  ELSE
+    PERFORM library_auto_exit(NEW.project_code, 1::smallint, '项目已竣工');
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER library_project_ended AFTER UPDATE OF status ON registry_projects
+  FOR EACH ROW WHEN (NEW.status IN (3, 5) AND OLD.status IS DISTINCT FROM NEW.status)
+  EXECUTE FUNCTION library_project_ended();
+
+CREATE FUNCTION library_project_reported_completed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM library_auto_exit(NEW.project_code, 1::smallint, '项目已报告竣工');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER library_project_reported_completed AFTER UPDATE OF completion_index
+  ON monitoring_project_facts
+  FOR EACH ROW WHEN (OLD.completion_index < 0 AND NEW.completion_index >= 0)
+  EXECUTE FUNCTION library_project_reported_completed();
