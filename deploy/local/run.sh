@@ -115,6 +115,23 @@ echo "-- the province watches investment by city and quarter against target ($DE
 echo "-- which reports are missing, late or corrected, and which projects lag"
 "$CLI" --token="$CITY_TOKEN" compliance --from="$DEMO_FROM" --to="$DEMO_TO" --region=440103
 "$CLI" --token="$CITY_TOKEN" lagging --region=440103 --limit=5
+echo "-- the key-project library: the county nominates its two largest projects upward, the city" \
+  "decides and recommends one to the province, then reviews its tier"
+# A second run finds the entries already there (ALREADY_EXISTS): the library keeps them.
+for p in "$DEMO_P1" "$DEMO_P2"; do
+  "$CLI" --token="$COUNTY_TOKEN" library nominate "$p" --tier=county --reason="县重点技改项目" &&
+    "$CLI" --token="$COUNTY_TOKEN" library decide "$p" --tier=county --decision=accept &&
+    "$CLI" --token="$COUNTY_TOKEN" library nominate "$p" --tier=city --reason="申报市重点" &&
+    "$CLI" --token="$CITY_TOKEN" library decide "$p" --tier=city --decision=accept \
+      --support=LOAN_INTEREST_SUBSIDY || true
+done
+"$CLI" --token="$CITY_TOKEN" library nominate "$DEMO_P1" --tier=province --reason="推荐省重点" &&
+  "$CLI" --token="$PROVINCE_TOKEN" library decide "$DEMO_P1" --tier=province --decision=accept ||
+  true
+"$CLI" --token="$CITY_TOKEN" library review --tier=city
+"$CLI" --token="$CITY_TOKEN" library remove "$DEMO_P2" --tier=city --reason_code=NOT_PROGRESSING \
+  --reason="投资进度落后计划" || true
+"$CLI" --token="$CITY_TOKEN" library list
 echo
 echo "techreno is running on $TECHRENO_SERVER (PostgreSQL 127.0.0.1:$PG_PORT)."
 echo "Try:   . $VAR_DIR/env; . $VAR_DIR/tokens.env; . $DEMO/demo.env   # the demo's months and codes"

@@ -42,6 +42,7 @@ grep -q "listening on port" "$work/server.log" || { cat "$work/server.log"; fail
 
 county=$("$CLI" admin create-principal --name=liwan --role=county --scope=440103 2>/dev/null)
 city=$("$CLI" admin create-principal --name=guangzhou --role=city --scope=440100 2>/dev/null)
+province=$("$CLI" admin create-principal --name=guangdong --role=province --scope=440000 2>/dev/null)
 [[ $county == tr_* ]] || fail "create-principal printed '$county'"
 "$CLI" admin create-principal --name=bad --role=county --scope=440100 >"$work/out" 2>&1 \
   && fail "a city code was accepted as a county scope"
@@ -97,6 +98,47 @@ expect "received 39, accepted 0 (corrected 0), unchanged 39, rejected 0"
   >"$work/out" 2>&1 || fail "compliance failed"
 expect_re "^440103 荔湾区 +39 +39 +0 +1 +1 +98\.7 *$"
 
+# The key-project library, as a city runs its half-year review: the county
+# nominates upward, the city decides and nominates to the province, then
+# reviews its tier and removes the project that lags.
+for p in "$DEMO_P1" "$DEMO_P2"; do
+  "$CLI" --token="$county" library nominate "$p" --tier=county --reason="县重点技改项目" \
+    >"$work/out" 2>&1 || fail "county nomination failed"
+  expect "nominated $p — 县级库 COUNTY 440103 荔湾区: 已推荐 NOMINATED (round 1, version 1)"
+  "$CLI" --token="$county" library decide "$p" --tier=county --decision=accept >"$work/out" 2>&1 \
+    || fail "county decision failed"
+  "$CLI" --token="$county" library nominate "$p" --tier=city --reason="申报市重点" \
+    >"$work/out" 2>&1 || fail "city nomination failed"
+  "$CLI" --token="$city" library decide "$p" --tier=city --decision=accept \
+    --support=LOAN_INTEREST_SUBSIDY >"$work/out" 2>&1 || fail "city decision failed"
+  expect "accepted $p — 市级库 CITY 440100 广州市: 已入库 ACCEPTED (round 1, version 2)"
+done
+"$CLI" --token="$county" library decide "$DEMO_P1" --tier=city --decision=accept \
+  >"$work/out" 2>&1 && fail "a county decided for its city"
+expect "PERMISSION_DENIED"
+"$CLI" --token="$city" library nominate "$DEMO_P1" --tier=province --reason="推荐省重点" \
+  >"$work/out" 2>&1 || fail "province nomination failed"
+"$CLI" --token="$province" library decide "$DEMO_P1" --tier=province --decision=accept \
+  >"$work/out" 2>&1 || fail "province decision failed"
+# A PLANNED project cannot enter the province tier: every failed criterion is named.
+"$CLI" --token="$city" library nominate "$DEMO_P2" --tier=province --reason="推荐省重点" \
+  >"$work/out" 2>&1 && fail "a planned project entered the province tier"
+expect "FAILED_PRECONDITION"
+expect "library.criteria.status"
+"$CLI" --token="$city" library review --tier=city >"$work/out" 2>&1 || fail "review failed"
+expect_re "^$DEMO_P2 .*\[library\.risk\.behind_schedule\] 落后进度 26\.5 个百分点"
+expect "1 entry to look at"
+"$CLI" --token="$city" library remove "$DEMO_P2" --tier=city --reason_code=NOT_PROGRESSING \
+  --reason="投资进度落后计划26.5个百分点" >"$work/out" 2>&1 || fail "removal failed"
+expect "已出库 REMOVED"
+"$CLI" --token="$city" library list --state=ACCEPTED >"$work/out" 2>&1 || fail "library list failed"
+expect "4 entries"
+"$CLI" --token="$province" library totals --tier=city >"$work/out" 2>&1 || fail "totals failed"
+expect_re "^市级库 CITY +440100 广州市 +- +1 +12500\.00 "
+"$CLI" --token="$city" library history "$DEMO_P2" --tier=city >"$work/out" 2>&1 \
+  || fail "library history failed"
+expect "推进不力 NOT_PROGRESSING：投资进度落后计划26.5个百分点"
+
 code=$("$CLI" --token="$county" --format=json list projects --limit=1 2>/dev/null |
   sed -n 's/.*"project_code": *"\([^"]*\)".*/\1/p' | head -1)
 [ -n "$code" ] || fail "no project code in JSON output"
@@ -106,6 +148,27 @@ expect "万元"
   || fail "withdraw failed"
 "$CLI" --token="$county" history "$code" >"$work/out" 2>&1 || fail "history failed"
 expect "withdraw"
+# Withdrawn, it left the library tiers it was in by itself.
+[ "$code" = "$DEMO_P1" ] || fail "expected the first project to be $DEMO_P1, got $code"
+"$CLI" --token="$city" library list --state=ACCEPTED >"$work/out" 2>&1 || fail "library list failed"
+expect "1 entry"
+"$CLI" --token="$city" library history "$code" --tier=province >"$work/out" 2>&1 \
+  || fail "library history failed"
+expect "项目撤销 PROJECT_WITHDRAWN：项目已在登记系统撤销"
+# Below the city's criteria: refused with every failed criterion; the city
+# may override, and the review still lists it.
+"$CLI" --token="$county" library nominate "$DEMO_P5" --tier=city --reason="申报市重点" \
+  >"$work/out" 2>&1 && fail "a project under the city's criteria was nominated"
+expect "library.criteria.min_planned_investment"
+expect "library.criteria.min_equipment_investment"
+"$CLI" --token="$city" library nominate "$DEMO_P5" --tier=city --reason="专精特新企业" \
+  --override_reason="市扶持名单" >"$work/out" 2>&1 || fail "the city's override failed"
+"$CLI" --token="$city" library decide "$DEMO_P5" --tier=city --decision=accept \
+  --override_reason="市政府专题会议决定" >"$work/out" 2>&1 || fail "the accept with override failed"
+"$CLI" --token="$city" library review --tier=city >"$work/out" 2>&1 || fail "review failed"
+expect_re "^$DEMO_P5 .*\[library\.criteria\.min_planned_investment\]"
+"$CLI" --token="$city" library history "$DEMO_P5" >"$work/out" 2>&1 || fail "history failed"
+expect "市政府专题会议决定"
 "$CLI" --token="tr_wrong" list projects >"$work/out" 2>&1 && fail "a wrong token was accepted"
 expect "UNAUTHENTICATED"
 
