@@ -39,9 +39,11 @@
 #include "libs/store/migrations.h"
 #include "libs/store/reference_data.h"
 #include "libs/store/transaction.h"
+#include "services/library/library_service.h"
 #include "services/monitoring/monitoring_service.h"
 #include "services/registry/registry_service.h"
 #include "tests/bench/bench_util.h"
+#include "tests/bench/library_queries.h"
 #include "tests/bench/monitoring_queries.h"
 
 ABSL_FLAG(std::string, dsn, "", "PostgreSQL cluster (a fresh database is created in it)");
@@ -110,11 +112,12 @@ std::vector<Project> LoadProjects(store::Pool& pool, int count) {
     ent.complete();
     pqxx::stream_to prj(
         tx, "registry_projects",
-        std::vector<std::string>{
-            "county_code", "project_code", "city_code", "enterprise_credit_code", "industry_code",
-            "name", "renovation_types", "requested_support", "planned_investment_fen",
-            "planned_equipment_investment_fen", "start_period", "planned_completion_period",
-            "status", "financing_need_fen", "share_with_banks", "version", "completed_period"});
+        std::vector<std::string>{"county_code", "project_code", "city_code",
+                                 "enterprise_credit_code", "industry_code", "name",
+                                 "renovation_types", "requested_support", "planned_investment_fen",
+                                 "planned_equipment_investment_fen", "start_period",
+                                 "planned_completion_period", "status", "financing_need_fen",
+                                 "share_with_banks", "version", "completed_period", "description"});
     for (int i = 0; i < count; ++i) {
       const size_t c = static_cast<size_t>(i) % counties.size();
       const int per_county = i / static_cast<int>(counties.size());
@@ -129,10 +132,11 @@ std::vector<Project> LoadProjects(store::Pool& pool, int count) {
       const std::string support = i % 4 == 0 ? "{}" : absl::StrCat("{", 1 + i % 3, "}");
       prj << std::make_tuple(
           p.county, p.code, regions.CityOf(p.county), credit[c * 4 + per_county % 4], p.industry,
-          absl::StrCat("基准项目", i), types, support, p.planned, int64_t{0},
+          absl::StrCat("基准项目", i), types, support, p.planned, p.planned / 3,
           absl::StrFormat("%04d-%02d", p.start / 12, p.start % 12 + 1), "2026-12",
           p.completion >= 0 ? 3 : 2, int64_t{0}, true, 1,
-          p.completion >= 0 ? std::optional<std::string>("2024-06") : std::nullopt);
+          p.completion >= 0 ? std::optional<std::string>("2024-06") : std::nullopt,
+          "生产线智能化技术改造");
       out.push_back(std::move(p));
     }
     prj.complete();
@@ -195,9 +199,12 @@ int Run() {
   monitoring::MonitoringOptions monitoring_options;
   monitoring_options.clock = [&] { return absl::FromUnixMicros(clock_us.load()); };
   monitoring::MonitoringService monitoring(pool, monitoring_options);
+  library::LibraryOptions library_options;
+  library_options.clock = monitoring_options.clock;
+  library::LibraryService library(pool, library_options);
   rpc::ServerOptions options;
   options.address = "127.0.0.1:0";
-  auto server = rpc::StartServer(options, {&registry, &monitoring});
+  auto server = rpc::StartServer(options, {&registry, &monitoring, &library});
   if (!server.ok()) return 1;
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 << 20);  // a push of many records answers every one
@@ -414,8 +421,19 @@ int Run() {
   // 2. The province's reads, each next to its plain query.
   std::printf("\nreads, province-wide (%d calls each after 3 warm-ups):\n",
               absl::GetFlag(FLAGS_queries));
-  const std::vector<QueryFigure> figures = MeasureQueries(
+  std::vector<QueryFigure> figures = MeasureQueries(
       pool, channel, token, absl::GetFlag(FLAGS_queries), absl::GetFlag(FLAGS_plain_runs));
+  // 3. The key-project library's reads, over a library laid on the data set,
+  // as of 2024-11 (the service's clock is still on the last month pushed).
+  LoadLibrary(pool);
+  const std::string city_token =
+      *auth::CreatePrincipal(pool, "bench-guangzhou", auth::Role::kCity, "440100");
+  for (QueryFigure& f :
+       MeasureLibrary(pool, channel, city_token, token, absl::GetFlag(FLAGS_queries),
+                      absl::GetFlag(FLAGS_plain_runs))) {
+    std::printf("  %s: p50 %.1f ms\n", f.name.c_str(), f.p50_ms);
+    figures.push_back(std::move(f));
+  }
   PrintQueryFigures(figures);
   (*server)->Shutdown();
   for (const QueryFigure& f : figures) {

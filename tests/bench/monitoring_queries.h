@@ -14,17 +14,9 @@
 #include <vector>
 
 #include "libs/store/pool.h"
+#include "tests/bench/timing.h"
 
 namespace techreno::bench {
-
-// One line of the figures table: the call's p50 and p99 over its timed calls,
-// the plain query's warm p50, whether every figure was equal, and the goal.
-struct QueryFigure {
-  std::string name;
-  double p50_ms = 0, p99_ms = 0, plain_ms = 0;
-  double goal_p50_ms = 0, goal_p99_ms = 0;  // 0: none
-  int rows = 0, mismatches = 0, calls = 0;  // calls: how many were timed
-};
 
 // `calls` timed calls after 3 warm-ups per figure (fewer, at least 3, once
 // they took a minute); plain queries 1 warm-up and `plain_runs` timed runs. The caller's principal

@@ -293,11 +293,12 @@ int Run() {
   // What autovacuum does within a minute of a bulk load: without statistics
   // the planner takes the county's 20,000 fresh projects for a handful and
   // sorts them all for a page (about 35 ms instead of 0.3 ms).
-  if (absl::Status s = store::RunAutocommit(pool, [](pqxx::transaction_base& tx) {
-        tx.exec("ANALYZE registry_projects");
-        tx.exec("ANALYZE registry_enterprises");
-        return absl::OkStatus();
-      });
+  if (absl::Status s = store::RunAutocommit(pool,
+                                            [](pqxx::transaction_base& tx) {
+                                              tx.exec("ANALYZE registry_projects");
+                                              tx.exec("ANALYZE registry_enterprises");
+                                              return absl::OkStatus();
+                                            });
       !s.ok()) {
     std::fprintf(stderr, "ANALYZE failed: %s\n", s.ToString().c_str());
     return 1;
