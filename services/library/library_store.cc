@@ -434,21 +434,19 @@ void InsertCriteria(pqxx::transaction_base& tx, const v1::TierCriteria& c, int64
 }
 
 std::vector<TotalsRow> Totals(pqxx::transaction_base& tx, const TotalsQuery& q) {
-  pqxx::result r =
-      Exec(tx, "lib_totals",
-           "SELECT e.tier, CASE $5::int WHEN 2 THEN e.city_code WHEN 3 THEN e.county_code "
-           "  ELSE CASE e.tier WHEN 1 THEN e.county_code WHEN 2 THEN e.city_code ELSE $6 END END, "
-           "  CASE WHEN $7::bool THEN left(p.industry_code, 2) ELSE '' END, count(*), "
-           "  sum(p.planned_investment_fen)::bigint, coalesce(sum(f.completed_fen), 0)::bigint "
-           "FROM library_entries e JOIN v_projects p USING (project_code) "
-           "LEFT JOIN v_project_progress f USING (project_code) "
-           "WHERE ($1 = '' OR e.county_code = $1) AND ($2 = '' OR e.city_code = $2) "
-           "  AND (cardinality($3::int[]) = 0 OR e.tier = ANY ($3::int[])) "
-           "  AND e.state = ANY ($4::int[]) "
-           "GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3",
-           q.county_code, q.city_code, NumberArray(q.tiers),
-           NumberArray(q.states.empty() ? std::vector<int>{v1::ENTRY_STATE_ACCEPTED} : q.states),
-           static_cast<int>(q.group_by), store::Reference().regions.ProvinceCode(), q.by_division);
+  pqxx::result r = Exec(
+      tx, "lib_totals",
+      "SELECT tier, CASE $5::int WHEN 2 THEN city_code WHEN 3 THEN county_code "
+      "  ELSE CASE tier WHEN 1 THEN county_code WHEN 2 THEN city_code ELSE $6 END END, "
+      "  CASE WHEN $7::bool THEN division ELSE '' END, sum(entries)::bigint, "
+      "  sum(planned_fen)::bigint, sum(completed_fen)::bigint "
+      "FROM library_summary "
+      "WHERE ($1 = '' OR county_code = $1) AND ($2 = '' OR city_code = $2) "
+      "  AND (cardinality($3::int[]) = 0 OR tier = ANY ($3::int[])) AND state = ANY ($4::int[]) "
+      "GROUP BY 1, 2, 3 HAVING sum(entries) <> 0 ORDER BY 1 DESC, 2, 3",
+      q.county_code, q.city_code, NumberArray(q.tiers),
+      NumberArray(q.states.empty() ? std::vector<int>{v1::ENTRY_STATE_ACCEPTED} : q.states),
+      static_cast<int>(q.group_by), store::Reference().regions.ProvinceCode(), q.by_division);
   std::vector<TotalsRow> rows;
   for (const auto& row : r) {
     rows.push_back({row[0].as<int>(), row[1].c_str(), row[2].c_str(), row[3].as<int64_t>(),

@@ -100,6 +100,7 @@ v1::TierCriteria LoadCriteria(pqxx::transaction_base& tx, v1::LibraryTier tier,
 void InsertCriteria(pqxx::transaction_base& tx, const v1::TierCriteria& c, int64_t principal_id);
 
 // ---- totals
+// From library_summary (migration 0010), which triggers keep exact.
 struct TotalsQuery {
   std::string county_code, city_code;  // scope / filter; "" = any
   std::vector<int> tiers, states;

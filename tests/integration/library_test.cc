@@ -498,14 +498,39 @@ TEST_F(LibraryTest, WithdrawnAndCompletedProjectsLeaveByThemselves) {
 }
 
 TEST_F(LibraryTest, TotalsEqualPlainSql) {
-  for (int i = 0; i < 3; ++i) {
+  std::vector<std::string> codes;
+  for (int i = 0; i < 4; ++i) {
     ProjectSpec spec;
     spec.county = i == 2 ? kYuexiu : kLiwan;
-    const std::string code = OnSchedule(spec);
-    Admit(County(spec.county), County(spec.county), code, kCounty);
+    codes.push_back(OnSchedule(spec));
+    Admit(County(spec.county), County(spec.county), codes.back(), kCounty);
   }
+  Admit(County(kLiwan), City(kGuangzhou), codes[0], kCity);
+  v1::NominateResponse pending;
+  ASSERT_TRUE(Nominate(County(kLiwan), codes[1], kCity, &pending).ok());
+  // After the entries exist: a report, a project's new plan and division,
+  // and a project completed by its report (it leaves the library).
+  Report(kLiwan, codes[0], MonthsAgo(2), 700'000'000);
+  auto registry = env_->Registry();
+  v1::GetProjectRequest get;
+  get.set_project_code(codes[1]);
+  v1::UpsertProjectRequest update;
+  ASSERT_TRUE(
+      registry->GetProject(TestEnv::Context(County(kLiwan)).get(), get, update.mutable_project())
+          .ok());
+  update.set_request_id(absl::StrCat("lib-upd-", Next()));
+  update.mutable_project()->set_planned_investment_fen(15'000'000'000);
+  update.mutable_project()->set_industry_code("39");
+  v1::UpsertProjectResponse updated;
+  ASSERT_TRUE(
+      registry->UpsertProject(TestEnv::Context(County(kLiwan)).get(), update, &updated).ok());
+  Report(kLiwan, codes[3], codes::FormatPeriod(codes::CurrentPeriod(absl::Now())), 1'000'000,
+         v1::PROJECT_STATUS_COMPLETED);
+
   v1::GetLibraryTotalsRequest req;
   req.set_by_industry_division(true);
+  req.set_group_by(v1::LIBRARY_GROUPING_COUNTY);
+  for (int state = 1; state <= 4; ++state) req.add_states(static_cast<v1::EntryState>(state));
   v1::GetLibraryTotalsResponse resp;
   ASSERT_TRUE(library_->GetLibraryTotals(TestEnv::Context(Province()).get(), req, &resp).ok());
   std::map<std::string, std::tuple<int64_t, int64_t, int64_t>> got, plain;
@@ -515,13 +540,12 @@ TEST_F(LibraryTest, TotalsEqualPlainSql) {
   }
   ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
                 for (const auto& r : tx.exec(R"(
-        SELECT e.tier, CASE e.tier WHEN 1 THEN p.county_code WHEN 2 THEN p.city_code
-                                   ELSE '440000' END, left(p.industry_code, 2), count(*),
+        SELECT e.tier, p.county_code, left(p.industry_code, 2), count(*),
                sum(p.planned_investment_fen),
                sum((SELECT coalesce(sum(r.completed_fen), 0) FROM monitoring_reports r
                     WHERE r.project_code = p.project_code))
         FROM library_entries e JOIN registry_projects p USING (project_code)
-        WHERE e.state = 2 GROUP BY 1, 2, 3)")) {
+        GROUP BY 1, 2, 3)")) {
                   plain[absl::StrCat(r[0].as<int>(), "/", r[1].c_str(), "/", r[2].c_str())] = {
                       r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<int64_t>()};
                 }
@@ -529,8 +553,17 @@ TEST_F(LibraryTest, TotalsEqualPlainSql) {
               }).ok());
   EXPECT_FALSE(got.empty());
   EXPECT_EQ(got, plain);
+  // The completed project left; ACCEPTED totals hold the rest, by state.
+  req.clear_states();
+  req.add_states(v1::ENTRY_STATE_REMOVED);
+  ASSERT_TRUE(library_->GetLibraryTotals(TestEnv::Context(Province()).get(), req, &resp).ok());
+  int64_t removed = 0;
+  for (const auto& row : resp.rows()) removed += row.entries();
+  EXPECT_GE(removed, 1);
   // A county's totals cover its own entries only.
+  req.clear_states();
   ASSERT_TRUE(library_->GetLibraryTotals(TestEnv::Context(County(kYuexiu)).get(), req, &resp).ok());
+  ASSERT_FALSE(resp.rows().empty());
   for (const auto& row : resp.rows()) EXPECT_EQ(row.region().code(), kYuexiu);
 }
 

@@ -178,3 +178,132 @@ CREATE TRIGGER library_project_reported_completed AFTER UPDATE OF completion_ind
   ON monitoring_project_facts
   FOR EACH ROW WHEN (OLD.completion_index < 0 AND NEW.completion_index >= 0)
   EXECUTE FUNCTION library_project_reported_completed();
+
+-- Library totals (GetLibraryTotals) kept current in the transaction of every
+-- change that moves them, so that reading them touches this small table, not
+-- every entry and its project: per tier × state × county × industry division,
+-- the entries, their projects' planned investment and their completed
+-- investment (monitoring's running total of every report).
+CREATE TABLE library_summary (
+  tier          smallint NOT NULL,
+  state         smallint NOT NULL,
+  county_code   text NOT NULL,
+  city_code     text NOT NULL,
+  division      text NOT NULL,
+  entries       bigint NOT NULL,
+  planned_fen   bigint NOT NULL,
+  completed_fen bigint NOT NULL,
+  PRIMARY KEY (tier, state, county_code, division)
+) WITH (fillfactor = 70);
+
+-- Adds `sign` × the contribution of the project's entries in `states` (its
+-- current planned investment, division and completed investment).
+CREATE FUNCTION library_add_entries(code text, sign integer, tier_filter smallint,
+                                    state_filter smallint)
+RETURNS void LANGUAGE sql AS $$
+  INSERT INTO library_summary AS s
+  SELECT e.tier, e.state, e.county_code, e.city_code, left(p.industry_code, 2), sign,
+         sign * p.planned_investment_fen, sign * coalesce(f.completed_fen, 0)
+  FROM library_entries e JOIN v_projects p USING (project_code)
+  LEFT JOIN v_project_progress f USING (project_code)
+  WHERE e.project_code = code AND (tier_filter = 0 OR e.tier = tier_filter)
+    AND (state_filter = 0 OR e.state = state_filter)
+  ON CONFLICT (tier, state, county_code, division) DO UPDATE SET
+    entries = s.entries + EXCLUDED.entries, planned_fen = s.planned_fen + EXCLUDED.planned_fen,
+    completed_fen = s.completed_fen + EXCLUDED.completed_fen
+$$;
+
+-- An entry created or moved to another state moves its contribution. The
+-- project's progress row is locked first, so that a report being written for
+-- it (which holds that row) commits before the contribution is read, and its
+-- own trigger below sees this entry's state.
+CREATE FUNCTION library_entry_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM monitoring_project_facts WHERE project_code = NEW.project_code FOR UPDATE;
+  IF TG_OP = 'UPDATE' THEN
+    -- The row's old state, with the project as it is now.
+    INSERT INTO library_summary AS s
+    SELECT OLD.tier, OLD.state, OLD.county_code, OLD.city_code, left(p.industry_code, 2), -1,
+           -p.planned_investment_fen, -coalesce(f.completed_fen, 0)
+    FROM v_projects p LEFT JOIN v_project_progress f USING (project_code)
+    WHERE p.project_code = OLD.project_code
+    ON CONFLICT (tier, state, county_code, division) DO UPDATE SET
+      entries = s.entries + EXCLUDED.entries, planned_fen = s.planned_fen + EXCLUDED.planned_fen,
+      completed_fen = s.completed_fen + EXCLUDED.completed_fen;
+  END IF;
+  PERFORM library_add_entries(NEW.project_code, 1, NEW.tier, NEW.state);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER library_entry_created AFTER INSERT ON library_entries
+  FOR EACH ROW EXECUTE FUNCTION library_entry_changed();
+CREATE TRIGGER library_entry_changed AFTER UPDATE OF state ON library_entries
+  FOR EACH ROW WHEN (OLD.state <> NEW.state) EXECUTE FUNCTION library_entry_changed();
+
+-- A project whose planned investment or division changes moves its entries'
+-- contribution: out under the old figures, in under the new.
+CREATE FUNCTION library_project_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO library_summary AS s
+  SELECT e.tier, e.state, e.county_code, e.city_code, left(OLD.industry_code, 2), 0,
+         -OLD.planned_investment_fen, 0
+  FROM library_entries e WHERE e.project_code = OLD.project_code
+  ON CONFLICT (tier, state, county_code, division) DO UPDATE SET
+    entries = s.entries + EXCLUDED.entries, planned_fen = s.planned_fen + EXCLUDED.planned_fen;
+  IF left(OLD.industry_code, 2) <> left(NEW.industry_code, 2) THEN
+    -- The entries and their completed investment move to the new division.
+    INSERT INTO library_summary AS s
+    SELECT e.tier, e.state, e.county_code, e.city_code, left(OLD.industry_code, 2), -1, 0,
+           -coalesce(f.completed_fen, 0)
+    FROM library_entries e LEFT JOIN v_project_progress f USING (project_code)
+    WHERE e.project_code = OLD.project_code
+    ON CONFLICT (tier, state, county_code, division) DO UPDATE SET
+      entries = s.entries + EXCLUDED.entries,
+      completed_fen = s.completed_fen + EXCLUDED.completed_fen;
+    INSERT INTO library_summary AS s
+    SELECT e.tier, e.state, e.county_code, e.city_code, left(NEW.industry_code, 2), 1,
+           NEW.planned_investment_fen, coalesce(f.completed_fen, 0)
+    FROM library_entries e LEFT JOIN v_project_progress f USING (project_code)
+    WHERE e.project_code = NEW.project_code
+    ON CONFLICT (tier, state, county_code, division) DO UPDATE SET
+      entries = s.entries + EXCLUDED.entries, planned_fen = s.planned_fen + EXCLUDED.planned_fen,
+      completed_fen = s.completed_fen + EXCLUDED.completed_fen;
+  ELSE
+    INSERT INTO library_summary AS s
+    SELECT e.tier, e.state, e.county_code, e.city_code, left(NEW.industry_code, 2), 0,
+           NEW.planned_investment_fen, 0
+    FROM library_entries e WHERE e.project_code = NEW.project_code
+    ON CONFLICT (tier, state, county_code, division) DO UPDATE SET
+      planned_fen = s.planned_fen + EXCLUDED.planned_fen;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER library_project_changed
+  AFTER UPDATE OF planned_investment_fen, industry_code ON registry_projects
+  FOR EACH ROW WHEN (OLD.planned_investment_fen <> NEW.planned_investment_fen
+                     OR left(OLD.industry_code, 2) <> left(NEW.industry_code, 2))
+  EXECUTE FUNCTION library_project_changed();
+
+-- Reports change projects' running totals in monitoring's facts: once per
+-- statement, the changes of the projects that have entries go to their rows.
+-- (An entry's change above reads the running total as it stands; a
+-- statement that changed both a total and, through its triggers, an entry
+-- would count the change twice. None does: totals change in the report's
+-- statement, entries leave on completion in the facts' refresh, which
+-- recomputes the same total. The library's tests check the totals against
+-- plain SQL after both.)
+CREATE FUNCTION library_progress_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO library_summary AS s
+  SELECT e.tier, e.state, e.county_code, e.city_code, left(p.industry_code, 2), 0, 0,
+         sum(n.completed_fen - o.completed_fen)
+  FROM new_facts n JOIN old_facts o USING (project_code)
+  JOIN library_entries e USING (project_code) JOIN v_projects p USING (project_code)
+  WHERE n.completed_fen <> o.completed_fen
+  GROUP BY 1, 2, 3, 4, 5
+  ON CONFLICT (tier, state, county_code, division) DO UPDATE SET
+    completed_fen = s.completed_fen + EXCLUDED.completed_fen;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER library_progress_changed AFTER UPDATE ON monitoring_project_facts
+  REFERENCING OLD TABLE AS old_facts NEW TABLE AS new_facts
+  FOR EACH STATEMENT EXECUTE FUNCTION library_progress_changed();
