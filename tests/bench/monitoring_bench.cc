@@ -76,7 +76,7 @@ double ProcessCpuSeconds() {
 // every run has the same data: renovation types (one or two of seven),
 // support (none or one of three), the enterprise's size band (four per
 // county, one per band), a start from 2023-01 to 2024-12, a tenth completed
-// in the registry in 2024-06, planned investment from 300万 to 5.2亿 (some
+// in the registry in 2024-06, planned investment from 300万 to 5,200万 (some
 // under the statistics' 500万), and a twentieth of its months unreported.
 struct Project {
   std::string code, county, industry;
