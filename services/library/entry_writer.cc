@@ -113,6 +113,19 @@ void WarnLowerTier(pqxx::transaction_base& tx, const std::string& code, v1::Libr
                     absl::StrCat("the project has no ACCEPTED entry in the ", TierName(below)));
 }
 
+// The project's rows locked (LoadProject), then the caller's read scope over
+// it (a caller outside it learns nothing of its entries), then the entry.
+absl::StatusOr<ProjectState> LockForEntry(pqxx::transaction_base& tx, const WriteContext& ctx,
+                                          const std::string& code) {
+  auto project = LoadProject(tx, code, ctx.as_of, /*lock=*/true);
+  if (!project.has_value()) return absl::NotFoundError(absl::StrCat("no project ", code));
+  if (absl::Status s = CheckReader(ctx.caller, project->project.county_code(), Regions());
+      !s.ok()) {
+    return s;
+  }
+  return *std::move(project);
+}
+
 }  // namespace
 
 AllCriteria LoadAllCriteria(pqxx::transaction_base& tx) {
@@ -142,8 +155,8 @@ absl::StatusOr<v1::LibraryEntry> NominateEntry(pqxx::transaction_base& tx, const
                                                rpc::Violations& warnings) {
   const std::string& code = request.project_code();
   const v1::LibraryTier tier = request.tier();
-  auto project = LoadProject(tx, code, ctx.as_of, /*lock=*/true);
-  if (!project.has_value()) return absl::NotFoundError(absl::StrCat("no project ", code));
+  auto project = LockForEntry(tx, ctx, code);
+  if (!project.ok()) return project.status();
   const std::string& county = project->project.county_code();
   if (absl::Status s = CheckNominator(ctx.caller, tier, county, Regions()); !s.ok()) return s;
   std::optional<EntryRow> stored = LockEntry(tx, code, tier);
@@ -195,6 +208,8 @@ absl::StatusOr<v1::LibraryEntry> NominateEntry(pqxx::transaction_base& tx, const
 absl::StatusOr<v1::LibraryEntry> DecideEntry(pqxx::transaction_base& tx, const WriteContext& ctx,
                                              const v1::DecideRequest& request) {
   const std::string& code = request.project_code();
+  auto project = LockForEntry(tx, ctx, code);
+  if (!project.ok()) return project.status();
   std::optional<EntryRow> stored = LockEntry(tx, code, request.tier());
   if (!stored.has_value()) {
     return absl::NotFoundError(
@@ -212,8 +227,6 @@ absl::StatusOr<v1::LibraryEntry> DecideEntry(pqxx::transaction_base& tx, const W
   const bool accept = request.decision() == v1::DECISION_KIND_ACCEPT;
   std::vector<std::string> overridden;
   if (accept) {
-    auto project = LoadProject(tx, code, ctx.as_of, /*lock=*/true);
-    if (!project.has_value()) return absl::NotFoundError(absl::StrCat("no project ", code));
     rpc::Violations warnings;  // a decision's answer carries none
     if (absl::Status s = CheckCriteriaFor(tx, ctx, request.tier(), *project,
                                           request.override_criteria(), warnings, overridden);
@@ -238,6 +251,8 @@ absl::StatusOr<v1::LibraryEntry> DecideEntry(pqxx::transaction_base& tx, const W
 absl::StatusOr<v1::LibraryEntry> RemoveOneEntry(pqxx::transaction_base& tx, const WriteContext& ctx,
                                                 const v1::EntryRemoval& removal) {
   const std::string& code = removal.project_code();
+  auto project = LockForEntry(tx, ctx, code);
+  if (!project.ok()) return project.status();
   std::optional<EntryRow> stored = LockEntry(tx, code, removal.tier());
   if (!stored.has_value()) {
     return absl::NotFoundError(

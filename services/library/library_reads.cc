@@ -160,22 +160,34 @@ grpc::Status LibraryService::GetEntryHistory(grpc::ServerContext* context,
   if (!after->empty() && !absl::SimpleAtoi(*after, &q.before_id)) {
     return Fail(rpc::InvalidField("page_token", "malformed page token"));
   }
+  if (caller->role == auth::Role::kBank) {
+    return Fail(absl::PermissionDeniedError("banks do not read the key-project library"));
+  }
+  // The project's scope first: a caller outside it learns nothing of its
+  // entries, not even whether there are any.
   std::optional<ProjectState> project;
   bool found = false;
   std::vector<HistoryRow> rows;
   absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
+    project = LoadProject(tx, q.project_code, AsOf(), /*lock=*/false);
+    if (!project.has_value() ||
+        !CheckReader(*caller, project->project.county_code(), Regions()).ok()) {
+      return absl::OkStatus();
+    }
     found = HasEntries(tx, q.project_code, q.tier);
-    if (found) project = LoadProject(tx, q.project_code, AsOf(), /*lock=*/false);
     if (found) rows = History(tx, q);
     return absl::OkStatus();
   });
   if (!status.ok()) return Fail(status);
-  if (!found || !project.has_value()) {
-    return Fail(absl::NotFoundError(
-        absl::StrCat("project ", request->project_code(), " has no library entry")));
+  if (!project.has_value()) {
+    return Fail(absl::NotFoundError(absl::StrCat("no project ", request->project_code())));
   }
   if (absl::Status s = CheckReader(*caller, project->project.county_code(), Regions()); !s.ok()) {
     return Fail(s);
+  }
+  if (!found) {
+    return Fail(absl::NotFoundError(
+        absl::StrCat("project ", request->project_code(), " has no library entry")));
   }
   const bool more = static_cast<int>(rows.size()) > *page_size;
   if (more) rows.resize(*page_size);

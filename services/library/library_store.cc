@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <map>
+#include <stdexcept>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
@@ -30,6 +31,7 @@ using store::TextArray;
 
 EntryRow EntryFromRow(const pqxx::row& r) {
   EntryRow row;
+  row.stored = true;
   v1::LibraryEntry& e = row.entry;
   e.set_project_code(r[0].c_str());
   e.set_tier(static_cast<v1::LibraryTier>(r[1].as<int>()));
@@ -125,14 +127,29 @@ void ApplyEvent(const v1::EntryEvent& event, int64_t id, EntryRow& row) {
   }
 }
 
-// A project's columns, its running total and its schedule as of $2.
+// A project's columns, its running total and last report month as of $2 (a
+// report of a later month — the current one — left out, as
+// ListLaggingProjects does; only the current month can be later than $2),
+// and its schedule.
 constexpr char kProjectsWithProgress[] =
     "SELECT " TECHRENO_PROJECT_COLUMNS
-    ", coalesce(f.completed_fen, 0), coalesce(f.last_report_index, -1), "
-    "coalesce(s.gap_points, 0), coalesce(s.silent, 0) "
+    ", a.completed, a.last_reported, coalesce(s.gap_points, 0), coalesce(s.silent, 0) "
     "FROM v_projects p LEFT JOIN v_project_progress f USING (project_code) "
+    "CROSS JOIN LATERAL (SELECT "
+    "  CASE WHEN f.project_code IS NULL THEN 0 "
+    "       WHEN f.last_report_index <= $2::int THEN f.completed_fen "
+    "       WHEN f.previous_report_index <= $2::int THEN f.completed_fen - f.last_report_fen "
+    "       ELSE (SELECT coalesce(sum(r.completed_fen), 0)::bigint FROM monitoring_reports r "
+    "             WHERE r.project_code = p.project_code AND r.period_index <= $2::int) END "
+    "    AS completed, "
+    "  CASE WHEN f.project_code IS NULL THEN -1 "
+    "       WHEN f.last_report_index <= $2::int THEN f.last_report_index "
+    "       WHEN f.previous_report_index <= $2::int THEN f.previous_report_index "
+    "       ELSE coalesce((SELECT max(r.period_index) FROM monitoring_reports r "
+    "                      WHERE r.project_code = p.project_code AND r.period_index <= $2::int), "
+    "                     -1) END AS last_reported) a "
     "LEFT JOIN LATERAL monitoring_schedule(p.planned_investment_fen, f.start_index, "
-    "  f.planned_completion_index, f.completed_fen, f.last_report_index, $2::int) s ON true "
+    "  f.planned_completion_index, a.completed, a.last_reported, $2::int) s ON true "
     "WHERE p.project_code = ANY ($1::text[])";
 constexpr int kProjectColumnCount = 20;
 
@@ -190,18 +207,26 @@ std::optional<EntryRow> LockEntry(pqxx::transaction_base& tx, const std::string&
 
 void SaveEntry(pqxx::transaction_base& tx, const EntryRow& row) {
   const v1::LibraryEntry& e = row.entry;
-  Exec(tx, "lib_entry_save",
-       "INSERT INTO library_entries (project_code, tier, county_code, city_code, state, round, "
-       "  version, nomination_event, decision_event, removal_event) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nullif($9, 0), nullif($10, 0)) "
-       "ON CONFLICT (project_code, tier) DO UPDATE SET state = EXCLUDED.state, "
-       "  round = EXCLUDED.round, version = EXCLUDED.version, "
-       "  nomination_event = EXCLUDED.nomination_event, "
-       "  decision_event = EXCLUDED.decision_event, removal_event = EXCLUDED.removal_event, "
-       "  updated_at = now()",
-       e.project_code(), static_cast<int>(e.tier()), row.county_code, row.city_code,
-       static_cast<int>(e.state()), e.round(), e.version(), row.nomination_event,
-       row.decision_event, row.removal_event);
+  if (!row.stored) {
+    // A plain INSERT: a concurrent first nomination of the same entry is a
+    // unique violation, retried, and then meets the stored entry.
+    Exec(tx, "lib_entry_insert",
+         "INSERT INTO library_entries (project_code, tier, county_code, city_code, state, round, "
+         "  version, nomination_event, decision_event, removal_event) "
+         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nullif($9, 0), nullif($10, 0))",
+         e.project_code(), static_cast<int>(e.tier()), row.county_code, row.city_code,
+         static_cast<int>(e.state()), e.round(), e.version(), row.nomination_event,
+         row.decision_event, row.removal_event);
+    return;
+  }
+  const pqxx::result r = Exec(
+      tx, "lib_entry_update",
+      "UPDATE library_entries SET state = $3, round = $4, version = $5, nomination_event = $6, "
+      "  decision_event = nullif($7, 0), removal_event = nullif($8, 0), updated_at = now() "
+      "WHERE project_code = $1 AND tier = $2",
+      e.project_code(), static_cast<int>(e.tier()), static_cast<int>(e.state()), e.round(),
+      e.version(), row.nomination_event, row.decision_event, row.removal_event);
+  if (r.affected_rows() != 1) throw std::logic_error("library entry vanished while locked");
 }
 
 std::vector<EntryRow> QueryEntries(pqxx::transaction_base& tx, const EntryQuery& q) {
@@ -290,9 +315,13 @@ void FillOtherTiers(pqxx::transaction_base& tx, std::vector<EntryRow>& rows) {
 
 std::optional<ProjectState> LoadProject(pqxx::transaction_base& tx, const std::string& project_code,
                                         int as_of, bool lock) {
-  if (lock) {  // FOR SHARE of the view locks the registry's row
+  if (lock) {
+    // Through the views: the registry's row FOR SHARE, monitoring's progress
+    // row FOR UPDATE (the order migration 0010's triggers take them in).
     Exec(tx, "lib_project_share", "SELECT 1 FROM v_projects WHERE project_code = $1 FOR SHARE",
          project_code);
+    Exec(tx, "lib_progress_lock",
+         "SELECT 1 FROM v_project_progress WHERE project_code = $1 FOR UPDATE", project_code);
   }
   pqxx::result r =
       Exec(tx, "lib_entry_projects", kProjectsWithProgress, TextArray({project_code}), as_of);

@@ -23,12 +23,14 @@ struct EntryRow {
   std::string county_code, city_code;
   int64_t nomination_event = 0, decision_event = 0, removal_event = 0;  // 0: none
   int64_t nominated_by = 0;  // principal id of the current round's nominator
+  bool stored = false;       // read from the table (SaveEntry updates it)
 };
 
 // ---- entries
 std::optional<EntryRow> LockEntry(pqxx::transaction_base& tx, const std::string& project_code,
                                   v1::LibraryTier tier);
-// Inserts or updates the entry (identity, state, round, version, event ids).
+// Inserts a new entry or updates a stored one (state, round, version, event
+// ids).
 void SaveEntry(pqxx::transaction_base& tx, const EntryRow& row);
 
 struct EntryQuery {
@@ -54,9 +56,11 @@ void FillProjects(pqxx::transaction_base& tx, std::vector<EntryRow>& rows, int a
 void FillOtherTiers(pqxx::transaction_base& tx, std::vector<EntryRow>& rows);
 
 // ---- projects
-// The project with its progress as of `as_of`; with `lock`, locked FOR SHARE
-// so that a withdrawal or completion waits for this transaction (and its
-// automatic exit then sees the entry).
+// The project with its progress as of `as_of`; with `lock`, its registry row
+// locked FOR SHARE and its progress row FOR UPDATE — every library write
+// takes them first, before the entry, so that a withdrawal, a completion, a
+// plan change or a report waits for it (and their triggers then see the
+// entry), and writes never take these locks in opposite orders.
 struct ProjectState {
   v1::Project project;
   v1::EntryProgress progress;

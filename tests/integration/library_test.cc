@@ -227,6 +227,20 @@ TEST_F(LibraryTest, ProjectsClimbCountyCityProvince) {
       grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(Decide(Province(), code, kProvinceTier, v1::DECISION_KIND_ACCEPT, &d).ok());
 
+  // Page by page, one entry a page: the tokens lead through all three.
+  v1::ListEntriesRequest paged;
+  paged.set_project_code(code);
+  paged.set_page_size(1);
+  std::vector<int> tiers;
+  for (int page = 0; page < 5; ++page) {
+    v1::ListEntriesResponse resp;
+    ASSERT_TRUE(library_->ListEntries(TestEnv::Context(City(kGuangzhou)).get(), paged, &resp).ok());
+    for (const auto& e : resp.entries()) tiers.push_back(e.tier());
+    if (resp.next_page_token().empty()) break;
+    paged.set_page_token(resp.next_page_token());
+  }
+  EXPECT_EQ(tiers, (std::vector<int>{kProvinceTier, kCity, kCounty}));
+
   // The county sees all three tiers of its project, province first.
   std::vector<v1::LibraryEntry> entries = EntriesOf(County(kLiwan), code);
   ASSERT_EQ(entries.size(), 3u);
@@ -382,7 +396,8 @@ TEST_F(LibraryTest, RetriesAndVersions) {
   v1::NominateResponse first, again;
   ASSERT_TRUE(Nominate(County(kLiwan), code, kCounty, &first, false, "", "nom-retry-1").ok());
   ASSERT_TRUE(Nominate(County(kLiwan), code, kCounty, &again, false, "", "nom-retry-1").ok());
-  EXPECT_EQ(again.entry().version(), first.entry().version());
+  EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());  // the first answer
+  EXPECT_EQ(again.outcome(), v1::OUTCOME_ACCEPTED);
   EXPECT_EQ(EntriesOf(County(kLiwan), code)[0].version(), 1);
   v1::DecideRequest req;
   req.set_request_id(absl::StrCat("dec-", Next()));
@@ -468,7 +483,8 @@ TEST_F(LibraryTest, RiskFlagsAndTheSilentExitComeFromReports) {
 TEST_F(LibraryTest, WithdrawnAndCompletedProjectsLeaveByThemselves) {
   const std::string withdrawn = OnSchedule();
   const std::string completed = OnSchedule();
-  for (const std::string& code : {withdrawn, completed}) {
+  const std::string registry_completed = OnSchedule();
+  for (const std::string& code : {withdrawn, completed, registry_completed}) {
     Admit(County(kLiwan), County(kLiwan), code, kCounty);
     Admit(County(kLiwan), City(kGuangzhou), code, kCity);
   }
@@ -527,39 +543,41 @@ TEST_F(LibraryTest, TotalsEqualPlainSql) {
   Report(kLiwan, codes[3], codes::FormatPeriod(codes::CurrentPeriod(absl::Now())), 1'000'000,
          v1::PROJECT_STATUS_COMPLETED);
 
+  // Each state on its own: an amount left in another state's row shows.
   v1::GetLibraryTotalsRequest req;
   req.set_by_industry_division(true);
   req.set_group_by(v1::LIBRARY_GROUPING_COUNTY);
-  for (int state = 1; state <= 4; ++state) req.add_states(static_cast<v1::EntryState>(state));
-  v1::GetLibraryTotalsResponse resp;
-  ASSERT_TRUE(library_->GetLibraryTotals(TestEnv::Context(Province()).get(), req, &resp).ok());
   std::map<std::string, std::tuple<int64_t, int64_t, int64_t>> got, plain;
-  for (const auto& row : resp.rows()) {
-    got[absl::StrCat(row.tier(), "/", row.region().code(), "/", row.industry_division())] = {
-        row.entries(), row.planned_investment_fen(), row.completed_investment_fen()};
+  for (int state = 1; state <= 4; ++state) {
+    req.clear_states();
+    req.add_states(static_cast<v1::EntryState>(state));
+    v1::GetLibraryTotalsResponse resp;
+    ASSERT_TRUE(library_->GetLibraryTotals(TestEnv::Context(Province()).get(), req, &resp).ok());
+    for (const auto& row : resp.rows()) {
+      got[absl::StrCat(state, "/", row.tier(), "/", row.region().code(), "/",
+                       row.industry_division())] = {row.entries(), row.planned_investment_fen(),
+                                                    row.completed_investment_fen()};
+    }
   }
   ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
                 for (const auto& r : tx.exec(R"(
-        SELECT e.tier, p.county_code, left(p.industry_code, 2), count(*),
+        SELECT e.state, e.tier, p.county_code, left(p.industry_code, 2), count(*),
                sum(p.planned_investment_fen),
                sum((SELECT coalesce(sum(r.completed_fen), 0) FROM monitoring_reports r
                     WHERE r.project_code = p.project_code))
         FROM library_entries e JOIN registry_projects p USING (project_code)
-        GROUP BY 1, 2, 3)")) {
-                  plain[absl::StrCat(r[0].as<int>(), "/", r[1].c_str(), "/", r[2].c_str())] = {
-                      r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<int64_t>()};
+        GROUP BY 1, 2, 3, 4)")) {
+                  plain[absl::StrCat(r[0].as<int>(), "/", r[1].as<int>(), "/", r[2].c_str(), "/",
+                                     r[3].c_str())] = {r[4].as<int64_t>(), r[5].as<int64_t>(),
+                                                       r[6].as<int64_t>()};
                 }
                 return absl::OkStatus();
               }).ok());
   EXPECT_FALSE(got.empty());
   EXPECT_EQ(got, plain);
-  // The completed project left; ACCEPTED totals hold the rest, by state.
-  req.clear_states();
-  req.add_states(v1::ENTRY_STATE_REMOVED);
-  ASSERT_TRUE(library_->GetLibraryTotals(TestEnv::Context(Province()).get(), req, &resp).ok());
-  int64_t removed = 0;
-  for (const auto& row : resp.rows()) removed += row.entries();
-  EXPECT_GE(removed, 1);
+  v1::GetLibraryTotalsResponse resp;
+  // The completed project left its tier.
+  EXPECT_EQ(EntriesOf(Province(), codes[3])[0].state(), v1::ENTRY_STATE_REMOVED);
   // A county's totals cover its own entries only.
   req.clear_states();
   ASSERT_TRUE(library_->GetLibraryTotals(TestEnv::Context(County(kYuexiu)).get(), req, &resp).ok());
@@ -620,6 +638,59 @@ TEST_F(LibraryTest, ScopeMatrix) {
       library_->ReviewTier(TestEnv::Context(City(kShenzhen)).get(), review, &found).error_code(),
       grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_TRUE(library_->ReviewTier(TestEnv::Context(Auditor()).get(), review, &found).ok());
+  EXPECT_EQ(library_->ReviewTier(TestEnv::Context(Bank()).get(), review, &found).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Removal: another city, another county, the auditor and a bank may not;
+  // in a list, each refusal is that entry's own result.
+  v1::RemoveEntryResponse r;
+  for (const std::string& token : {City(kShenzhen), County(kYuexiu), Auditor(), Bank()}) {
+    EXPECT_EQ(Remove(token, code, kCounty, v1::REMOVAL_REASON_OTHER, &r).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  v1::RemoveEntriesRequest many;
+  many.set_request_id(absl::StrCat("rems-", Next()));
+  v1::EntryRemoval* one = many.add_removals();
+  one->set_project_code(code);
+  one->set_tier(kCounty);
+  one->set_reason_code(v1::REMOVAL_REASON_OTHER);
+  one->set_reason("越权");
+  v1::RemoveEntriesResponse results;
+  ASSERT_TRUE(
+      library_->RemoveEntries(TestEnv::Context(City(kShenzhen)).get(), many, &results).ok());
+  ASSERT_EQ(results.results_size(), 1);
+  EXPECT_EQ(results.results(0).error_code(), "PERMISSION_DENIED");
+  EXPECT_EQ(EntriesOf(Province(), code)[0].state(), v1::ENTRY_STATE_ACCEPTED);
+
+  // Criteria: everyone but banks reads them; only the province sets them.
+  v1::GetTierCriteriaRequest get;
+  get.set_tier(kCounty);
+  v1::TierCriteria criteria;
+  EXPECT_TRUE(library_->GetTierCriteria(TestEnv::Context(Auditor()).get(), get, &criteria).ok());
+  EXPECT_EQ(library_->GetTierCriteria(TestEnv::Context(Bank()).get(), get, &criteria).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::SetTierCriteriaRequest set;
+  set.set_request_id(absl::StrCat("crit-", Next()));
+  *set.mutable_criteria() = criteria;
+  v1::SetTierCriteriaResponse set_response;
+  for (const std::string& token : {County(kLiwan), City(kGuangzhou), Auditor(), Bank()}) {
+    EXPECT_EQ(
+        library_->SetTierCriteria(TestEnv::Context(token).get(), set, &set_response).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
+  }
+
+  // Totals: a city asking for another city's region is refused; a bank too.
+  v1::GetLibraryTotalsRequest totals;
+  totals.set_region_code(kNanshan);
+  v1::GetLibraryTotalsResponse totals_response;
+  EXPECT_EQ(
+      library_->GetLibraryTotals(TestEnv::Context(City(kGuangzhou)).get(), totals, &totals_response)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  totals.clear_region_code();
+  EXPECT_EQ(library_->GetLibraryTotals(TestEnv::Context(Bank()).get(), totals, &totals_response)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(LibraryTest, CriteriaAreVersionedDataTheProvinceSets) {

@@ -19,7 +19,7 @@ CREATE OR REPLACE VIEW v_projects AS
 -- transaction).
 CREATE VIEW v_project_progress AS
   SELECT project_code, completed_fen, last_report_index, start_index, planned_completion_index,
-         completion_index
+         completion_index, last_report_fen, previous_report_index
   FROM monitoring_project_facts;
 
 -- The straight-line schedule rule of ListLaggingProjects, written once: as of
@@ -214,11 +214,13 @@ RETURNS void LANGUAGE sql AS $$
 $$;
 
 -- An entry created or moved to another state moves its contribution. The
--- project's progress row is locked first, so that a report being written for
--- it (which holds that row) commits before the contribution is read, and its
--- own trigger below sees this entry's state.
+-- project's rows are locked first, in the order every library write takes
+-- them (the registry's FOR SHARE, monitoring's progress row FOR UPDATE): a
+-- plan change or a report being written for the project commits before the
+-- contribution is read, and their own triggers then see this entry's state.
 CREATE FUNCTION library_entry_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM 1 FROM registry_projects WHERE project_code = NEW.project_code FOR SHARE;
   PERFORM 1 FROM monitoring_project_facts WHERE project_code = NEW.project_code FOR UPDATE;
   IF TG_OP = 'UPDATE' THEN
     -- The row's old state, with the project as it is now.
@@ -243,6 +245,9 @@ CREATE TRIGGER library_entry_changed AFTER UPDATE OF state ON library_entries
 -- contribution: out under the old figures, in under the new.
 CREATE FUNCTION library_project_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- A report being written for the project commits first: its delta is then
+  -- in the running total moved below, under the division it read.
+  PERFORM 1 FROM monitoring_project_facts WHERE project_code = NEW.project_code FOR UPDATE;
   INSERT INTO library_summary AS s
   SELECT e.tier, e.state, e.county_code, e.city_code, left(OLD.industry_code, 2), 0,
          -OLD.planned_investment_fen, 0
