@@ -145,8 +145,10 @@ struct LibraryOptions {
   // totals
   std::string group_by;  // library | city | county
   bool by_industry = false;
-  // criteria set (万元 and plain numbers as typed)
+  // criteria set (万元 and plain numbers as typed; lists ',' separated; a
+  // list given replaces the tier's, "-" empties it)
   std::string min_planned_wan, min_equipment_wan, reported_within, gap_points, silent_months;
+  std::string statuses, required, favoured_types, favoured_industries;
 };
 int LibraryNominate(const GlobalOptions& options, const std::string& code,
                     const LibraryOptions& library);

@@ -89,6 +89,14 @@ void PrintEntry(const GlobalOptions& options, const char* verb, const v1::Librar
   }
 }
 
+// --override_reason: go ahead despite failed criteria (the tier's owner).
+template <typename Request>
+void SetOverride(const LibraryOptions& library, Request& request) {
+  if (library.override_reason.empty()) return;
+  request.set_override_criteria(true);
+  request.set_override_reason(library.override_reason);
+}
+
 // Runs one library write with a request id (given or random); false after
 // reporting a failure (with the id to retry with when the outcome is unknown).
 template <typename Call>
@@ -116,10 +124,7 @@ int LibraryNominate(const GlobalOptions& options, const std::string& code,
   request.set_tier(tier);
   request.set_reason(library.reason);
   request.set_admit(library.admit);
-  if (!library.override_reason.empty()) {
-    request.set_override_criteria(true);
-    request.set_override_reason(library.override_reason);
-  }
+  SetOverride(library, request);
   v1::NominateResponse response;
   auto stub = NewLibraryStub(options);
   if (!Write(options, request.request_id(),
@@ -160,10 +165,7 @@ int LibraryDecide(const GlobalOptions& options, const std::string& code,
   request.set_tier(tier);
   request.set_decision(kind);
   request.set_reason(library.reason);
-  if (!library.override_reason.empty()) {
-    request.set_override_criteria(true);
-    request.set_override_reason(library.override_reason);
-  }
+  SetOverride(library, request);
   v1::DecideResponse response;
   auto stub = NewLibraryStub(options);
   if (!Write(options, request.request_id(),
@@ -450,6 +452,40 @@ int LibraryCriteria(const GlobalOptions& options, bool set, const LibraryOptions
       std::cerr << "error: a criteria flag is not a number\n";
       return kExitUsage;
     }
+    // Lists given replace the tier's ("-" empties them).
+    const auto list = [](const std::string& text) {
+      return text == "-" ? std::vector<std::string>{} : SplitList(text);
+    };
+    if (!library.statuses.empty()) {
+      c.clear_allowed_statuses();
+      for (const std::string& name : list(library.statuses)) {
+        v1::ProjectStatus status;
+        if (!ParseEnum("status", *v1::ProjectStatus_descriptor(), name, &status)) {
+          return kExitUsage;
+        }
+        c.add_allowed_statuses(status);
+      }
+    }
+    if (!library.required.empty()) {
+      c.clear_required_fields();
+      for (const std::string& field : list(library.required)) c.add_required_fields(field);
+    }
+    if (!library.favoured_types.empty()) {
+      c.clear_favoured_renovation_types();
+      for (const std::string& name : list(library.favoured_types)) {
+        v1::RenovationType type;
+        if (!ParseEnum("favoured_types", *v1::RenovationType_descriptor(), name, &type)) {
+          return kExitUsage;
+        }
+        c.add_favoured_renovation_types(type);
+      }
+    }
+    if (!library.favoured_industries.empty()) {
+      c.clear_favoured_industry_codes();
+      for (const std::string& code : list(library.favoured_industries)) {
+        c.add_favoured_industry_codes(code);
+      }
+    }
     c.set_min_planned_investment_fen(planned);
     c.set_min_planned_equipment_investment_fen(equipment);
     c.set_reported_within_months(within);
@@ -468,19 +504,27 @@ int LibraryCriteria(const GlobalOptions& options, bool set, const LibraryOptions
     return kExitOk;
   }
   Table table({"tier", "version", "planned ≥ (万元)", "equipment ≥ (万元)", "statuses", "required",
-               "reported within (months)", "at risk: behind (pts)", "at risk: silent (months)",
-               "set by"});
+               "reported within (months)", "favoured", "at risk: behind (pts)",
+               "at risk: silent (months)", "set by"});
   for (const auto& c : shown) {
-    std::vector<std::string> statuses;
-    for (int s : c.allowed_statuses())
+    std::vector<std::string> statuses, favoured;
+    for (int s : c.allowed_statuses()) {
       statuses.push_back(Label(*v1::ProjectStatus_descriptor(), s));
+    }
+    for (int t : c.favoured_renovation_types()) {
+      favoured.push_back(Label(*v1::RenovationType_descriptor(), t));
+    }
+    for (const std::string& code : c.favoured_industry_codes()) {
+      favoured.push_back(IndustryLabel(code, ""));
+    }
     table.AddRow(
         {Label(*v1::LibraryTier_descriptor(), c.tier()), absl::StrCat(c.version()),
          FormatWanNumber(c.min_planned_investment_fen()),
          FormatWanNumber(c.min_planned_equipment_investment_fen()), absl::StrJoin(statuses, ", "),
          c.required_fields().empty() ? "-" : absl::StrJoin(c.required_fields(), ", "),
-         absl::StrCat(c.reported_within_months()), absl::StrFormat("%.1f", c.at_risk_gap_points()),
-         absl::StrCat(c.at_risk_silent_months()),
+         absl::StrCat(c.reported_within_months()),
+         favoured.empty() ? "-" : absl::StrJoin(favoured, ", "),
+         absl::StrFormat("%.1f", c.at_risk_gap_points()), absl::StrCat(c.at_risk_silent_months()),
          absl::StrCat(c.set_by().principal(), " ", FormatTime(c.set_by().time()))});
   }
   table.Print(std::cout);

@@ -99,6 +99,12 @@ ABSL_FLAG(std::string, min_equipment_wan, "",
           "library criteria set: minimum planned equipment investment, 万元");
 ABSL_FLAG(std::string, reported_within, "",
           "library criteria set: months within which a project must have reported");
+ABSL_FLAG(std::string, required, "",
+          "library criteria set: project fields the tier requires, ',' separated (- = none)");
+ABSL_FLAG(std::string, favoured_types, "",
+          "library criteria set: favoured renovation types, ',' separated (- = none)");
+ABSL_FLAG(std::string, favoured_industries, "",
+          "library criteria set: favoured industry codes, ',' separated (- = none)");
 // admin create-principal
 ABSL_FLAG(std::string, name, "", "create-principal: principal name");
 ABSL_FLAG(std::string, role, "", "create-principal: county, city, province, bank or auditor");
@@ -132,6 +138,10 @@ LibraryOptions Library() {
   l.reported_within = absl::GetFlag(FLAGS_reported_within);
   l.gap_points = absl::GetFlag(FLAGS_threshold);
   l.silent_months = absl::GetFlag(FLAGS_months);
+  l.statuses = absl::GetFlag(FLAGS_status);
+  l.required = absl::GetFlag(FLAGS_required);
+  l.favoured_types = absl::GetFlag(FLAGS_favoured_types);
+  l.favoured_industries = absl::GetFlag(FLAGS_favoured_industries);
   return l;
 }
 
@@ -336,7 +346,9 @@ const std::vector<Command>& Commands() {
       {{"library", "criteria", "set"},
        0,
        "library criteria set --tier=T [--min_planned_wan=N] [--min_equipment_wan=N] "
-       "[--reported_within=MONTHS] [--threshold=POINTS] [--months=N]",
+       "[--status=S,...] [--required=FIELD,...] [--reported_within=MONTHS] "
+       "[--favoured_types=T,...] [--favoured_industries=CODE,...] [--threshold=POINTS] "
+       "[--months=N]",
        [](const GlobalOptions& o, const Args&) { return LibraryCriteria(o, true, Library()); }},
       {{"library", "criteria"},
        0,

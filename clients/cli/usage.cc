@@ -86,8 +86,13 @@ Commands:
         [--by_industry]       entries, planned and completed investment (万元)
   library criteria [--tier=T] each tier's entry criteria
   library criteria set --tier=T [--min_planned_wan=N] [--min_equipment_wan=N]
-        [--reported_within=MONTHS] [--threshold=POINTS] [--months=N]
-                              a new version of a tier's criteria (province only)
+        [--status=S,...] [--required=FIELD,...] [--reported_within=MONTHS]
+        [--favoured_types=T,...] [--favoured_industries=CODE,...]
+        [--threshold=POINTS] [--months=N]
+                              a new version of a tier's criteria (province only):
+                              flags not given keep the tier's values; a list given
+                              replaces it ("-" empties it); --threshold and --months
+                              are the at-risk points behind and silent months
   admin migrate               apply schema migrations and load reference data (--db)
   admin create-principal --name=NAME --role=county|city|province|bank|auditor --scope=S
                               create a principal (--db); prints only its token

@@ -37,6 +37,7 @@ NewEvent NextEvent(const WriteContext& ctx, const EntryRow& row, v1::EntryAction
   n.county_code = row.county_code;
   n.tier = row.entry.tier();
   n.principal_id = ctx.caller.id;
+  n.role = auth::RoleName(ctx.caller.role);
   v1::EntryEvent& e = n.event;
   e.set_tier(row.entry.tier());
   e.set_version(row.entry.version() + 1);

@@ -2,6 +2,8 @@
 // ReviewTier and GetLibraryTotals. Scope: a county reads its projects'
 // entries in every tier, a city its counties', the province and auditors
 // all, banks nothing (library_rules.h ReadScope).
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -41,6 +43,25 @@ absl::StatusOr<EntryKey> DecodeEntryKey(const std::string& token, const std::str
   }
   out.code = parts.second;
   return out;
+}
+
+// A paged entry read's fingerprint (the request without its paging fields,
+// and the caller) and the key its token continues after.
+struct EntryPage {
+  std::string fingerprint;
+  EntryKey after;
+};
+template <typename Request>
+absl::StatusOr<EntryPage> ResolveEntryPage(const Request& request, int64_t caller_id) {
+  Request filter = request;
+  filter.clear_page_size();
+  filter.clear_page_token();
+  EntryPage page{rpc::QueryFingerprint(absl::StrCat(caller_id, "|", filter.SerializeAsString())),
+                 {}};
+  auto after = DecodeEntryKey(request.page_token(), page.fingerprint);
+  if (!after.ok()) return after.status();
+  page.after = *std::move(after);
+  return page;
 }
 
 // Completes a page of rows for the answer: events, projects with progress,
@@ -98,13 +119,8 @@ grpc::Status LibraryService::ListEntries(grpc::ServerContext* context,
   }
   auto page_size = rpc::ResolvePageSize(request->page_size());
   if (!page_size.ok()) return Fail(page_size.status());
-  v1::ListEntriesRequest filter = *request;
-  filter.clear_page_size();
-  filter.clear_page_token();
-  const std::string fingerprint =
-      rpc::QueryFingerprint(absl::StrCat(caller->id, "|", filter.SerializeAsString()));
-  auto after = DecodeEntryKey(request->page_token(), fingerprint);
-  if (!after.ok()) return Fail(after.status());
+  auto page = ResolveEntryPage(*request, caller->id);
+  if (!page.ok()) return Fail(page.status());
   EntryQuery q;
   q.county_code = scope->county_code;
   q.city_code = scope->city_code;
@@ -118,21 +134,20 @@ grpc::Status LibraryService::ListEntries(grpc::ServerContext* context,
     q.updated_since_us =
         request->updated_since().seconds() * 1000000 + request->updated_since().nanos() / 1000;
   }
-  q.after_tier = after->tier;
-  q.after_code = after->code;
+  q.after_tier = page->after.tier;
+  q.after_code = page->after.code;
   q.limit = *page_size + 1;  // one more tells whether another page exists
   std::vector<EntryRow> rows;
   absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
     rows = QueryEntries(tx, q);
-    std::vector<EntryRow> page(rows.begin(),
-                               rows.begin() + std::min<size_t>(rows.size(), *page_size));
-    Complete(tx, page, AsOf());
     const bool more = static_cast<int>(rows.size()) > *page_size;
-    rows = std::move(page);
+    if (more) rows.resize(*page_size);
+    Complete(tx, rows, AsOf());
     if (more) {
       const auto& last = rows.back().entry;
       response->set_next_page_token(rpc::EncodePageToken(
-          absl::StrCat(static_cast<int>(last.tier()), "|", last.project_code()), fingerprint));
+          absl::StrCat(static_cast<int>(last.tier()), "|", last.project_code()),
+          page->fingerprint));
     }
     return absl::OkStatus();
   });
@@ -227,22 +242,19 @@ grpc::Status LibraryService::ReviewTier(grpc::ServerContext* context,
   if (!scope.ok()) return Fail(scope.status());
   auto page_size = rpc::ResolvePageSize(request->page_size());
   if (!page_size.ok()) return Fail(page_size.status());
-  v1::ReviewTierRequest filter = *request;
-  filter.clear_page_size();
-  filter.clear_page_token();
-  const std::string fingerprint =
-      rpc::QueryFingerprint(absl::StrCat(caller->id, "|", filter.SerializeAsString()));
-  auto after = DecodeEntryKey(request->page_token(), fingerprint);
-  if (!after.ok()) return Fail(after.status());
+  auto page = ResolveEntryPage(*request, caller->id);
+  if (!page.ok()) return Fail(page.status());
   const int as_of = AsOf();
   EntryQuery q;
   q.county_code = scope->county_code;
   q.city_code = scope->city_code;
   q.tiers = {request->tier()};
   q.states = {v1::ENTRY_STATE_NOMINATED, v1::ENTRY_STATE_ACCEPTED};
-  q.after_tier = after->tier;
-  q.after_code = after->code;
-  q.limit = 500;  // scanned in slices until the page is full
+  q.after_tier = page->after.tier;
+  q.after_code = page->after.code;
+  // Scanned in slices of a page until the page is full: in a tier under
+  // review most entries are findings, so the first slice usually fills it.
+  q.limit = std::max(*page_size, 50);
   absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
     response->Clear();
     const v1::TierCriteria criteria = LoadCriteria(tx, request->tier());
@@ -260,8 +272,8 @@ grpc::Status LibraryService::ReviewTier(grpc::ServerContext* context,
         *finding->mutable_entry() = std::move(row.entry);
         *finding->mutable_reasons() = {reasons.begin(), reasons.end()};
         if (response->findings_size() == *page_size) {
-          response->set_next_page_token(
-              rpc::EncodePageToken(absl::StrCat(q.after_tier, "|", q.after_code), fingerprint));
+          response->set_next_page_token(rpc::EncodePageToken(
+              absl::StrCat(q.after_tier, "|", q.after_code), page->fingerprint));
           return absl::OkStatus();
         }
       }

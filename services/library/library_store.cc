@@ -345,20 +345,6 @@ int64_t InsertEvent(pqxx::transaction_base& tx, const NewEvent& n) {
   std::vector<int> support(e.planned_support().begin(), e.planned_support().end());
   std::vector<std::string> overridden(e.overridden_criteria().begin(),
                                       e.overridden_criteria().end());
-  const char* role = "system";
-  switch (actor.role()) {
-    case v1::ROLE_COUNTY:
-      role = "county";
-      break;
-    case v1::ROLE_CITY:
-      role = "city";
-      break;
-    case v1::ROLE_PROVINCE:
-      role = "province";
-      break;
-    default:
-      break;
-  }
   pqxx::result r = Exec(
       tx, "lib_event_insert",
       "INSERT INTO library_events (project_code, tier, county_code, version, action, "
@@ -369,7 +355,7 @@ int64_t InsertEvent(pqxx::transaction_base& tx, const NewEvent& n) {
       "  $16::smallint[], $17::text[], $18) RETURNING id",
       n.project_code, static_cast<int>(n.tier), n.county_code, e.version(),
       static_cast<int>(e.action()), static_cast<int>(e.state_before()),
-      static_cast<int>(e.state_after()), e.round(), n.principal_id, actor.principal(), role,
+      static_cast<int>(e.state_after()), e.round(), n.principal_id, actor.principal(), n.role,
       actor.region().code(), actor.request_id(), e.reason(), static_cast<int>(e.removal_reason()),
       NumberArray(support), TextArray(overridden), e.override_reason());
   return r[0][0].as<int64_t>();

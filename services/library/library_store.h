@@ -76,6 +76,7 @@ struct NewEvent {
   std::string project_code, county_code;
   v1::LibraryTier tier = v1::LIBRARY_TIER_UNSPECIFIED;
   int64_t principal_id = 0;
+  std::string role;  // auth::RoleName of the principal's role
   // event.actor (principal, role, region, request id) and the rest of the
   // event's fields; the time is the transaction's.
   v1::EntryEvent event;

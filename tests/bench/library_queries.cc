@@ -62,7 +62,8 @@ using Figures = std::tuple<int64_t, int64_t, int64_t>;
 
 void LoadLibrary(store::Pool& pool) {
   absl::Status s = store::RunInTransaction(pool, [](pqxx::transaction_base& tx) {
-    tx.exec(kLoadLibrary);
+    // A reused database (--database) has its library already.
+    if (tx.exec("SELECT 1 FROM library_entries LIMIT 1").empty()) tx.exec(kLoadLibrary);
     const pqxx::result r =
         tx.exec("SELECT tier, count(*) FROM library_entries GROUP BY 1 ORDER BY 1");
     std::printf("library laid over the projects:");

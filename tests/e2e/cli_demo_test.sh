@@ -135,6 +135,16 @@ expect "已出库 REMOVED"
 expect "4 entries"
 "$CLI" --token="$province" library totals --tier=city >"$work/out" 2>&1 || fail "totals failed"
 expect_re "^市级库 CITY +440100 广州市 +- +1 +12500\.00 "
+# Criteria are data: the province sets a new version; a city may not.
+"$CLI" --token="$province" library criteria set --tier=county --min_planned_wan=600 \
+  --favoured_types=GREEN_ENERGY_SAVING,INTELLIGENT_MANUFACTURING >"$work/out" 2>&1 \
+  || fail "criteria set failed"
+expect_re "^县级库 COUNTY +2 +600\.00 +0\.00 .*绿色节能 GREEN_ENERGY_SAVING, 智能制造与机器换人"
+"$CLI" --token="$city" library criteria set --tier=county --min_planned_wan=100 \
+  >"$work/out" 2>&1 && fail "a city set the criteria"
+expect "PERMISSION_DENIED"
+"$CLI" --token="$county" library criteria >"$work/out" 2>&1 || fail "criteria failed"
+expect_re "^省级库 PROVINCE +1 +10000\.00 +1000\.00 +在建 UNDER_CONSTRUCTION +description "
 "$CLI" --token="$city" library history "$DEMO_P2" --tier=city >"$work/out" 2>&1 \
   || fail "library history failed"
 expect "推进不力 NOT_PROGRESSING：投资进度落后计划26.5个百分点"
