@@ -42,6 +42,21 @@ bool ParseEnum(const char* flag, const google::protobuf::EnumDescriptor& type,
   return ParseChoice(flag, type, text, absl::flat_hash_map<std::string, Enum>{}, out);
 }
 
+// The ',' separated names of `text` as `Enum` values, in place of `out`'s
+// ("-" empties it); false after saying why.
+template <typename Enum>
+bool ParseEnumList(const char* flag, const google::protobuf::EnumDescriptor& type,
+                   const std::string& text, google::protobuf::RepeatedField<int>* out) {
+  out->Clear();
+  if (text == "-") return true;
+  for (const std::string& name : SplitList(text)) {
+    Enum value;
+    if (!ParseEnum(flag, type, name, &value)) return false;
+    out->Add(value);
+  }
+  return true;
+}
+
 std::string Label(const google::protobuf::EnumDescriptor& type, int value) {
   return EnumLabel(type, value);
 }
@@ -155,10 +170,9 @@ int LibraryDecide(const GlobalOptions& options, const std::string& code,
                    &kind)) {
     return kExitUsage;
   }
-  for (const std::string& name : SplitList(library.support)) {
-    v1::SupportInstrument s;
-    if (!ParseEnum("support", *v1::SupportInstrument_descriptor(), name, &s)) return kExitUsage;
-    request.add_planned_support(s);
+  if (!ParseEnumList<v1::SupportInstrument>("support", *v1::SupportInstrument_descriptor(),
+                                            library.support, request.mutable_planned_support())) {
+    return kExitUsage;
   }
   request.set_request_id(GivenOrRandomRequestId(library.request_id));
   request.set_project_code(code);
@@ -210,10 +224,9 @@ int LibraryList(const GlobalOptions& options, const LibraryOptions& library) {
   v1::LibraryTier tier;
   if (!ParseTier(library.tier, false, &tier)) return kExitUsage;
   if (tier != v1::LIBRARY_TIER_UNSPECIFIED) request.add_tiers(tier);
-  for (const std::string& name : SplitList(library.state)) {
-    v1::EntryState state;
-    if (!ParseEnum("state", *v1::EntryState_descriptor(), name, &state)) return kExitUsage;
-    request.add_states(state);
+  if (!ParseEnumList<v1::EntryState>("state", *v1::EntryState_descriptor(), library.state,
+                                     request.mutable_states())) {
+    return kExitUsage;
   }
   request.set_region_code(library.region);
   request.set_industry_code(library.industry);
@@ -365,10 +378,9 @@ int LibraryTotals(const GlobalOptions& options, const LibraryOptions& library) {
   if (!ParseTier(library.tier, false, &tier)) return kExitUsage;
   if (tier != v1::LIBRARY_TIER_UNSPECIFIED) request.add_tiers(tier);
   request.set_region_code(library.region);
-  for (const std::string& name : SplitList(library.state)) {
-    v1::EntryState state;
-    if (!ParseEnum("state", *v1::EntryState_descriptor(), name, &state)) return kExitUsage;
-    request.add_states(state);
+  if (!ParseEnumList<v1::EntryState>("state", *v1::EntryState_descriptor(), library.state,
+                                     request.mutable_states())) {
+    return kExitUsage;
   }
   static const auto* groupings = new absl::flat_hash_map<std::string, v1::LibraryGrouping>{
       {"library", v1::LIBRARY_GROUPING_LIBRARY_REGION},
@@ -456,29 +468,20 @@ int LibraryCriteria(const GlobalOptions& options, bool set, const LibraryOptions
     const auto list = [](const std::string& text) {
       return text == "-" ? std::vector<std::string>{} : SplitList(text);
     };
-    if (!library.statuses.empty()) {
-      c.clear_allowed_statuses();
-      for (const std::string& name : list(library.statuses)) {
-        v1::ProjectStatus status;
-        if (!ParseEnum("status", *v1::ProjectStatus_descriptor(), name, &status)) {
-          return kExitUsage;
-        }
-        c.add_allowed_statuses(status);
-      }
+    if (!library.statuses.empty() &&
+        !ParseEnumList<v1::ProjectStatus>("status", *v1::ProjectStatus_descriptor(),
+                                          library.statuses, c.mutable_allowed_statuses())) {
+      return kExitUsage;
     }
     if (!library.required.empty()) {
       c.clear_required_fields();
       for (const std::string& field : list(library.required)) c.add_required_fields(field);
     }
-    if (!library.favoured_types.empty()) {
-      c.clear_favoured_renovation_types();
-      for (const std::string& name : list(library.favoured_types)) {
-        v1::RenovationType type;
-        if (!ParseEnum("favoured_types", *v1::RenovationType_descriptor(), name, &type)) {
-          return kExitUsage;
-        }
-        c.add_favoured_renovation_types(type);
-      }
+    if (!library.favoured_types.empty() &&
+        !ParseEnumList<v1::RenovationType>("favoured_types", *v1::RenovationType_descriptor(),
+                                           library.favoured_types,
+                                           c.mutable_favoured_renovation_types())) {
+      return kExitUsage;
     }
     if (!library.favoured_industries.empty()) {
       c.clear_favoured_industry_codes();
