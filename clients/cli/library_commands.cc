@@ -57,10 +57,6 @@ bool ParseEnumList(const char* flag, const google::protobuf::EnumDescriptor& typ
   return true;
 }
 
-std::string Label(const google::protobuf::EnumDescriptor& type, int value) {
-  return EnumLabel(type, value);
-}
-
 std::string Risk(const v1::EntryProgress& p) {
   std::vector<std::string> parts;
   for (const v1::RiskFlag& f : p.at_risk()) parts.push_back(f.reason());
@@ -72,8 +68,8 @@ void AddEntryRow(const v1::LibraryEntry& e, Table& table) {
   const v1::Project& p = e.project();
   const v1::EntryProgress& g = e.progress();
   table.AddRow(
-      {Label(*v1::LibraryTier_descriptor(), e.tier()), e.project_code(), p.name(),
-       RegionLabel(p.county(), p.county_code()), Label(*v1::EntryState_descriptor(), e.state()),
+      {EnumLabel(*v1::LibraryTier_descriptor(), e.tier()), e.project_code(), p.name(),
+       RegionLabel(p.county(), p.county_code()), EnumLabel(*v1::EntryState_descriptor(), e.state()),
        absl::StrCat(e.round()), FormatWanNumber(p.planned_investment_fen()),
        FormatWanNumber(g.completed_investment_fen()), absl::StrFormat("%.1f", g.completed_pct()),
        absl::StrFormat("%.1f", g.points_behind_schedule()),
@@ -93,9 +89,9 @@ void PrintEntry(const GlobalOptions& options, const char* verb, const v1::Librar
     return;
   }
   std::cout << verb << " " << e.project_code() << " — "
-            << Label(*v1::LibraryTier_descriptor(), e.tier()) << " "
+            << EnumLabel(*v1::LibraryTier_descriptor(), e.tier()) << " "
             << RegionLabel(e.library_region(), e.library_region().code()) << ": "
-            << Label(*v1::EntryState_descriptor(), e.state()) << " (round " << e.round()
+            << EnumLabel(*v1::EntryState_descriptor(), e.state()) << " (round " << e.round()
             << ", version " << e.version() << ")\n";
   if (warnings != nullptr) {
     for (const v1::Violation& w : *warnings) {
@@ -290,15 +286,15 @@ int LibraryHistory(const GlobalOptions& options, const std::string& code,
       }
       std::string reason = e.reason();
       if (e.removal_reason() != 0) {
-        reason =
-            absl::StrCat(Label(*v1::RemovalReason_descriptor(), e.removal_reason()), "：", reason);
+        reason = absl::StrCat(EnumLabel(*v1::RemovalReason_descriptor(), e.removal_reason()), "：",
+                              reason);
       }
       table.AddRow(
-          {FormatTime(e.actor().time()), Label(*v1::LibraryTier_descriptor(), e.tier()),
+          {FormatTime(e.actor().time()), EnumLabel(*v1::LibraryTier_descriptor(), e.tier()),
            absl::StrCat(e.round()), absl::StrCat(e.version()),
-           Label(*v1::EntryAction_descriptor(), e.action()),
-           e.state_before() == 0 ? "-" : Label(*v1::EntryState_descriptor(), e.state_before()),
-           Label(*v1::EntryState_descriptor(), e.state_after()),
+           EnumLabel(*v1::EntryAction_descriptor(), e.action()),
+           e.state_before() == 0 ? "-" : EnumLabel(*v1::EntryState_descriptor(), e.state_before()),
+           EnumLabel(*v1::EntryState_descriptor(), e.state_after()),
            absl::StrCat(e.actor().principal(), " (",
                         RegionLabel(e.actor().region(), e.actor().region().code()), ")"),
            reason,
@@ -347,7 +343,7 @@ int LibraryReview(const GlobalOptions& options, const LibraryOptions& library) {
       table.AddRow(
           {e.project_code(), e.project().name(),
            RegionLabel(e.project().county(), e.project().county_code()),
-           Label(*v1::EntryState_descriptor(), e.state()),
+           EnumLabel(*v1::EntryState_descriptor(), e.state()),
            FormatWanNumber(e.project().planned_investment_fen()),
            absl::StrFormat("%.1f", e.progress().completed_pct()),
            absl::StrFormat("%.1f", e.progress().points_behind_schedule()),
@@ -362,7 +358,7 @@ int LibraryReview(const GlobalOptions& options, const LibraryOptions& library) {
     return kExitFailure;
   }
   if (!json) {
-    std::cout << "review of the " << Label(*v1::LibraryTier_descriptor(), tier) << " as of "
+    std::cout << "review of the " << EnumLabel(*v1::LibraryTier_descriptor(), tier) << " as of "
               << as_of << ": entries that fail today's criteria, are at risk or are due for "
               << "exit\n";
     table.Print(std::cout);
@@ -408,7 +404,7 @@ int LibraryTotals(const GlobalOptions& options, const LibraryOptions& library) {
   }
   Table table({"tier", "region", "industry", "entries", "planned (万元)", "completed (万元)"});
   for (const auto& row : response.rows()) {
-    table.AddRow({Label(*v1::LibraryTier_descriptor(), row.tier()),
+    table.AddRow({EnumLabel(*v1::LibraryTier_descriptor(), row.tier()),
                   RegionLabel(row.region(), row.region().code()),
                   row.industry_division().empty()
                       ? "-"
@@ -512,16 +508,16 @@ int LibraryCriteria(const GlobalOptions& options, bool set, const LibraryOptions
   for (const auto& c : shown) {
     std::vector<std::string> statuses, favoured;
     for (int s : c.allowed_statuses()) {
-      statuses.push_back(Label(*v1::ProjectStatus_descriptor(), s));
+      statuses.push_back(EnumLabel(*v1::ProjectStatus_descriptor(), s));
     }
     for (int t : c.favoured_renovation_types()) {
-      favoured.push_back(Label(*v1::RenovationType_descriptor(), t));
+      favoured.push_back(EnumLabel(*v1::RenovationType_descriptor(), t));
     }
     for (const std::string& code : c.favoured_industry_codes()) {
       favoured.push_back(IndustryLabel(code, ""));
     }
     table.AddRow(
-        {Label(*v1::LibraryTier_descriptor(), c.tier()), absl::StrCat(c.version()),
+        {EnumLabel(*v1::LibraryTier_descriptor(), c.tier()), absl::StrCat(c.version()),
          FormatWanNumber(c.min_planned_investment_fen()),
          FormatWanNumber(c.min_planned_equipment_investment_fen()), absl::StrJoin(statuses, ", "),
          c.required_fields().empty() ? "-" : absl::StrJoin(c.required_fields(), ", "),

@@ -60,6 +60,13 @@ absl::Status InvalidField(const std::string& field, const std::string& descripti
   return InvalidArgument(absl::StrCat(field, ": ", description), {{field, description}});
 }
 
+absl::Status CheckExpectedVersion(int64_t expected, int64_t stored, const std::string& what) {
+  if (expected == 0 || expected == stored) return absl::OkStatus();
+  return WithFieldViolations(
+      absl::StatusCode::kAborted, absl::StrCat("expected version ", expected, ", stored ", stored),
+      {{"expected_version", absl::StrCat("read ", what, " again and retry")}});
+}
+
 std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
   std::vector<FieldViolation> out;
   auto payload = status.GetPayload(kBadRequestUrl);

@@ -31,6 +31,10 @@ absl::Status InvalidArgument(const std::string& summary,
                              const std::vector<FieldViolation>& violations);
 // INVALID_ARGUMENT for one field.
 absl::Status InvalidField(const std::string& field, const std::string& description);
+// An update's optional expected_version: OK when `expected` is 0 or equals
+// `stored`; otherwise ABORTED on field "expected_version", telling the caller
+// to read `what` (e.g. "the project") again and retry.
+absl::Status CheckExpectedVersion(int64_t expected, int64_t stored, const std::string& what);
 
 // The violations attached to a status (empty if none).
 std::vector<FieldViolation> FieldViolations(const absl::Status& status);

@@ -70,13 +70,6 @@ void Audit(pqxx::transaction_base& tx, const WriteContext& ctx, const char* acti
                          row.county_code, after.version(), ctx.request_id, before, &after});
 }
 
-absl::Status CheckVersion(int64_t expected, int64_t stored) {
-  if (expected == 0 || expected == stored) return absl::OkStatus();
-  return rpc::WithFieldViolations(absl::StatusCode::kAborted,
-                                  absl::StrCat("expected version ", expected, ", stored ", stored),
-                                  {{"expected_version", "read the entry again and retry"}});
-}
-
 // The tier's criteria applied to the project: OK, or FAILED_PRECONDITION
 // listing every failed criterion unless the owner overrides them (their rule
 // ids go to `overridden`). Warnings are appended to `warnings`.
@@ -171,7 +164,9 @@ absl::StatusOr<v1::LibraryEntry> NominateEntry(pqxx::transaction_base& tx, const
     row.city_code = Regions().CityOf(county);
   }
   if (absl::Status s = CheckNominate(row.entry.state()); !s.ok()) return s;
-  if (absl::Status s = CheckVersion(request.expected_version(), row.entry.version()); !s.ok()) {
+  if (absl::Status s =
+          rpc::CheckExpectedVersion(request.expected_version(), row.entry.version(), "the entry");
+      !s.ok()) {
     return s;
   }
   std::vector<std::string> overridden;
@@ -221,7 +216,9 @@ absl::StatusOr<v1::LibraryEntry> DecideEntry(pqxx::transaction_base& tx, const W
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckVersion(request.expected_version(), row.entry.version()); !s.ok()) {
+  if (absl::Status s =
+          rpc::CheckExpectedVersion(request.expected_version(), row.entry.version(), "the entry");
+      !s.ok()) {
     return s;
   }
   if (absl::Status s = CheckDecide(row.entry.state()); !s.ok()) return s;
@@ -271,7 +268,9 @@ absl::StatusOr<v1::LibraryEntry> RemoveOneEntry(pqxx::transaction_base& tx, cons
       return s;
     }
   }
-  if (absl::Status s = CheckVersion(removal.expected_version(), row.entry.version()); !s.ok()) {
+  if (absl::Status s =
+          rpc::CheckExpectedVersion(removal.expected_version(), row.entry.version(), "the entry");
+      !s.ok()) {
     return s;
   }
   if (absl::Status s = CheckRemove(row.entry.state(), removal.reason_code()); !s.ok()) return s;

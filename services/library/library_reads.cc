@@ -84,12 +84,8 @@ std::vector<int> Ints(const google::protobuf::RepeatedField<int>& values) {
 
 std::vector<FieldViolation> CheckListRequest(const v1::ListEntriesRequest& r) {
   std::vector<FieldViolation> bad;
-  for (int t : r.tiers()) {
-    if (t < 1 || t > 3) bad.push_back({"tiers", absl::StrCat("unknown tier ", t)});
-  }
-  for (int s : r.states()) {
-    if (s < 1 || s > 4) bad.push_back({"states", absl::StrCat("unknown state ", s)});
-  }
+  CheckTierList(r.tiers(), "tiers", bad);
+  CheckStateList(r.states(), "states", bad);
   for (int s : r.project_statuses()) {
     if (!v1::ProjectStatus_IsValid(s) || s == 0) {
       bad.push_back({"project_statuses", absl::StrCat("unknown status ", s)});
@@ -221,7 +217,7 @@ grpc::Status LibraryService::GetTierCriteria(grpc::ServerContext* context,
   if (caller->role == auth::Role::kBank) {
     return Fail(absl::PermissionDeniedError("banks do not read the key-project library"));
   }
-  if (request->tier() < 1 || request->tier() > 3) {
+  if (!IsTier(request->tier())) {
     return Fail(rpc::InvalidField("tier", "tier is required: COUNTY, CITY or PROVINCE"));
   }
   return Fail(store::RunAutocommit(pool_, [&](pqxx::transaction_base& tx) {
@@ -235,7 +231,7 @@ grpc::Status LibraryService::ReviewTier(grpc::ServerContext* context,
                                         v1::ReviewTierResponse* response) {
   auto caller = rpc::AuthenticateCall(pool_, *context);
   if (!caller.ok()) return Fail(caller.status());
-  if (request->tier() < 1 || request->tier() > 3) {
+  if (!IsTier(request->tier())) {
     return Fail(rpc::InvalidField("tier", "tier is required: COUNTY, CITY or PROVINCE"));
   }
   auto scope = ReadScope(*caller, request->region_code(), "region_code", Regions());
@@ -293,12 +289,8 @@ grpc::Status LibraryService::GetLibraryTotals(grpc::ServerContext* context,
   auto scope = ReadScope(*caller, request->region_code(), "region_code", Regions());
   if (!scope.ok()) return Fail(scope.status());
   std::vector<FieldViolation> bad;
-  for (int t : request->tiers()) {
-    if (t < 1 || t > 3) bad.push_back({"tiers", absl::StrCat("unknown tier ", t)});
-  }
-  for (int s : request->states()) {
-    if (s < 1 || s > 4) bad.push_back({"states", absl::StrCat("unknown state ", s)});
-  }
+  CheckTierList(request->tiers(), "tiers", bad);
+  CheckStateList(request->states(), "states", bad);
   if (!v1::LibraryGrouping_IsValid(request->group_by())) {
     bad.push_back({"group_by", "unknown grouping"});
   }

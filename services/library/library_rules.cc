@@ -144,6 +144,27 @@ absl::Status CheckRemove(v1::EntryState current, v1::RemovalReason reason) {
   return absl::OkStatus();
 }
 
+bool IsTier(int tier) {
+  return tier == v1::LIBRARY_TIER_COUNTY || tier == v1::LIBRARY_TIER_CITY ||
+         tier == v1::LIBRARY_TIER_PROVINCE;
+}
+
+void CheckTierList(const google::protobuf::RepeatedField<int>& tiers, const std::string& field,
+                   std::vector<rpc::FieldViolation>& bad) {
+  for (int t : tiers) {
+    if (!IsTier(t)) bad.push_back({field, absl::StrCat("unknown tier ", t)});
+  }
+}
+
+void CheckStateList(const google::protobuf::RepeatedField<int>& states, const std::string& field,
+                    std::vector<rpc::FieldViolation>& bad) {
+  for (int s : states) {
+    if (s == v1::ENTRY_STATE_UNSPECIFIED || !v1::EntryState_IsValid(s)) {
+      bad.push_back({field, absl::StrCat("unknown state ", s)});
+    }
+  }
+}
+
 void CheckReasonText(const std::string& text, const std::string& field, bool required,
                      std::vector<rpc::FieldViolation>& bad) {
   const size_t length = rpc::Utf8Length(text);

@@ -65,6 +65,14 @@ absl::Status CheckNominate(v1::EntryState current);
 absl::Status CheckDecide(v1::EntryState current);
 absl::Status CheckRemove(v1::EntryState current, v1::RemovalReason reason);
 
+// Request checks shared by the handlers: a tier is COUNTY, CITY or PROVINCE;
+// filters list known tiers and states (one violation on `field` each).
+bool IsTier(int tier);
+void CheckTierList(const google::protobuf::RepeatedField<int>& tiers, const std::string& field,
+                   std::vector<rpc::FieldViolation>& bad);
+void CheckStateList(const google::protobuf::RepeatedField<int>& states, const std::string& field,
+                    std::vector<rpc::FieldViolation>& bad);
+
 // A reason text of 1–1,000 characters without control characters; `field`
 // names it in the violation. Empty text is allowed when `required` is false.
 void CheckReasonText(const std::string& text, const std::string& field, bool required,

@@ -26,11 +26,6 @@ using rpc::FieldViolation;
 
 grpc::Status Fail(const absl::Status& status) { return rpc::ToGrpcStatus(status); }
 
-bool ValidTier(v1::LibraryTier tier) {
-  return tier == v1::LIBRARY_TIER_COUNTY || tier == v1::LIBRARY_TIER_CITY ||
-         tier == v1::LIBRARY_TIER_PROVINCE;
-}
-
 // The fields every entry change names: request id, project code, tier.
 void CheckEntryKey(const std::string& request_id, const std::string& project_code,
                    v1::LibraryTier tier, std::vector<FieldViolation>& bad) {
@@ -40,7 +35,7 @@ void CheckEntryKey(const std::string& request_id, const std::string& project_cod
   if (project_code.empty() || project_code.size() > 64) {
     bad.push_back({"project_code", "project_code is required (at most 64 characters)"});
   }
-  if (!ValidTier(tier)) bad.push_back({"tier", "tier is required: COUNTY, CITY or PROVINCE"});
+  if (!IsTier(tier)) bad.push_back({"tier", "tier is required: COUNTY, CITY or PROVINCE"});
 }
 
 void CheckOverride(bool override, const std::string& reason, std::vector<FieldViolation>& bad) {
@@ -96,7 +91,7 @@ void CheckRemoval(const v1::EntryRemoval& r, const std::string& prefix,
   if (r.project_code().empty() || r.project_code().size() > 64) {
     bad.push_back({prefix + "project_code", "project_code is required (at most 64 characters)"});
   }
-  if (!ValidTier(r.tier())) {
+  if (!IsTier(r.tier())) {
     bad.push_back({prefix + "tier", "tier is required: COUNTY, CITY or PROVINCE"});
   }
   if (!v1::RemovalReason_IsValid(r.reason_code()) ||
@@ -283,12 +278,10 @@ grpc::Status LibraryService::SetTierCriteria(grpc::ServerContext* context,
       [&](pqxx::transaction_base& tx) -> absl::Status {
         const v1::LibraryTier tier = request->criteria().tier();
         const v1::TierCriteria current = LoadCriteria(tx, tier, /*for_update=*/true);
-        if (request->expected_version() != 0 && request->expected_version() != current.version()) {
-          return rpc::WithFieldViolations(
-              absl::StatusCode::kAborted,
-              absl::StrCat("expected version ", request->expected_version(), ", stored ",
-                           current.version()),
-              {{"expected_version", "read the criteria again and retry"}});
+        if (absl::Status s = rpc::CheckExpectedVersion(request->expected_version(),
+                                                       current.version(), "the criteria");
+            !s.ok()) {
+          return s;
         }
         v1::TierCriteria wanted = request->criteria();
         wanted.clear_version();

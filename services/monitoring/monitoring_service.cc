@@ -103,11 +103,10 @@ grpc::Status MonitoringService::LockPeriod(grpc::ServerContext* context,
   return Fail(rpc::RunIdempotent(pool_, key, response, [&](pqxx::transaction_base& tx) {
     std::optional<v1::PeriodLock> stored = LoadLock(tx, request->period(), /*for_update=*/true);
     const int64_t version = stored.has_value() ? stored->version() : 0;
-    if (request->expected_version() != 0 && request->expected_version() != version) {
-      return rpc::WithFieldViolations(
-          absl::StatusCode::kAborted,
-          absl::StrCat("expected version ", request->expected_version(), ", stored ", version),
-          {{"expected_version", "read the lock state again and retry"}});
+    if (absl::Status s =
+            rpc::CheckExpectedVersion(request->expected_version(), version, "the lock state");
+        !s.ok()) {
+      return s;
     }
     const bool was_locked = stored.has_value() && stored->locked();
     if (was_locked == request->lock()) {

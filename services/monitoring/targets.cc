@@ -157,11 +157,10 @@ grpc::Status MonitoringService::SetTarget(grpc::ServerContext* context,
       response->set_outcome(v1::OUTCOME_UNCHANGED);
       return absl::OkStatus();
     }
-    if (request->expected_version() != 0 && request->expected_version() != version) {
-      return rpc::WithFieldViolations(
-          absl::StatusCode::kAborted,
-          absl::StrCat("expected version ", request->expected_version(), ", stored ", version),
-          {{"expected_version", "read the target again and retry"}});
+    if (absl::Status s =
+            rpc::CheckExpectedVersion(request->expected_version(), version, "the target");
+        !s.ok()) {
+      return s;
     }
     v1::Target t;
     t.set_year(in.year());

@@ -132,11 +132,10 @@ grpc::Status RegistryService::UpsertEnterprise(grpc::ServerContext* context,
                          " is registered in another county: ", s.message()));
       }
     }
-    if (request->expected_version() != 0 && request->expected_version() != current) {
-      return rpc::WithFieldViolations(
-          absl::StatusCode::kAborted,
-          absl::StrCat("expected version ", request->expected_version(), ", stored ", current),
-          {{"expected_version", "read the enterprise again and retry"}});
+    if (absl::Status s =
+            rpc::CheckExpectedVersion(request->expected_version(), current, "the enterprise");
+        !s.ok()) {
+      return s;
     }
     *response->mutable_warnings() = {findings.begin(), findings.end()};
     if (stored.has_value()) {
@@ -344,11 +343,10 @@ grpc::Status RegistryService::WithdrawProject(grpc::ServerContext* context,
         !s.ok()) {
       return s;
     }
-    if (request->expected_version() != 0 && request->expected_version() != stored->version()) {
-      return rpc::WithFieldViolations(absl::StatusCode::kAborted,
-                                      absl::StrCat("expected version ", request->expected_version(),
-                                                   ", stored ", stored->version()),
-                                      {{"expected_version", "read the project again and retry"}});
+    if (absl::Status s = rpc::CheckExpectedVersion(request->expected_version(), stored->version(),
+                                                   "the project");
+        !s.ok()) {
+      return s;
     }
     if (stored->status() == v1::PROJECT_STATUS_WITHDRAWN ||
         stored->status() == v1::PROJECT_STATUS_COMPLETED) {
