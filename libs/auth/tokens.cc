@@ -44,6 +44,13 @@ absl::StatusOr<std::string> CreatePrincipal(store::Pool& pool, absl::string_view
     if (!existing.empty()) {
       return absl::AlreadyExistsError(absl::StrCat("a principal named '", name, "' exists"));
     }
+    if (role == Role::kBank &&
+        tx.exec_params("SELECT 1 FROM banklink_banks WHERE bank_id = $1", std::string(scope))
+            .empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("scope '", scope, "' is not a bank of the partner-bank directory "
+                       "(banklink_banks, docs/API.md \"BankLink\")"));
+    }
     pqxx::result row = tx.exec_params(
         "INSERT INTO principals (name, role, scope, token_sha256) "
         "VALUES ($1, $2, $3, decode($4, 'hex')) RETURNING id",

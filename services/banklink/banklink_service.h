@@ -1,45 +1,59 @@
-// techreno.v1.BankLink: the contract is in proto/techreno/v1/banklink.proto.
-// Not implemented yet: every method authenticates its caller like every other
-// call, then answers UNIMPLEMENTED, until its issue lands.
+// techreno.v1.BankLink (proto/techreno/v1/banklink.proto): thin handlers —
+// authenticate, check the request's fields, then the write paths
+// (banklink_writer.h), a read (banklink_store.h), or the watch hub
+// (watch_hub.h) — over the pure rules of banklink_rules.h.
+//
+// WatchRecommendations runs on gRPC's callback API (no thread per watcher);
+// the other methods are synchronous like every other service's.
 #ifndef TECHRENO_SERVICES_BANKLINK_BANKLINK_SERVICE_H_
 #define TECHRENO_SERVICES_BANKLINK_BANKLINK_SERVICE_H_
 
-#include "libs/rpc/call.h"
+#include <functional>
+#include <memory>
+
+#include "absl/time/clock.h"
 #include "libs/store/pool.h"
+#include "services/banklink/watch_hub.h"
 #include "techreno/v1/banklink.grpc.pb.h"
 
 namespace techreno::banklink {
 
-class BankLinkService final : public v1::BankLink::Service {
+struct BankLinkOptions {
+  std::function<absl::Time()> clock = absl::Now;  // publication years, feedback times
+  HubOptions hub;                                 // hub.dsn defaults to the pool's
+};
+
+class BankLinkService final
+    : public v1::BankLink::WithCallbackMethod_WatchRecommendations<v1::BankLink::Service> {
  public:
-  explicit BankLinkService(store::Pool& pool) : pool_(pool) {}
+  explicit BankLinkService(store::Pool& pool, BankLinkOptions options = {});
+  ~BankLinkService() override;
 
   grpc::Status PublishRecommendations(grpc::ServerContext* context,
-                                      const v1::PublishRecommendationsRequest*,
-                                      v1::PublishRecommendationsResponse*) override {
-    return rpc::NotImplementedYet(pool_, *context, "BankLink.PublishRecommendations");
-  }
+                                      const v1::PublishRecommendationsRequest* request,
+                                      v1::PublishRecommendationsResponse* response) override;
   grpc::Status ListRecommendations(grpc::ServerContext* context,
-                                   const v1::ListRecommendationsRequest*,
-                                   v1::ListRecommendationsResponse*) override {
-    return rpc::NotImplementedYet(pool_, *context, "BankLink.ListRecommendations");
-  }
-  grpc::Status WatchRecommendations(grpc::ServerContext* context,
-                                    const v1::WatchRecommendationsRequest*,
-                                    grpc::ServerWriter<v1::RecommendationEvent>*) override {
-    return rpc::NotImplementedYet(pool_, *context, "BankLink.WatchRecommendations");
-  }
-  grpc::Status SubmitFeedback(grpc::ServerContext* context, const v1::SubmitFeedbackRequest*,
-                              v1::SubmitFeedbackResponse*) override {
-    return rpc::NotImplementedYet(pool_, *context, "BankLink.SubmitFeedback");
-  }
-  grpc::Status GetMatchingStats(grpc::ServerContext* context, const v1::GetMatchingStatsRequest*,
-                                v1::GetMatchingStatsResponse*) override {
-    return rpc::NotImplementedYet(pool_, *context, "BankLink.GetMatchingStats");
-  }
+                                   const v1::ListRecommendationsRequest* request,
+                                   v1::ListRecommendationsResponse* response) override;
+  grpc::ServerWriteReactor<v1::RecommendationEvent>* WatchRecommendations(
+      grpc::CallbackServerContext* context,
+      const v1::WatchRecommendationsRequest* request) override;
+  grpc::Status SubmitFeedback(grpc::ServerContext* context,
+                              const v1::SubmitFeedbackRequest* request,
+                              v1::SubmitFeedbackResponse* response) override;
+  grpc::Status GetMatchingStats(grpc::ServerContext* context,
+                                const v1::GetMatchingStatsRequest* request,
+                                v1::GetMatchingStatsResponse* response) override;
+
+  // Ends every watch stream with UNAVAILABLE; call before the server's
+  // Shutdown, which would otherwise wait its grace period for them.
+  void StopWatchers() { hub_.Stop(); }
+  WatchHub& hub() { return hub_; }
 
  private:
   store::Pool& pool_;
+  const BankLinkOptions options_;
+  WatchHub hub_;
 };
 
 }  // namespace techreno::banklink

@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   const char* signal = techreno::rpc::WaitForShutdownSignal();
   std::fprintf(stderr, "%s received: finishing in-flight calls\n", signal);
+  banklink.StopWatchers();  // watch streams end now (UNAVAILABLE), not after the grace
   (*server)->Shutdown();
   return 0;
 }

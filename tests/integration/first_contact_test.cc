@@ -434,12 +434,16 @@ TEST_F(FirstContactTest, EveryServiceAuthenticatesFirst) {
   EXPECT_EQ(library->ListEntries(TestEnv::Context("tr_wrong").get(), req, &resp).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(library->ListEntries(Ctx().get(), req, &resp).ok());
-  // BankLink is not implemented yet (issue 10): it says so, after the token.
   v1::ListRecommendationsResponse recommendations;
-  EXPECT_EQ(
+  grpc::ClientContext anonymous_list;
+  EXPECT_EQ(banklink
+                ->ListRecommendations(&anonymous_list, v1::ListRecommendationsRequest(),
+                                      &recommendations)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(
       banklink->ListRecommendations(Ctx().get(), v1::ListRecommendationsRequest(), &recommendations)
-          .error_code(),
-      grpc::StatusCode::UNIMPLEMENTED);
+          .ok());
   v1::WatchRecommendationsRequest watch;
   grpc::ClientContext anonymous_watch;
   auto reader = banklink->WatchRecommendations(&anonymous_watch, watch);

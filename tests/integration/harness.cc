@@ -101,11 +101,12 @@ TestEnv* TestEnv::Get() {
   return env;
 }
 
-std::string TestEnv::Token(const std::string& role, const std::string& scope) {
+std::string TestEnv::Token(const std::string& role, const std::string& scope,
+                           const std::string& label) {
   static std::mutex mu;
   static auto* tokens = new absl::flat_hash_map<std::string, std::string>();
   std::lock_guard<std::mutex> lock(mu);
-  std::string name = absl::StrCat(role, ":", scope);
+  std::string name = absl::StrCat(role, ":", scope, label.empty() ? "" : ":", label);
   auto it = tokens->find(name);
   if (it != tokens->end()) return it->second;
   auto parsed = auth::ParseRole(role);

@@ -36,8 +36,10 @@ class TestEnv {
   std::unique_ptr<v1::ProjectRegistry::Stub> Registry() {
     return v1::ProjectRegistry::NewStub(channel_);
   }
-  // The token of a principal with this role and scope (created once).
-  std::string Token(const std::string& role, const std::string& scope);
+  // The token of a principal with this role and scope (created once); a
+  // `label` makes another principal of the same role and scope.
+  std::string Token(const std::string& role, const std::string& scope,
+                    const std::string& label = "");
   // Pushes `reports` in one PushProgress stream as the holder of `token`;
   // `status` (required) receives the call's status.
   v1::PushProgressResponse PushProgress(const std::string& token,

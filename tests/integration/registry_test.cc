@@ -444,17 +444,6 @@ TEST_F(RegistryTest, EnterpriseUpsertGetAndScope) {
   EXPECT_EQ(Fields(s).size(), 4u);  // credit code, name, county, industry
 }
 
-TEST_F(RegistryTest, OtherServicesAnswerUnimplemented) {
-  // BankLink lands in a later issue; it must say so.
-  auto banklink = v1::BankLink::NewStub(env_->channel());
-  v1::ListRecommendationsResponse response;
-  EXPECT_EQ(banklink
-                ->ListRecommendations(TestEnv::Context(Province()).get(),
-                                      v1::ListRecommendationsRequest(), &response)
-                .error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
-}
-
 TEST_F(RegistryTest, AssignedCodesSkipCodesACountySentInOurShape) {
   auto ent = MakeEnterprise("440117", County("440117"));  // 从化区: only this test
   v1::Project sent = SampleProject("440117", ent.credit_code(), Next());

@@ -1,0 +1,134 @@
+// BankLink's SQL (migration 0011), behind a narrow interface. Every function
+// runs inside a transaction the caller owns and may throw pqxx exceptions,
+// which store::RunInTransaction maps to absl::Status. Projects are read
+// through v_banklink_projects (registry, enterprise, progress and library
+// tier in one view).
+#ifndef TECHRENO_SERVICES_BANKLINK_BANKLINK_STORE_H_
+#define TECHRENO_SERVICES_BANKLINK_BANKLINK_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "techreno/v1/banklink.pb.h"
+
+namespace techreno::banklink {
+
+// A recommendation as stored, with its project as banks see it (always set
+// here; views for callers unset it when RETRACTED) and what filters need.
+struct RecRow {
+  v1::Recommendation rec;  // feedback not filled (FillFeedback does)
+  bool all_banks = true;   // audience: every bank, or rec.bank_ids()
+  std::string county_code, city_code, industry_code;
+};
+
+// One entry of the event log: its audience and the recommendation after it.
+struct EventRow {
+  int64_t seq = 0;
+  v1::RecommendationEventKind kind = v1::RECOMMENDATION_EVENT_KIND_UNSPECIFIED;
+  bool to_all = false;
+  std::vector<std::string> to_banks, to_except;
+  int64_t at_micros = 0;
+  RecRow row;
+};
+
+// Who sees what (banklink_rules.h ScopeOf): a county or city its region, a
+// bank its own, everyone else everything.
+struct ReadScopeFilter {
+  std::string scope_region;  // "" = every region
+  std::string bank_id;       // "" = every bank
+};
+
+// ---- reads
+struct RecQuery {
+  std::string scope_region;                 // caller's region scope ("" = everything)
+  std::string bank_id;                      // a bank caller: only what is addressed to it
+  std::string region_code;                  // filter: province, city or county code ("" = any)
+  std::vector<std::string> industry_codes;  // division or group prefixes
+  std::vector<int> renovation_types;
+  int64_t min_financing_need_fen = 0;
+  std::string publication_id;
+  int64_t updated_since_micros = 0;  // 0 = any
+  bool include_retracted = false;
+  std::vector<int> feedback_states;  // 0 = no feedback yet
+  std::string after_code;            // keyset paging
+  int limit = 100;
+};
+std::vector<RecRow> ListRecs(pqxx::transaction_base& tx, const RecQuery& q);
+// The recommendation of `project_code`, locked for update; nullopt if none.
+std::optional<RecRow> LockRec(pqxx::transaction_base& tx, const std::string& project_code);
+// Fills each recommendation's feedback: every bank's, or only `bank_id`'s.
+void FillFeedback(pqxx::transaction_base& tx, const std::string& bank_id,
+                  std::vector<v1::Recommendation*>& recs);
+
+// ---- the event log
+// The last sequence number committed (what "from now" means).
+int64_t LogHead(pqxx::transaction_base& tx);
+// Events after `seq`, in sequence order, at most `limit`.
+std::vector<EventRow> EventsAfter(pqxx::transaction_base& tx, int64_t seq, int limit);
+
+// ---- banks
+absl::flat_hash_map<std::string, std::string> LoadBanks(pqxx::transaction_base& tx);
+
+// ---- publication
+struct ProjectConsent {
+  std::string county_code;
+  int status = 0;
+  bool share_with_banks = false;
+  int64_t financing_need_fen = 0;
+};
+// The registry rows of `codes`, locked FOR SHARE in code order (before any
+// event is written: the registry's triggers lock in that order too).
+absl::flat_hash_map<std::string, ProjectConsent> LockProjects(pqxx::transaction_base& tx,
+                                                              std::vector<std::string> codes);
+// The next publication id of `year`, "YYYY-NNNN".
+std::string NextPublicationId(pqxx::transaction_base& tx, int year);
+void InsertPublication(pqxx::transaction_base& tx, const v1::Publication& publication,
+                       int64_t principal_id);
+// Inserts or updates the recommendation (version as given; times now).
+void SaveRec(pqxx::transaction_base& tx, const RecRow& row, bool stored);
+// A recommendation re-read after a write (times are the store's).
+RecRow ReadRec(pqxx::transaction_base& tx, const std::string& project_code);
+// Commit-time clock of the transaction, microseconds since the epoch.
+int64_t TransactionMicros(pqxx::transaction_base& tx);
+
+// ---- feedback
+struct FeedbackRow {
+  v1::BankFeedback feedback;
+  bool stored = false;
+};
+std::optional<FeedbackRow> LockFeedback(pqxx::transaction_base& tx, const std::string& project_code,
+                                        const std::string& bank_id);
+// Stores the feedback (insert or update) and appends it to the history.
+void SaveFeedback(pqxx::transaction_base& tx, const FeedbackRow& row,
+                  const std::string& county_code, int64_t principal_id,
+                  const std::string& request_id);
+// When the project was first recommended to `bank_id` (its first PUBLISHED
+// event reaching the bank), microseconds; 0 if never.
+int64_t FirstReceivedMicros(pqxx::transaction_base& tx, const std::string& project_code,
+                            const std::string& bank_id);
+
+// ---- matching statistics (matching_store.cc)
+struct StatsQuery {
+  std::vector<v1::MatchingDimension> group_by;  // known dimensions, no repeats
+  ReadScopeFilter scope;
+  std::string from_period, to_period;  // "YYYY-MM" of first publication; "" = open
+  std::string region_code;
+  std::vector<std::string> bank_ids;
+  std::string publication_id;
+  bool include_retracted = false;
+};
+// One row per group, in key order: MatchingRow figures with the key's values
+// (bank names, region and industry names left to the caller).
+struct StatsRow {
+  std::vector<std::string> key;  // one value per group_by dimension
+  v1::MatchingRow row;
+};
+std::vector<StatsRow> MatchingStats(pqxx::transaction_base& tx, const StatsQuery& q);
+
+}  // namespace techreno::banklink
+
+#endif  // TECHRENO_SERVICES_BANKLINK_BANKLINK_STORE_H_
