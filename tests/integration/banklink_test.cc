@@ -159,7 +159,9 @@ TEST_F(BankLinkTest, EachBankSeesOnlyWhatIsAddressedToIt) {
   auto province = List(Province());
   EXPECT_TRUE(Contains(province, a) && Contains(province, b));
   for (const auto& r : province) {
-    if (r.project_code() == a) EXPECT_EQ(r.bank_ids(0), "icbc-gd");
+    if (r.project_code() == a) {
+      EXPECT_EQ(r.bank_ids(0), "icbc-gd");
+    }
   }
   // Counties and cities see their own projects only.
   auto liwan = List(env_->Token("county", kLiwan));
@@ -224,7 +226,9 @@ TEST_F(BankLinkTest, FeedbackFollowsItsStatesAndRefusesIllegalSteps) {
     EXPECT_EQ(r.feedback(0).bank_id(), "icbc-gd");
   }
   for (const auto& r : List(Province())) {
-    if (r.project_code() == a) EXPECT_EQ(r.feedback_size(), 2);
+    if (r.project_code() == a) {
+      EXPECT_EQ(r.feedback_size(), 2);
+    }
   }
   int64_t history = 0;
   ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
@@ -292,7 +296,9 @@ TEST_F(BankLinkTest, ConsentWithdrawnDeliversRetractedWithoutDetails) {
   w.context.TryCancel();
   EXPECT_FALSE(Contains(List(Bank("cdb-gd")), a));
   for (const auto& r : List(Bank("cdb-gd"), nullptr, true)) {
-    if (r.project_code() == a) EXPECT_FALSE(r.has_project());
+    if (r.project_code() == a) {
+      EXPECT_FALSE(r.has_project());
+    }
   }
 }
 
