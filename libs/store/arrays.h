@@ -10,8 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 
 namespace techreno::store {
 
@@ -38,6 +42,17 @@ inline std::string TextArray(const std::vector<std::string>& values) {
 template <typename T>
 std::string NumberArray(const std::vector<T>& values) {
   return absl::StrCat("{", absl::StrJoin(values, ","), "}");
+}
+
+// The reverse for integer columns: "{1,3}" → out->Add(1), out->Add(3) (any
+// container with Add, e.g. a repeated enum field); unparsable parts skipped.
+template <typename Out>
+void ParseIntArray(absl::string_view text, Out* out) {
+  text = absl::StripPrefix(absl::StripSuffix(text, "}"), "{");
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    int v = 0;
+    if (absl::SimpleAtoi(part, &v)) out->Add(v);
+  }
 }
 
 inline std::string BoolArray(const std::vector<bool>& values) {

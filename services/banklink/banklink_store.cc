@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "libs/store/arrays.h"
 #include "libs/store/reference_data.h"
 #include "libs/store/transaction.h"
@@ -37,21 +36,6 @@ constexpr int kRecColumns = 32;
 
 std::vector<std::string> SplitIds(const char* text) {
   return absl::StrSplit(text, ',', absl::SkipEmpty());
-}
-
-void IntsFromPgArray(absl::string_view text, google::protobuf::RepeatedField<int>* out) {
-  text = absl::StripPrefix(absl::StripSuffix(text, "}"), "{");
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    int v = 0;
-    if (absl::SimpleAtoi(part, &v)) out->Add(v);
-  }
-}
-
-v1::RegionRef RegionOf(const std::string& code) {
-  v1::RegionRef ref;
-  ref.set_code(code);
-  if (const codes::Region* r = store::Reference().regions.Find(code)) ref.set_name(r->name);
-  return ref;
 }
 
 // Reads REC_COLUMNS starting at column `at`.
@@ -86,8 +70,8 @@ RecRow RecFromRow(const pqxx::row& row, int at) {
   if (const codes::Industry* i = store::Reference().industries.Find(out.industry_code)) {
     p.set_industry_name(i->name);
   }
-  IntsFromPgArray(c(17).c_str(), p.mutable_renovation_types());
-  IntsFromPgArray(c(18).c_str(), p.mutable_requested_support());
+  store::ParseIntArray(c(17).c_str(), p.mutable_renovation_types());
+  store::ParseIntArray(c(18).c_str(), p.mutable_requested_support());
   p.set_planned_investment_fen(c(19).as<int64_t>());
   p.set_planned_equipment_investment_fen(c(20).as<int64_t>());
   p.set_financing_need_fen(c(21).as<int64_t>());
@@ -105,6 +89,13 @@ RecRow RecFromRow(const pqxx::row& row, int at) {
 }
 
 }  // namespace
+
+v1::RegionRef RegionOf(const std::string& code) {
+  v1::RegionRef ref;
+  ref.set_code(code);
+  if (const codes::Region* r = store::Reference().regions.Find(code)) ref.set_name(r->name);
+  return ref;
+}
 
 std::vector<RecRow> ListRecs(pqxx::transaction_base& tx, const RecQuery& q) {
   pqxx::result rows = Exec(

@@ -42,6 +42,9 @@ struct ReadScopeFilter {
   std::string bank_id;       // "" = every bank
 };
 
+// A region's code and Chinese name (GB/T 2260), as answers show it.
+v1::RegionRef RegionOf(const std::string& code);
+
 // ---- reads
 struct RecQuery {
   std::string scope_region;                 // caller's region scope ("" = everything)

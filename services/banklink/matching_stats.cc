@@ -44,12 +44,6 @@ std::vector<FieldViolation> CheckStatsRequest(const v1::GetMatchingStatsRequest&
 void NameKey(const StatsQuery& q, const std::vector<std::string>& key,
              const absl::flat_hash_map<std::string, std::string>& banks, v1::MatchingKey& out) {
   const auto& ref = store::Reference();
-  auto region = [&](const std::string& code) {
-    v1::RegionRef r;
-    r.set_code(code);
-    if (const codes::Region* found = ref.regions.Find(code)) r.set_name(found->name);
-    return r;
-  };
   for (size_t i = 0; i < key.size(); ++i) {
     const std::string& v = key[i];
     switch (q.group_by[i]) {
@@ -58,10 +52,10 @@ void NameKey(const StatsQuery& q, const std::vector<std::string>& key,
         if (auto it = banks.find(v); it != banks.end()) out.set_bank_name(it->second);
         break;
       case v1::MATCHING_DIMENSION_CITY:
-        *out.mutable_city() = region(v);
+        *out.mutable_city() = RegionOf(v);
         break;
       case v1::MATCHING_DIMENSION_COUNTY:
-        *out.mutable_county() = region(v);
+        *out.mutable_county() = RegionOf(v);
         break;
       case v1::MATCHING_DIMENSION_INDUSTRY_DIVISION:
         out.set_industry_division(v);

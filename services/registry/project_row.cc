@@ -2,23 +2,12 @@
 
 #include <google/protobuf/util/time_util.h>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "libs/store/arrays.h"
 
 namespace techreno::registry {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-// "{1,3}" → repeated enum.
-void FromPgArray(absl::string_view text, google::protobuf::RepeatedField<int>* out) {
-  text = absl::StripPrefix(absl::StripSuffix(text, "}"), "{");
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    int v = 0;
-    if (absl::SimpleAtoi(part, &v)) out->Add(v);
-  }
-}
 
 }  // namespace
 
@@ -29,8 +18,8 @@ v1::Project ProjectFromRow(const pqxx::row& r) {
   p.set_county_code(r[2].c_str());
   p.set_industry_code(r[3].c_str());
   p.set_name(r[4].c_str());
-  FromPgArray(r[5].c_str(), p.mutable_renovation_types());
-  FromPgArray(r[6].c_str(), p.mutable_requested_support());
+  store::ParseIntArray(r[5].c_str(), p.mutable_renovation_types());
+  store::ParseIntArray(r[6].c_str(), p.mutable_requested_support());
   p.set_planned_investment_fen(r[7].as<int64_t>());
   p.set_planned_equipment_investment_fen(r[8].as<int64_t>());
   p.set_start_period(r[9].c_str());
