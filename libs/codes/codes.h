@@ -187,6 +187,22 @@ Period PeriodFromIndex(int index);
 const absl::TimeZone& ChinaStandardTime();
 // The month `now` falls in, in China Standard Time.
 Period CurrentPeriod(absl::Time now);
+// The day `now` falls on in China Standard Time, "YYYY-MM-DD".
+std::string ChinaDate(absl::Time now);
+
+// ------------------------------------------------------- working calendar
+
+// One exception to China's Monday–Friday working week: a day of an official
+// holiday period (holiday) or an adjusted working weekend day (调休, workday).
+struct CalendarDay {
+  std::string date;  // "YYYY-MM-DD"
+  bool workday = false;
+  std::string name;  // the holiday, e.g. "春节"
+};
+
+// Parses "date,kind,name" CSV (kind: holiday or workday), dates valid and
+// unique. INVALID_ARGUMENT naming the line otherwise.
+absl::StatusOr<std::vector<CalendarDay>> ParseWorkingCalendar(absl::string_view csv);
 
 }  // namespace techreno::codes
 

@@ -54,4 +54,8 @@ Period CurrentPeriod(absl::Time now) {
   return Period{static_cast<int>(month.year()), month.month()};
 }
 
+std::string ChinaDate(absl::Time now) {
+  return absl::FormatCivilTime(absl::ToCivilDay(now, ChinaStandardTime()));
+}
+
 }  // namespace techreno::codes

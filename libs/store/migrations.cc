@@ -56,8 +56,8 @@ absl::Status SeedReferenceData(Pool& pool) {
   const ReferenceData& ref = Reference();
   return RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
     // Parents first: rows are ordered province, city, county in the table.
-    for (const auto& tier : {codes::RegionTier::kProvince, codes::RegionTier::kCity,
-                             codes::RegionTier::kCounty}) {
+    for (const auto& tier :
+         {codes::RegionTier::kProvince, codes::RegionTier::kCity, codes::RegionTier::kCounty}) {
       for (const codes::Region& r : ref.regions.All()) {
         if (r.tier != tier) continue;
         const char* tier_name = tier == codes::RegionTier::kProvince ? "province"
@@ -91,8 +91,19 @@ absl::Status SeedReferenceData(Pool& pool) {
              member);
       }
     }
+    LoadWorkingCalendar(tx, ref.calendar);
     return absl::OkStatus();
   });
+}
+
+void LoadWorkingCalendar(pqxx::transaction_base& tx, const std::vector<codes::CalendarDay>& days) {
+  for (const codes::CalendarDay& d : days) {
+    Exec(tx, "seed_calendar_day",
+         "INSERT INTO cn_calendar_days (day, kind, name) VALUES ($1::date, $2, $3) "
+         "ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name",
+         d.date, d.workday ? "workday" : "holiday", d.name);
+  }
+  tx.exec("SELECT cn_calendar_refresh()");
 }
 
 }  // namespace techreno::store

@@ -5,10 +5,12 @@
 #ifndef TECHRENO_LIBS_STORE_MIGRATIONS_H_
 #define TECHRENO_LIBS_STORE_MIGRATIONS_H_
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/codes/codes.h"
 #include "libs/store/pool.h"
 
 namespace techreno::store {
@@ -16,9 +18,16 @@ namespace techreno::store {
 // Applies the migrations not yet applied; returns the names it applied.
 absl::StatusOr<std::vector<std::string>> ApplyMigrations(Pool& pool);
 
-// Loads regions and industries from the embedded reference CSV files (upsert:
-// safe to repeat; names are refreshed).
+// Loads regions, industries, region groups and China's working calendar from
+// the embedded reference CSV files (upsert: safe to repeat; names are
+// refreshed; calendar days loaded with LoadWorkingCalendar for other years
+// are kept).
 absl::Status SeedReferenceData(Pool& pool);
+
+// Stores calendar exceptions (a year's State Council notice: its holidays and
+// adjusted working days; upsert by date), then rebuilds the working-day index
+// (cn_workday_index) that response deadlines count on.
+void LoadWorkingCalendar(pqxx::transaction_base& tx, const std::vector<codes::CalendarDay>& days);
 
 }  // namespace techreno::store
 

@@ -29,13 +29,15 @@ const ReferenceData& Reference() {
     if (regions.ok()) {
       groups = codes::RegionGroupTable::FromCsv(EmbeddedDataFile("region-groups.csv"), *regions);
     }
-    if (!regions.ok() || !industries.ok() || !groups.ok()) {
-      std::fprintf(stderr, "embedded reference data is invalid: %s %s %s\n",
+    auto calendar = codes::ParseWorkingCalendar(EmbeddedDataFile("cn-working-calendar.csv"));
+    if (!regions.ok() || !industries.ok() || !groups.ok() || !calendar.ok()) {
+      std::fprintf(stderr, "embedded reference data is invalid: %s %s %s %s\n",
                    regions.status().ToString().c_str(), industries.status().ToString().c_str(),
-                   groups.status().ToString().c_str());
+                   groups.status().ToString().c_str(), calendar.status().ToString().c_str());
       std::abort();
     }
-    return new ReferenceData{*std::move(regions), *std::move(industries), *std::move(groups)};
+    return new ReferenceData{*std::move(regions), *std::move(industries), *std::move(groups),
+                             *std::move(calendar)};
   }();
   return *data;
 }

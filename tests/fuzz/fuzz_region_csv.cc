@@ -1,4 +1,5 @@
-// Fuzzes the reference-data CSV loaders (regions and industries) with
+// Fuzzes the reference-data CSV loaders (regions, industries and China's
+// working calendar, which administrators also load from files) with
 // arbitrary bytes, both as a whole file and after a valid header row.
 
 #include <cstddef>
@@ -76,6 +77,18 @@ void CheckIndustries(absl::string_view csv) {
   }
 }
 
+void CheckCalendar(absl::string_view csv) {
+  const auto days = techreno::codes::ParseWorkingCalendar(csv);
+  if (!days.ok()) {
+    FUZZ_CHECK(techreno::fuzz::IsGoodRejection(days.status()));
+    return;
+  }
+  for (const techreno::codes::CalendarDay& d : *days) {
+    FUZZ_CHECK(d.date.size() == 10 && d.date[4] == '-' && d.date[7] == '-');
+    FUZZ_CHECK(!d.name.empty());
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -84,5 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckIndustries(input);
   CheckRegions(absl::StrCat("code,name,tier,parent_code\n", input));
   CheckIndustries(absl::StrCat("code,name,level,parent_code\n", input));
+  CheckCalendar(input);
+  CheckCalendar(absl::StrCat("date,kind,name\n", input));
   return 0;
 }
