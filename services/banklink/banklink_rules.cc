@@ -133,6 +133,51 @@ absl::Status CheckFeedbackTransition(v1::FeedbackState from, v1::FeedbackState t
                               " is not a legal transition (see SubmitFeedback)")}});
 }
 
+namespace {
+
+// A valid timestamp no later than a minute after `now_micros` (clock skew).
+bool PastTime(const google::protobuf::Timestamp& t, int64_t now_micros) {
+  const bool valid = t.seconds() >= TimeUtil::kTimestampMinSeconds &&
+                     t.seconds() <= TimeUtil::kTimestampMaxSeconds && t.nanos() >= 0 &&
+                     t.nanos() < 1'000'000'000;
+  return valid && TimeUtil::TimestampToMicroseconds(t) <= now_micros + 60'000'000;
+}
+
+// The loan's rate, term and disbursement: LOAN_GRANTED only, each optional.
+void CheckLoanTerms(const v1::SubmitFeedbackRequest& r, bool granted, int64_t now_micros,
+                    std::vector<FieldViolation>& bad) {
+  const bool any = r.interest_rate_bp() != 0 || r.term_months() != 0 || r.disbursed_fen() != 0 ||
+                   r.has_disbursement_time();
+  if (!granted) {
+    if (any) {
+      bad.push_back({"interest_rate_bp",
+                     "interest_rate_bp, term_months, disbursed_fen and disbursement_time go "
+                     "with LOAN_GRANTED only"});
+    }
+    return;
+  }
+  if (r.interest_rate_bp() < 0 || r.interest_rate_bp() > 3000) {
+    bad.push_back({"interest_rate_bp",
+                   "interest_rate_bp is the annual rate in basis points, "
+                   "1–3000 (435 = 4.35 %), or 0 when not reported"});
+  }
+  if (r.term_months() < 0 || r.term_months() > 360) {
+    bad.push_back({"term_months", "term_months is 1–360, or 0 when not reported"});
+  }
+  if (r.disbursed_fen() < 0 || r.disbursed_fen() > r.loan_amount_fen()) {
+    bad.push_back({"disbursed_fen", "disbursed_fen is 0 to the loan amount"});
+  }
+  if (r.disbursed_fen() > 0 && !r.has_disbursement_time()) {
+    bad.push_back({"disbursement_time", "a disbursement needs its time"});
+  } else if (r.has_disbursement_time() && r.disbursed_fen() == 0) {
+    bad.push_back({"disbursement_time", "disbursement_time goes with disbursed_fen > 0"});
+  } else if (r.has_disbursement_time() && !PastTime(r.disbursement_time(), now_micros)) {
+    bad.push_back({"disbursement_time", "disbursement_time must not be in the future"});
+  }
+}
+
+}  // namespace
+
 std::vector<FieldViolation> CheckSubmitFeedback(const v1::SubmitFeedbackRequest& r,
                                                 int64_t now_micros) {
   std::vector<FieldViolation> bad;
@@ -167,16 +212,11 @@ std::vector<FieldViolation> CheckSubmitFeedback(const v1::SubmitFeedbackRequest&
     bad.push_back({"decline_detail", "decline_detail goes with DECLINED only"});
   }
   CheckText(r.note(), "note", 0, 500, bad);
-  if (r.has_effective_time()) {
-    const auto& t = r.effective_time();
-    const bool valid = t.seconds() >= TimeUtil::kTimestampMinSeconds &&
-                       t.seconds() <= TimeUtil::kTimestampMaxSeconds && t.nanos() >= 0 &&
-                       t.nanos() < 1'000'000'000;
-    if (!valid || TimeUtil::TimestampToMicroseconds(t) > now_micros + 60'000'000) {
-      bad.push_back({"effective_time", "effective_time must not be in the future"});
-    }
+  if (r.has_effective_time() && !PastTime(r.effective_time(), now_micros)) {
+    bad.push_back({"effective_time", "effective_time must not be in the future"});
   }
   if (r.expected_version() < 0) bad.push_back({"expected_version", "must not be negative"});
+  CheckLoanTerms(r, granted, now_micros, bad);
   return bad;
 }
 

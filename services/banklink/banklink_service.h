@@ -19,8 +19,10 @@
 namespace techreno::banklink {
 
 struct BankLinkOptions {
-  std::function<absl::Time()> clock = absl::Now;  // publication years, feedback times
-  HubOptions hub;                                 // hub.dsn defaults to the pool's
+  // Publication years, feedback times, the last complete month of scores,
+  // and the day overdue pairs are counted to.
+  std::function<absl::Time()> clock = absl::Now;
+  HubOptions hub;  // hub.dsn defaults to the pool's
 };
 
 class BankLinkService final
@@ -44,6 +46,19 @@ class BankLinkService final
   grpc::Status GetMatchingStats(grpc::ServerContext* context,
                                 const v1::GetMatchingStatsRequest* request,
                                 v1::GetMatchingStatsResponse* response) override;
+  // choosing.cc
+  grpc::Status ScoreCandidates(grpc::ServerContext* context,
+                               const v1::ScoreCandidatesRequest* request,
+                               v1::ScoreCandidatesResponse* response) override;
+  grpc::Status GetBankLinkPolicy(grpc::ServerContext* context,
+                                 const v1::GetBankLinkPolicyRequest* request,
+                                 v1::BankLinkPolicy* response) override;
+  grpc::Status SetBankLinkPolicy(grpc::ServerContext* context,
+                                 const v1::SetBankLinkPolicyRequest* request,
+                                 v1::SetBankLinkPolicyResponse* response) override;
+  grpc::Status ListOverdueRecommendations(
+      grpc::ServerContext* context, const v1::ListOverdueRecommendationsRequest* request,
+      v1::ListOverdueRecommendationsResponse* response) override;
 
   // Ends every watch stream with UNAVAILABLE; call before the server's
   // Shutdown, which would otherwise wait its grace period for them.

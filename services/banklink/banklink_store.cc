@@ -1,8 +1,10 @@
 #include "services/banklink/banklink_store.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -20,22 +22,59 @@ using store::Exec;
 
 #define US(column) "(extract(epoch from " column ") * 1000000)::bigint"
 
-// A recommendation `r` joined with its project `p` (v_banklink_projects);
-// valid over banklink_recommendations and banklink_events alike.
-#define REC_COLUMNS \
-  "r.project_code, r.state, r.note, r.all_banks, array_to_string(r.bank_ids, ','), "            \
-  "array_to_string(r.publication_ids, ','), " US("r.publish_time") ", " US("r.update_time") \
-  ", coalesce(" US("r.retract_time") ", 0), r.retract_reason, r.version, "                     \
-  "p.name, p.enterprise_credit_code, p.enterprise_name, p.county_code, p.city_code, "          \
-  "p.industry_code, p.renovation_types, p.requested_support, p.planned_investment_fen, "       \
-  "p.planned_equipment_investment_fen, p.financing_need_fen, p.completed_fen, "                \
-  "p.start_period, p.planned_completion_period, p.status, p.revenue_band, "                    \
-  "p.above_designated_size, p.integration_pilot, p.integration_certified, p.description, "    \
+// A project `p` as banks see it (v_banklink_projects).
+#define PROJECT_COLUMNS                                                                      \
+  "p.project_code, p.name, p.enterprise_credit_code, p.enterprise_name, p.county_code, "     \
+  "p.city_code, p.industry_code, p.renovation_types, p.requested_support, "                  \
+  "p.planned_investment_fen, p.planned_equipment_investment_fen, p.financing_need_fen, "     \
+  "p.completed_fen, p.start_period, p.planned_completion_period, p.status, p.revenue_band, " \
+  "p.above_designated_size, p.integration_pilot, p.integration_certified, p.description, "   \
   "p.provincial_key_project"
-constexpr int kRecColumns = 32;
+constexpr int kProjectColumns = 22;
+
+// A recommendation `r` joined with its project `p`; valid over
+// banklink_recommendations and banklink_events alike.
+#define REC_COLUMNS \
+  "r.state, r.note, r.all_banks, array_to_string(r.bank_ids, ','), "                            \
+  "array_to_string(r.publication_ids, ','), " US("r.publish_time") ", " US("r.update_time") \
+  ", coalesce(" US("r.retract_time") ", 0), r.retract_reason, r.version, " PROJECT_COLUMNS
 
 std::vector<std::string> SplitIds(const char* text) {
   return absl::StrSplit(text, ',', absl::SkipEmpty());
+}
+
+// Reads PROJECT_COLUMNS starting at column `at` into `p`, and the codes
+// filters need into `out`.
+void ProjectFromRow(const pqxx::row& row, int at, v1::RecommendedProject& p, RecRow& out) {
+  auto c = [&](int i) { return row[at + i]; };
+  p.set_project_code(c(0).c_str());
+  p.set_name(c(1).c_str());
+  p.set_enterprise_credit_code(c(2).c_str());
+  p.set_enterprise_name(c(3).c_str());
+  out.county_code = c(4).c_str();
+  out.city_code = c(5).c_str();
+  out.industry_code = c(6).c_str();
+  *p.mutable_county() = RegionOf(out.county_code);
+  *p.mutable_city() = RegionOf(out.city_code);
+  p.set_industry_code(out.industry_code);
+  if (const codes::Industry* i = store::Reference().industries.Find(out.industry_code)) {
+    p.set_industry_name(i->name);
+  }
+  store::ParseIntArray(c(7).c_str(), p.mutable_renovation_types());
+  store::ParseIntArray(c(8).c_str(), p.mutable_requested_support());
+  p.set_planned_investment_fen(c(9).as<int64_t>());
+  p.set_planned_equipment_investment_fen(c(10).as<int64_t>());
+  p.set_financing_need_fen(c(11).as<int64_t>());
+  p.set_completed_investment_fen(c(12).as<int64_t>());
+  p.set_start_period(c(13).c_str());
+  p.set_planned_completion_period(c(14).c_str());
+  p.set_status(static_cast<v1::ProjectStatus>(c(15).as<int>()));
+  p.set_revenue_band(static_cast<v1::RevenueBand>(c(16).as<int>()));
+  p.set_above_designated_size(c(17).as<bool>());
+  p.set_integration_pilot(c(18).as<bool>());
+  p.set_integration_certified(c(19).as<bool>());
+  p.set_description(c(20).c_str());
+  p.set_provincial_key_project(c(21).as<bool>());
 }
 
 // Reads REC_COLUMNS starting at column `at`.
@@ -43,49 +82,56 @@ RecRow RecFromRow(const pqxx::row& row, int at) {
   auto c = [&](int i) { return row[at + i]; };
   RecRow out;
   v1::Recommendation& rec = out.rec;
-  rec.set_project_code(c(0).c_str());
-  rec.set_state(static_cast<v1::RecommendationState>(c(1).as<int>()));
-  rec.set_note(c(2).c_str());
-  out.all_banks = c(3).as<bool>();
-  for (std::string& id : SplitIds(c(4).c_str())) rec.add_bank_ids(std::move(id));
-  for (std::string& id : SplitIds(c(5).c_str())) rec.add_publication_ids(std::move(id));
-  *rec.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(c(6).as<int64_t>());
-  *rec.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(c(7).as<int64_t>());
-  if (int64_t retract = c(8).as<int64_t>(); retract != 0) {
+  rec.set_state(static_cast<v1::RecommendationState>(c(0).as<int>()));
+  rec.set_note(c(1).c_str());
+  out.all_banks = c(2).as<bool>();
+  for (std::string& id : SplitIds(c(3).c_str())) rec.add_bank_ids(std::move(id));
+  for (std::string& id : SplitIds(c(4).c_str())) rec.add_publication_ids(std::move(id));
+  *rec.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(c(5).as<int64_t>());
+  *rec.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(c(6).as<int64_t>());
+  if (int64_t retract = c(7).as<int64_t>(); retract != 0) {
     *rec.mutable_retract_time() = TimeUtil::MicrosecondsToTimestamp(retract);
   }
-  rec.set_retract_reason(c(9).c_str());
-  rec.set_version(c(10).as<int64_t>());
-  v1::RecommendedProject& p = *rec.mutable_project();
-  p.set_project_code(rec.project_code());
-  p.set_name(c(11).c_str());
-  p.set_enterprise_credit_code(c(12).c_str());
-  p.set_enterprise_name(c(13).c_str());
-  out.county_code = c(14).c_str();
-  out.city_code = c(15).c_str();
-  out.industry_code = c(16).c_str();
-  *p.mutable_county() = RegionOf(out.county_code);
-  *p.mutable_city() = RegionOf(out.city_code);
-  p.set_industry_code(out.industry_code);
-  if (const codes::Industry* i = store::Reference().industries.Find(out.industry_code)) {
-    p.set_industry_name(i->name);
-  }
-  store::ParseIntArray(c(17).c_str(), p.mutable_renovation_types());
-  store::ParseIntArray(c(18).c_str(), p.mutable_requested_support());
-  p.set_planned_investment_fen(c(19).as<int64_t>());
-  p.set_planned_equipment_investment_fen(c(20).as<int64_t>());
-  p.set_financing_need_fen(c(21).as<int64_t>());
-  p.set_completed_investment_fen(c(22).as<int64_t>());
-  p.set_start_period(c(23).c_str());
-  p.set_planned_completion_period(c(24).c_str());
-  p.set_status(static_cast<v1::ProjectStatus>(c(25).as<int>()));
-  p.set_revenue_band(static_cast<v1::RevenueBand>(c(26).as<int>()));
-  p.set_above_designated_size(c(27).as<bool>());
-  p.set_integration_pilot(c(28).as<bool>());
-  p.set_integration_certified(c(29).as<bool>());
-  p.set_description(c(30).c_str());
-  p.set_provincial_key_project(c(31).as<bool>());
+  rec.set_retract_reason(c(8).c_str());
+  rec.set_version(c(9).as<int64_t>());
+  ProjectFromRow(row, at + 10, *rec.mutable_project(), out);
+  rec.set_project_code(rec.project().project_code());
   return out;
+}
+constexpr int kRecColumns = 10 + kProjectColumns;
+
+// A bank's feedback `f` with its bank `b` and its loan's subsidy estimate.
+#define FEEDBACK_COLUMNS \
+  "f.project_code, f.bank_id, b.name, f.state, f.loan_amount_fen, f.decline_reason, "       \
+  "f.decline_detail, f.note, " US("f.effective_time") ", " US("f.first_time") ", " US(      \
+      "f.update_time") ", f.submitted_by, f.version, f.interest_rate_bp, f.term_months, "   \
+                       "f.disbursed_fen, coalesce(" US("f.disbursement_time") ", 0), "       \
+                       "coalesce((SELECT l.subsidy_estimate_fen FROM v_banklink_loans l"     \
+                       "  WHERE l.project_code = f.project_code AND l.bank_id = f.bank_id), 0)"
+
+v1::BankFeedback FeedbackFromRow(const pqxx::row& row) {
+  v1::BankFeedback f;
+  f.set_project_code(row[0].c_str());
+  f.set_bank_id(row[1].c_str());
+  f.set_bank_name(row[2].c_str());
+  f.set_state(static_cast<v1::FeedbackState>(row[3].as<int>()));
+  f.set_loan_amount_fen(row[4].as<int64_t>());
+  f.set_decline_reason(static_cast<v1::DeclineReason>(row[5].as<int>()));
+  f.set_decline_detail(row[6].c_str());
+  f.set_note(row[7].c_str());
+  *f.mutable_effective_time() = TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
+  *f.mutable_first_time() = TimeUtil::MicrosecondsToTimestamp(row[9].as<int64_t>());
+  *f.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[10].as<int64_t>());
+  f.set_submitted_by(row[11].c_str());
+  f.set_version(row[12].as<int64_t>());
+  f.set_interest_rate_bp(row[13].as<int>());
+  f.set_term_months(row[14].as<int>());
+  f.set_disbursed_fen(row[15].as<int64_t>());
+  if (int64_t at = row[16].as<int64_t>(); at != 0) {
+    *f.mutable_disbursement_time() = TimeUtil::MicrosecondsToTimestamp(at);
+  }
+  f.set_subsidy_estimate_fen(row[17].as<int64_t>());
+  return f;
 }
 
 }  // namespace
@@ -105,7 +151,7 @@ std::vector<RecRow> ListRecs(pqxx::transaction_base& tx, const RecQuery& q) {
       " WHERE r.project_code > $1"
       "   AND ($2 = '' OR p.county_code = $2 OR p.city_code = $2)"
       "   AND ($3 = '' OR r.all_banks OR $3 = ANY (r.bank_ids))"
-      "   AND ($4 = '' OR $4 = '440000' OR p.county_code = $4 OR p.city_code = $4)"
+      "   AND ($4 = '' OR $4 = $13 OR p.county_code = $4 OR p.city_code = $4)"
       "   AND (cardinality($5::text[]) = 0"
       "        OR p.industry_code LIKE ANY (SELECT x || '%' FROM unnest($5::text[]) x))"
       "   AND (cardinality($6::smallint[]) = 0 OR p.renovation_types && $6::smallint[])"
@@ -120,7 +166,8 @@ std::vector<RecRow> ListRecs(pqxx::transaction_base& tx, const RecQuery& q) {
       " ORDER BY r.project_code LIMIT $12",
       q.after_code, q.scope_region, q.bank_id, q.region_code, store::TextArray(q.industry_codes),
       store::NumberArray(q.renovation_types), q.min_financing_need_fen, q.publication_id,
-      q.updated_since_micros, q.include_retracted, store::NumberArray(q.feedback_states), q.limit);
+      q.updated_since_micros, q.include_retracted, store::NumberArray(q.feedback_states), q.limit,
+      store::Reference().regions.ProvinceCode());
   std::vector<RecRow> out;
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(RecFromRow(row, 0));
@@ -136,6 +183,51 @@ std::optional<RecRow> LockRec(pqxx::transaction_base& tx, const std::string& pro
            project_code);
   if (rows.empty()) return std::nullopt;
   return RecFromRow(rows[0], 0);
+}
+
+std::vector<CandidateRow> CandidateRows(pqxx::transaction_base& tx, const CandidateQuery& q) {
+  pqxx::result rows =
+      Exec(tx, "banklink_candidates",
+           "SELECT " PROJECT_COLUMNS
+           ", p.library_tier, coalesce(f.start_index <= $9::int, false), coalesce(s.gap_points, 0),"
+           " EXISTS (SELECT 1 FROM banklink_recommendations r"
+           "          WHERE r.project_code = p.project_code AND r.state = 1)"
+           " FROM v_banklink_projects p LEFT JOIN v_project_progress f USING (project_code)"
+           " CROSS JOIN LATERAL monitoring_progress_as_of(p.project_code, $9::int) a"
+           " LEFT JOIN LATERAL monitoring_schedule(p.planned_investment_fen, f.start_index,"
+           "   f.planned_completion_index, a.completed, a.last_reported, $9::int) s ON true"
+           " WHERE p.share_with_banks AND p.financing_need_fen > 0 AND p.status IN (1, 2)"
+           "   AND ($1 = '' OR p.county_code = $1 OR p.city_code = $1)"
+           "   AND (cardinality($2::text[]) = 0 OR p.county_code = ANY ($2::text[])"
+           "        OR p.city_code = ANY ($2::text[]) OR $10 = ANY ($2::text[]))"
+           "   AND (cardinality($3::text[]) = 0"
+           "        OR p.industry_code LIKE ANY (SELECT x || '%' FROM unnest($3::text[]) x))"
+           "   AND (cardinality($4::smallint[]) = 0 OR p.renovation_types && $4::smallint[])"
+           "   AND p.library_tier >= $5::int"
+           "   AND p.financing_need_fen >= $6::bigint"
+           "   AND ($7::bigint = 0 OR p.financing_need_fen <= $7::bigint)"
+           "   AND ($8::boolean OR NOT EXISTS (SELECT 1 FROM banklink_recommendations r"
+           "          WHERE r.project_code = p.project_code AND r.state = 1))"
+           "   AND (NOT $11::boolean OR coalesce(f.start_index > $9::int, true)"
+           "        OR coalesce(s.gap_points, 0) <= 0)"
+           " ORDER BY p.project_code",
+           q.scope_region, store::TextArray(q.region_codes), store::TextArray(q.industry_codes),
+           store::NumberArray(q.renovation_types), q.min_tier, q.min_financing_need_fen,
+           q.max_financing_need_fen, q.include_recommended, q.as_of,
+           store::Reference().regions.ProvinceCode(), q.on_schedule_only);
+  std::vector<CandidateRow> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    CandidateRow c;
+    RecRow codes;
+    ProjectFromRow(row, 0, c.project, codes);
+    c.tier = row[kProjectColumns].as<int>();
+    c.started = row[kProjectColumns + 1].as<bool>();
+    c.gap_points = c.started ? row[kProjectColumns + 2].as<double>() : 0;
+    c.recommended = row[kProjectColumns + 3].as<bool>();
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 RecRow ReadRec(pqxx::transaction_base& tx, const std::string& project_code) {
@@ -157,30 +249,15 @@ void FillFeedback(pqxx::transaction_base& tx, const std::string& bank_id,
     codes.push_back(r->project_code());
     by_code[r->project_code()] = r;
   }
-  pqxx::result rows = Exec(
-      tx, "banklink_feedback_of",
-      "SELECT f.project_code, f.bank_id, b.name, f.state, f.loan_amount_fen, f.decline_reason,"
-      "       f.decline_detail, f.note, " US("f.effective_time") ", " US("f.first_time") ", " US(
-          "f.update_time") ", f.submitted_by, f.version"
-      " FROM banklink_feedback f JOIN banklink_banks b USING (bank_id)"
-      " WHERE f.project_code = ANY ($1::text[]) AND ($2 = '' OR f.bank_id = $2)"
-      " ORDER BY f.project_code, f.bank_id",
-      store::TextArray(codes), bank_id);
+  pqxx::result rows =
+      Exec(tx, "banklink_feedback_of",
+           "SELECT " FEEDBACK_COLUMNS
+           " FROM banklink_feedback f JOIN banklink_banks b USING (bank_id)"
+           " WHERE f.project_code = ANY ($1::text[]) AND ($2 = '' OR f.bank_id = $2)"
+           " ORDER BY f.project_code, f.bank_id",
+           store::TextArray(codes), bank_id);
   for (const auto& row : rows) {
-    v1::BankFeedback& f = *by_code[row[0].c_str()]->add_feedback();
-    f.set_project_code(row[0].c_str());
-    f.set_bank_id(row[1].c_str());
-    f.set_bank_name(row[2].c_str());
-    f.set_state(static_cast<v1::FeedbackState>(row[3].as<int>()));
-    f.set_loan_amount_fen(row[4].as<int64_t>());
-    f.set_decline_reason(static_cast<v1::DeclineReason>(row[5].as<int>()));
-    f.set_decline_detail(row[6].c_str());
-    f.set_note(row[7].c_str());
-    *f.mutable_effective_time() = TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
-    *f.mutable_first_time() = TimeUtil::MicrosecondsToTimestamp(row[9].as<int64_t>());
-    *f.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[10].as<int64_t>());
-    f.set_submitted_by(row[11].c_str());
-    f.set_version(row[12].as<int64_t>());
+    *by_code[row[0].c_str()]->add_feedback() = FeedbackFromRow(row);
   }
 }
 
@@ -250,17 +327,22 @@ std::string NextPublicationId(pqxx::transaction_base& tx, int year) {
   return absl::StrFormat("%04d-%04d", year, serial);
 }
 
-void InsertPublication(pqxx::transaction_base& tx, const v1::Publication& p, int64_t principal_id) {
+int64_t InsertPublication(pqxx::transaction_base& tx, const v1::Publication& p,
+                          int64_t principal_id) {
   std::vector<std::string> banks(p.bank_ids().begin(), p.bank_ids().end());
   int year = 0, serial = 0;
   absl::SimpleAtoi(p.publication_id().substr(0, 4), &year);
   absl::SimpleAtoi(p.publication_id().substr(5), &serial);
-  Exec(tx, "banklink_insert_publication",
-       "INSERT INTO banklink_publications (publication_id, year, serial, title, bank_ids,"
-       " principal_id, published_by, added, updated, unchanged, retracted)"
-       " VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11)",
-       p.publication_id(), year, serial, p.title(), store::TextArray(banks), principal_id,
-       p.published_by(), p.added(), p.updated(), p.unchanged(), p.retracted());
+  // clock_timestamp(): the last write before the commit, so the publication's
+  // time is its commit's, not its transaction's start (a large one takes a second).
+  return Exec(tx, "banklink_insert_publication",
+              "INSERT INTO banklink_publications (publication_id, year, serial, title, bank_ids,"
+              " principal_id, published_by, added, updated, unchanged, retracted, publish_time)"
+              " VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11, clock_timestamp())"
+              " RETURNING " US("publish_time"),
+              p.publication_id(), year, serial, p.title(), store::TextArray(banks), principal_id,
+              p.published_by(), p.added(), p.updated(), p.unchanged(), p.retracted())[0][0]
+      .as<int64_t>();
 }
 
 void SaveRec(pqxx::transaction_base& tx, const RecRow& row, bool stored) {
@@ -293,34 +375,13 @@ int64_t TransactionMicros(pqxx::transaction_base& tx) {
 
 std::optional<FeedbackRow> LockFeedback(pqxx::transaction_base& tx, const std::string& project_code,
                                         const std::string& bank_id) {
-  pqxx::result rows = Exec(
-      tx, "banklink_lock_feedback",
-      "SELECT f.state, f.loan_amount_fen, f.decline_reason, f.decline_detail, f.note, " US(
-          "f.effective_time") ", " US("f.first_time") ", " US("f.update_time") ","
-                                                                               " f.submitted_by, "
-                                                                               "f.version, b.name"
-      " FROM banklink_feedback f JOIN banklink_banks b USING (bank_id)"
-      " WHERE f.project_code = $1 AND f.bank_id = $2 FOR UPDATE OF f",
-      project_code, bank_id);
+  pqxx::result rows = Exec(tx, "banklink_lock_feedback",
+                           "SELECT " FEEDBACK_COLUMNS
+                           " FROM banklink_feedback f JOIN banklink_banks b USING (bank_id)"
+                           " WHERE f.project_code = $1 AND f.bank_id = $2 FOR UPDATE OF f",
+                           project_code, bank_id);
   if (rows.empty()) return std::nullopt;
-  const auto& row = rows[0];
-  FeedbackRow out;
-  out.stored = true;
-  v1::BankFeedback& f = out.feedback;
-  f.set_project_code(project_code);
-  f.set_bank_id(bank_id);
-  f.set_state(static_cast<v1::FeedbackState>(row[0].as<int>()));
-  f.set_loan_amount_fen(row[1].as<int64_t>());
-  f.set_decline_reason(static_cast<v1::DeclineReason>(row[2].as<int>()));
-  f.set_decline_detail(row[3].c_str());
-  f.set_note(row[4].c_str());
-  *f.mutable_effective_time() = TimeUtil::MicrosecondsToTimestamp(row[5].as<int64_t>());
-  *f.mutable_first_time() = TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
-  *f.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
-  f.set_submitted_by(row[8].c_str());
-  f.set_version(row[9].as<int64_t>());
-  f.set_bank_name(row[10].c_str());
-  return out;
+  return FeedbackRow{FeedbackFromRow(rows[0]), true};
 }
 
 void SaveFeedback(pqxx::transaction_base& tx, const FeedbackRow& row,
@@ -329,40 +390,84 @@ void SaveFeedback(pqxx::transaction_base& tx, const FeedbackRow& row,
   const v1::BankFeedback& f = row.feedback;
   const int64_t effective = TimeUtil::TimestampToMicroseconds(f.effective_time());
   const int64_t first = TimeUtil::TimestampToMicroseconds(f.first_time());
-  Exec(tx, "banklink_save_feedback",
-       "INSERT INTO banklink_feedback (project_code, bank_id, county_code, state,"
-       " loan_amount_fen, decline_reason, decline_detail, note, effective_time, first_time,"
-       " update_time, submitted_by, version)"
-       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::bigint / 1000000.0),"
-       "         to_timestamp($10::bigint / 1000000.0), now(), $11, $12)"
-       " ON CONFLICT (project_code, bank_id) DO UPDATE SET state = EXCLUDED.state,"
-       "  loan_amount_fen = EXCLUDED.loan_amount_fen, decline_reason = EXCLUDED.decline_reason,"
-       "  decline_detail = EXCLUDED.decline_detail, note = EXCLUDED.note,"
-       "  effective_time = EXCLUDED.effective_time, update_time = now(),"
-       "  submitted_by = EXCLUDED.submitted_by, version = EXCLUDED.version",
-       f.project_code(), f.bank_id(), county_code, static_cast<int>(f.state()), f.loan_amount_fen(),
-       static_cast<int>(f.decline_reason()), f.decline_detail(), f.note(), effective, first,
-       f.submitted_by(), f.version());
+  const int64_t disbursed_at =
+      f.has_disbursement_time() ? TimeUtil::TimestampToMicroseconds(f.disbursement_time()) : 0;
+  Exec(
+      tx, "banklink_save_feedback",
+      "INSERT INTO banklink_feedback (project_code, bank_id, county_code, state,"
+      " loan_amount_fen, decline_reason, decline_detail, note, effective_time, first_time,"
+      " update_time, submitted_by, version, interest_rate_bp, term_months, disbursed_fen,"
+      " disbursement_time)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::bigint / 1000000.0),"
+      "         to_timestamp($10::bigint / 1000000.0), now(), $11, $12, $13, $14, $15,"
+      "         CASE WHEN $16::bigint = 0 THEN NULL ELSE to_timestamp($16::bigint / 1000000.0) END)"
+      " ON CONFLICT (project_code, bank_id) DO UPDATE SET state = EXCLUDED.state,"
+      "  loan_amount_fen = EXCLUDED.loan_amount_fen, decline_reason = EXCLUDED.decline_reason,"
+      "  decline_detail = EXCLUDED.decline_detail, note = EXCLUDED.note,"
+      "  effective_time = EXCLUDED.effective_time, update_time = now(),"
+      "  submitted_by = EXCLUDED.submitted_by, version = EXCLUDED.version,"
+      "  interest_rate_bp = EXCLUDED.interest_rate_bp, term_months = EXCLUDED.term_months,"
+      "  disbursed_fen = EXCLUDED.disbursed_fen, disbursement_time = EXCLUDED.disbursement_time",
+      f.project_code(), f.bank_id(), county_code, static_cast<int>(f.state()), f.loan_amount_fen(),
+      static_cast<int>(f.decline_reason()), f.decline_detail(), f.note(), effective, first,
+      f.submitted_by(), f.version(), f.interest_rate_bp(), f.term_months(), f.disbursed_fen(),
+      disbursed_at);
   Exec(tx, "banklink_feedback_history",
        "INSERT INTO banklink_feedback_history (project_code, bank_id, version, state,"
        " loan_amount_fen, decline_reason, decline_detail, note, effective_time, principal_id,"
-       " submitted_by, request_id)"
-       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::bigint / 1000000.0), $10, $11, "
-       "$12)",
+       " submitted_by, request_id, interest_rate_bp, term_months, disbursed_fen,"
+       " disbursement_time)"
+       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::bigint / 1000000.0), $10, $11,"
+       "         $12, $13, $14, $15,"
+       "         CASE WHEN $16::bigint = 0 THEN NULL ELSE to_timestamp($16::bigint / 1000000.0) "
+       "END)",
        f.project_code(), f.bank_id(), f.version(), static_cast<int>(f.state()), f.loan_amount_fen(),
        static_cast<int>(f.decline_reason()), f.decline_detail(), f.note(), effective, principal_id,
-       f.submitted_by(), request_id);
+       f.submitted_by(), request_id, f.interest_rate_bp(), f.term_months(), f.disbursed_fen(),
+       disbursed_at);
 }
 
 int64_t FirstReceivedMicros(pqxx::transaction_base& tx, const std::string& project_code,
                             const std::string& bank_id) {
-  pqxx::result rows =
-      Exec(tx, "banklink_first_received",
-           "SELECT coalesce(" US("min(at)") ", 0) FROM banklink_events"
-           " WHERE project_code = $1 AND kind = 1"
-           "   AND ((to_all AND NOT $2 = ANY (to_except)) OR $2 = ANY (to_banks))",
-           project_code, bank_id);
-  return rows[0][0].as<int64_t>();
+  pqxx::result rows = Exec(tx, "banklink_first_received",
+                           "SELECT " US("received_at") " FROM banklink_receipts"
+                           " WHERE project_code = $1 AND bank_id = $2",
+                           project_code, bank_id);
+  return rows.empty() ? 0 : rows[0][0].as<int64_t>();
+}
+
+std::optional<v1::BankLinkPolicy> LoadPolicy(pqxx::transaction_base& tx, int64_t version) {
+  pqxx::result rows = Exec(tx, "banklink_policy",
+                           "SELECT version, policy::text, principal_name, " US("at")
+                           " FROM banklink_policies WHERE $1::bigint = 0 OR version = $1"
+                           " ORDER BY version DESC LIMIT 1",
+                           version);
+  if (rows.empty()) return std::nullopt;
+  v1::BankLinkPolicy policy;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // a newer server's fields, read by an older one
+  if (!google::protobuf::util::JsonStringToMessage(rows[0][1].c_str(), &policy, options).ok()) {
+    throw std::runtime_error("banklink_policies holds a policy that does not parse");
+  }
+  policy.set_version(rows[0][0].as<int64_t>());
+  policy.set_set_by(rows[0][2].c_str());
+  *policy.mutable_set_time() = TimeUtil::MicrosecondsToTimestamp(rows[0][3].as<int64_t>());
+  return policy;
+}
+
+v1::BankLinkPolicy InsertPolicy(pqxx::transaction_base& tx, v1::BankLinkPolicy policy,
+                                int64_t principal_id, const std::string& request_id) {
+  policy.clear_set_time();
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;  // SQL reads every term (v_banklink_terms)
+  (void)google::protobuf::util::MessageToJsonString(policy, &json, options);
+  Exec(tx, "banklink_insert_policy",
+       "INSERT INTO banklink_policies (version, policy, principal_id, principal_name, request_id)"
+       " VALUES ($1, $2::jsonb, $3, $4, $5)",
+       policy.version(), json, principal_id, policy.set_by(), request_id);
+  return *LoadPolicy(tx, policy.version());
 }
 
 }  // namespace techreno::banklink

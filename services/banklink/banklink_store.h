@@ -89,8 +89,10 @@ absl::flat_hash_map<std::string, ProjectConsent> LockProjects(pqxx::transaction_
                                                               std::vector<std::string> codes);
 // The next publication id of `year`, "YYYY-NNNN".
 std::string NextPublicationId(pqxx::transaction_base& tx, int year);
-void InsertPublication(pqxx::transaction_base& tx, const v1::Publication& publication,
-                       int64_t principal_id);
+// Stores the publication, its time the moment of this write (the last
+// before the commit); returns that time, microseconds since the epoch.
+int64_t InsertPublication(pqxx::transaction_base& tx, const v1::Publication& publication,
+                          int64_t principal_id);
 // Inserts or updates the recommendation (version as given; times now).
 void SaveRec(pqxx::transaction_base& tx, const RecRow& row, bool stored);
 // A recommendation re-read after a write (times are the store's).
@@ -109,10 +111,55 @@ std::optional<FeedbackRow> LockFeedback(pqxx::transaction_base& tx, const std::s
 void SaveFeedback(pqxx::transaction_base& tx, const FeedbackRow& row,
                   const std::string& county_code, int64_t principal_id,
                   const std::string& request_id);
-// When the project was first recommended to `bank_id` (its first PUBLISHED
-// event reaching the bank), microseconds; 0 if never.
+// When `bank_id` received the project (banklink_receipts: its first
+// PUBLISHED event reaching the bank), microseconds; 0 if never.
 int64_t FirstReceivedMicros(pqxx::transaction_base& tx, const std::string& project_code,
                             const std::string& bank_id);
+
+// ---- policy (banklink_policies: every version, as BankLinkPolicy JSON)
+// The policy of `version`, or the one in force when 0; nullopt if none.
+std::optional<v1::BankLinkPolicy> LoadPolicy(pqxx::transaction_base& tx, int64_t version);
+// Stores `policy` (its version the next one, set_by filled) and returns it as
+// stored (set_time the store's).
+v1::BankLinkPolicy InsertPolicy(pqxx::transaction_base& tx, v1::BankLinkPolicy policy,
+                                int64_t principal_id, const std::string& request_id);
+
+// ---- candidates (candidate_store.cc)
+struct CandidateQuery {
+  std::string scope_region;                 // caller's region scope ("" = everything)
+  std::vector<std::string> region_codes;    // any of these regions ("" = any)
+  std::vector<std::string> industry_codes;  // division or group prefixes
+  std::vector<int> renovation_types;
+  int min_tier = 0;                                                // LibraryTier
+  int64_t min_financing_need_fen = 0, max_financing_need_fen = 0;  // 0 = no bound
+  bool on_schedule_only = false;
+  bool include_recommended = false;
+  int as_of = 0;  // period index: progress as of this month
+};
+// What the score reads of one eligible project.
+struct CandidateRow {
+  v1::RecommendedProject project;
+  int tier = 0;           // highest ACCEPTED library tier, 0 = none
+  bool started = false;   // as_of is at or after its start month
+  double gap_points = 0;  // behind the straight-line schedule (started only)
+  bool recommended = false;
+};
+// Every eligible project (consent, a financing need, PLANNED or UNDER_CONSTRUCTION)
+// matching the filters, by project code.
+std::vector<CandidateRow> CandidateRows(pqxx::transaction_base& tx, const CandidateQuery& q);
+
+// ---- deadlines (candidate_store.cc)
+struct OverdueQuery {
+  ReadScopeFilter scope;
+  std::string region_code;
+  std::vector<std::string> bank_ids;  // "" = any
+  std::string today;                  // "YYYY-MM-DD", China time
+  int64_t offset = 0;
+  int limit = 100;
+};
+// Overdue pairs (v_banklink_pairs), by bank, due date, project; at most limit.
+std::vector<v1::OverdueRecommendation> OverdueRecs(pqxx::transaction_base& tx,
+                                                   const OverdueQuery& q);
 
 // ---- matching statistics (matching_store.cc)
 struct StatsQuery {
@@ -123,6 +170,7 @@ struct StatsQuery {
   std::vector<std::string> bank_ids;
   std::string publication_id;
   bool include_retracted = false;
+  std::string today;  // "YYYY-MM-DD", China time: what "overdue" is counted to
 };
 // One row per group, in key order: MatchingRow figures with the key's values
 // (bank names, region and industry names left to the caller).

@@ -18,11 +18,15 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 bool SameFigures(const v1::BankFeedback& stored, const v1::SubmitFeedbackRequest& r) {
+  using google::protobuf::util::MessageDifferencer;
   return stored.state() == r.state() && stored.loan_amount_fen() == r.loan_amount_fen() &&
          stored.decline_reason() == r.decline_reason() &&
          stored.decline_detail() == r.decline_detail() && stored.note() == r.note() &&
-         (!r.has_effective_time() || google::protobuf::util::MessageDifferencer::Equals(
-                                         stored.effective_time(), r.effective_time()));
+         stored.interest_rate_bp() == r.interest_rate_bp() &&
+         stored.term_months() == r.term_months() && stored.disbursed_fen() == r.disbursed_fen() &&
+         MessageDifferencer::Equals(stored.disbursement_time(), r.disbursement_time()) &&
+         (!r.has_effective_time() ||
+          MessageDifferencer::Equals(stored.effective_time(), r.effective_time()));
 }
 
 absl::Status NotAddressed(const std::string& code) {
@@ -90,6 +94,14 @@ absl::Status SubmitBankFeedback(pqxx::transaction_base& tx, const auth::Principa
   f.set_decline_reason(request.decline_reason());
   f.set_decline_detail(request.decline_detail());
   f.set_note(request.note());
+  f.set_interest_rate_bp(request.interest_rate_bp());
+  f.set_term_months(request.term_months());
+  f.set_disbursed_fen(request.disbursed_fen());
+  if (request.has_disbursement_time()) {
+    *f.mutable_disbursement_time() = request.disbursement_time();
+  } else {
+    f.clear_disbursement_time();
+  }
   *f.mutable_effective_time() = TimeUtil::MicrosecondsToTimestamp(effective);
   if (!stored) *f.mutable_first_time() = f.effective_time();
   f.set_submitted_by(caller.name);

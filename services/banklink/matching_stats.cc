@@ -114,6 +114,7 @@ grpc::Status BankLinkService::GetMatchingStats(grpc::ServerContext* context,
   }
   q.publication_id = request->publication_id();
   q.include_retracted = request->include_retracted();
+  q.today = codes::ChinaDate(options_.clock());
   StatsQuery total_query = q;
   total_query.group_by.clear();
 

@@ -1,7 +1,10 @@
-// GetMatchingStats' SQL (banklink_store.h): the funnel over (project, bank)
-// pairs — every bank a recommendation is addressed to, with its feedback if
-// any — grouped by the dimensions asked for. Project figures count each
-// project once per group; pair figures count pairs by their latest state.
+// The SQL over (project, bank) pairs (v_banklink_pairs: every bank a
+// recommendation is addressed to, when it received it, its feedback if any):
+// GetMatchingStats' funnel, grouped by the dimensions asked for — project
+// figures count each project once per group, pair figures count pairs by
+// their latest state — and ListOverdueRecommendations' pairs.
+#include <google/protobuf/util/time_util.h>
+
 #include <algorithm>
 #include <map>
 
@@ -10,6 +13,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "libs/store/arrays.h"
+#include "libs/store/reference_data.h"
+#include "libs/store/transaction.h"
 #include "services/banklink/banklink_store.h"
 
 namespace techreno::banklink {
@@ -52,22 +57,26 @@ std::string BuildSql(const StatsQuery& q) {
   const std::string k = absl::StrJoin(names, ", ");
   return absl::StrCat(
       "WITH pairs AS ("
-      "  SELECT r.project_code, r.publication_ids, r.publish_time, p.county_code, p.city_code,"
-      "         p.industry_code, p.renovation_types, p.financing_need_fen, b.bank_id,"
-      "         f.state, f.loan_amount_fen, f.decline_reason, f.first_time"
-      "  FROM banklink_recommendations r"
+      "  SELECT x.project_code, x.publication_ids, x.publish_time, p.county_code, p.city_code,"
+      "         p.industry_code, p.renovation_types, p.financing_need_fen, x.bank_id,"
+      "         x.state, x.loan_amount_fen, x.decline_reason, x.first_time,"
+      "         coalesce(l.disbursed_fen, 0) AS disbursed_fen,"
+      "         coalesce(l.subsidy_estimate_fen, 0) AS subsidy_fen,"
+      "         (x.state IS NULL AND x.rec_state = 1 AND x.received_ordinal"
+      "            + (SELECT response_days FROM v_banklink_terms)"
+      "            <= (SELECT ordinal FROM cn_workday_index WHERE day = $9::date - 1))"
+      "           AS overdue"
+      "  FROM v_banklink_pairs x"
       "  JOIN registry_projects p USING (project_code)"
-      "  JOIN banklink_banks b ON r.all_banks OR b.bank_id = ANY (r.bank_ids)"
-      "  LEFT JOIN banklink_feedback f"
-      "         ON f.project_code = r.project_code AND f.bank_id = b.bank_id"
+      "  LEFT JOIN v_banklink_loans l USING (project_code, bank_id)"
       "  WHERE ($1 = '' OR p.county_code = $1 OR p.city_code = $1)"
-      "    AND ($2 = '' OR b.bank_id = $2)"
-      "    AND ($3 = '' OR $3 = '440000' OR p.county_code = $3 OR p.city_code = $3)"
-      "    AND (cardinality($4::text[]) = 0 OR b.bank_id = ANY ($4::text[]))"
-      "    AND ($5 = '' OR $5 = ANY (r.publication_ids))"
-      "    AND ($6::boolean OR r.state = 1)"
-      "    AND ($7 = '' OR to_char(r.publish_time AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') >= $7)"
-      "    AND ($8 = '' OR to_char(r.publish_time AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') <= $8)"
+      "    AND ($2 = '' OR x.bank_id = $2)"
+      "    AND ($3 = '' OR $3 = $10 OR p.county_code = $3 OR p.city_code = $3)"
+      "    AND (cardinality($4::text[]) = 0 OR x.bank_id = ANY ($4::text[]))"
+      "    AND ($5 = '' OR $5 = ANY (x.publication_ids))"
+      "    AND ($6::boolean OR x.rec_state = 1)"
+      "    AND ($7 = '' OR to_char(x.publish_time AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') >= $7)"
+      "    AND ($8 = '' OR to_char(x.publish_time AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') <= $8)"
       "), keyed AS ("
       "  SELECT ",
       absl::StrJoin(keys, ", "), ", x.* FROM pairs x",
@@ -88,7 +97,9 @@ std::string BuildSql(const StatsQuery& q) {
       "         count(*) FILTER (WHERE with_feedback) AS with_feedback,"
       "         count(*) FILTER (WHERE financed) AS financed,"
       "         percentile_cont(0.5) WITHIN GROUP (ORDER BY days)"
-      "           FILTER (WHERE with_feedback) AS median_days"
+      "           FILTER (WHERE with_feedback) AS median_days,"
+      "         percentile_cont(0.9) WITHIN GROUP (ORDER BY days)"
+      "           FILTER (WHERE with_feedback) AS p90_days"
       "  FROM per_project GROUP BY ",
       k,
       "), pair_figures AS ("
@@ -100,14 +111,18 @@ std::string BuildSql(const StatsQuery& q) {
       "         count(*) FILTER (WHERE state = 4) AS declined,"
       "         coalesce(sum(loan_amount_fen) FILTER (WHERE state = 3), 0)::bigint AS loans,"
       "         coalesce(array_to_string(array_agg(decline_reason) FILTER (WHERE state = 4),"
-      "                                  ','), '') AS reasons"
+      "                                  ','), '') AS reasons,"
+      "         sum(disbursed_fen)::bigint AS disbursed, count(*) FILTER (WHERE overdue) AS "
+      "overdue,"
+      "         sum(subsidy_fen)::bigint AS subsidy"
       "  FROM keyed GROUP BY ",
       k,
       ")"
       " SELECT ",
       k,
       ", recommended, need, with_feedback, financed, coalesce(median_days, -1),"
-      "        contacted, reviewing, granted, declined, loans, reasons"
+      "        contacted, reviewing, granted, declined, loans, reasons,"
+      "        coalesce(p90_days, -1), disbursed, overdue, subsidy"
       " FROM projects JOIN pair_figures USING (",
       k, ") ORDER BY ", k);
 }
@@ -118,7 +133,8 @@ std::vector<StatsRow> MatchingStats(pqxx::transaction_base& tx, const StatsQuery
   const size_t dims = std::max<size_t>(q.group_by.size(), 1);
   pqxx::result rows = tx.exec_params(BuildSql(q), q.scope.scope_region, q.scope.bank_id,
                                      q.region_code, store::TextArray(q.bank_ids), q.publication_id,
-                                     q.include_retracted, q.from_period, q.to_period);
+                                     q.include_retracted, q.from_period, q.to_period, q.today,
+                                     store::Reference().regions.ProvinceCode());
   std::vector<StatsRow> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -147,6 +163,10 @@ std::vector<StatsRow> MatchingStats(pqxx::transaction_base& tx, const StatsQuery
       c->set_reason(static_cast<v1::DeclineReason>(reason));
       c->set_count(count);
     }
+    if (double days = at(11).as<double>(); days >= 0) m.set_p90_days_to_first_contact(days);
+    m.set_disbursed_fen(at(12).as<int64_t>());
+    m.set_overdue(at(13).as<int64_t>());
+    m.set_subsidy_estimate_fen(at(14).as<int64_t>());
     if (m.recommended_projects() > 0) {
       m.set_contact_rate_pct(100.0 * m.projects_with_feedback() / m.recommended_projects());
       m.set_financed_rate_pct(100.0 * m.projects_financed() / m.recommended_projects());
@@ -155,6 +175,47 @@ std::vector<StatsRow> MatchingStats(pqxx::transaction_base& tx, const StatsQuery
       m.set_need_covered_pct(100.0 * m.loan_amount_fen() / m.financing_need_fen());
     }
     out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<v1::OverdueRecommendation> OverdueRecs(pqxx::transaction_base& tx,
+                                                   const OverdueQuery& q) {
+  pqxx::result rows = store::Exec(
+      tx, "banklink_overdue",
+      "WITH terms AS (SELECT response_days AS n FROM v_banklink_terms),"
+      " today AS (SELECT ordinal FROM cn_workday_index WHERE day = $1::date)"
+      " SELECT x.project_code, p.name, p.county_code, x.bank_id, x.bank_name,"
+      "        (extract(epoch FROM x.received_at) * 1000000)::bigint,"
+      "        (SELECT min(w.day) FROM cn_workday_index w"
+      "          WHERE w.ordinal = x.received_ordinal + terms.n)::text AS due,"
+      "        today.ordinal - x.received_ordinal - terms.n, p.financing_need_fen"
+      " FROM v_banklink_pairs x JOIN registry_projects p USING (project_code)"
+      " CROSS JOIN terms CROSS JOIN today"
+      " WHERE x.state IS NULL AND x.rec_state = 1"
+      "   AND x.received_ordinal + terms.n"
+      "       <= (SELECT ordinal FROM cn_workday_index WHERE day = $1::date - 1)"
+      "   AND ($2 = '' OR p.county_code = $2 OR p.city_code = $2)"
+      "   AND ($3 = '' OR x.bank_id = $3)"
+      "   AND ($4 = '' OR $4 = $5 OR p.county_code = $4 OR p.city_code = $4)"
+      "   AND (cardinality($6::text[]) = 0 OR x.bank_id = ANY ($6::text[]))"
+      " ORDER BY x.bank_id, due, x.project_code OFFSET $7 LIMIT $8",
+      q.today, q.scope.scope_region, q.scope.bank_id, q.region_code,
+      store::Reference().regions.ProvinceCode(), store::TextArray(q.bank_ids), q.offset, q.limit);
+  std::vector<v1::OverdueRecommendation> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    v1::OverdueRecommendation& o = out.emplace_back();
+    o.set_project_code(r[0].c_str());
+    o.set_project_name(r[1].c_str());
+    *o.mutable_county() = RegionOf(r[2].c_str());
+    o.set_bank_id(r[3].c_str());
+    o.set_bank_name(r[4].c_str());
+    *o.mutable_received_time() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(r[5].as<int64_t>());
+    o.set_due_date(r[6].c_str());
+    o.set_working_days_overdue(r[7].as<int>());
+    o.set_financing_need_fen(r[8].as<int64_t>());
   }
   return out;
 }

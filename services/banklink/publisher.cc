@@ -217,12 +217,12 @@ absl::Status Publish(pqxx::transaction_base& tx, const auth::Principal& caller, 
   std::sort(sorted.begin(), sorted.end());
   *p.mutable_bank_ids() = {sorted.begin(), sorted.end()};
   p.set_published_by(caller.name);
-  *p.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(TransactionMicros(tx));
   p.set_added(counts.added);
   p.set_updated(counts.updated);
   p.set_unchanged(counts.unchanged);
   p.set_retracted(counts.retracted);
-  InsertPublication(tx, p, caller.id);
+  *p.mutable_publish_time() =
+      TimeUtil::MicrosecondsToTimestamp(InsertPublication(tx, p, caller.id));
   return absl::OkStatus();
 }
 

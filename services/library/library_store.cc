@@ -127,27 +127,13 @@ void ApplyEvent(const v1::EntryEvent& event, int64_t id, EntryRow& row) {
   }
 }
 
-// A project's columns, its running total and last report month as of $2 (a
-// report of a later month — the current one — left out, as
-// ListLaggingProjects does; only the current month can be later than $2),
-// and its schedule.
+// A project's columns, its running total and last report month as of $2
+// (monitoring_progress_as_of, migration 0012), and its schedule.
 constexpr char kProjectsWithProgress[] =
     "SELECT " TECHRENO_PROJECT_COLUMNS
     ", a.completed, a.last_reported, coalesce(s.gap_points, 0), coalesce(s.silent, 0) "
     "FROM v_projects p LEFT JOIN v_project_progress f USING (project_code) "
-    "CROSS JOIN LATERAL (SELECT "
-    "  CASE WHEN f.project_code IS NULL THEN 0 "
-    "       WHEN f.last_report_index <= $2::int THEN f.completed_fen "
-    "       WHEN f.previous_report_index <= $2::int THEN f.completed_fen - f.last_report_fen "
-    "       ELSE (SELECT coalesce(sum(r.completed_fen), 0)::bigint FROM monitoring_reports r "
-    "             WHERE r.project_code = p.project_code AND r.period_index <= $2::int) END "
-    "    AS completed, "
-    "  CASE WHEN f.project_code IS NULL THEN -1 "
-    "       WHEN f.last_report_index <= $2::int THEN f.last_report_index "
-    "       WHEN f.previous_report_index <= $2::int THEN f.previous_report_index "
-    "       ELSE coalesce((SELECT max(r.period_index) FROM monitoring_reports r "
-    "                      WHERE r.project_code = p.project_code AND r.period_index <= $2::int), "
-    "                     -1) END AS last_reported) a "
+    "CROSS JOIN LATERAL monitoring_progress_as_of(p.project_code, $2::int) a "
     "LEFT JOIN LATERAL monitoring_schedule(p.planned_investment_fen, f.start_index, "
     "  f.planned_completion_index, a.completed, a.last_reported, $2::int) s ON true "
     "WHERE p.project_code = ANY ($1::text[])";
