@@ -1,7 +1,10 @@
-// techreno admin migrate / admin create-principal: run directly against the
-// database (--db), because they set up what the server needs before it can
-// authenticate anyone.
+// techreno admin migrate / create-principal / load-calendar: run directly
+// against the database (--db), because they set up what the server needs
+// before it can authenticate anyone (or reference data it only reads).
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -9,9 +12,11 @@
 #include "clients/cli/commands.h"
 #include "libs/auth/principal.h"
 #include "libs/auth/tokens.h"
+#include "libs/codes/codes.h"
 #include "libs/store/migrations.h"
 #include "libs/store/pool.h"
 #include "libs/store/reference_data.h"
+#include "libs/store/transaction.h"
 
 namespace techreno::cli {
 namespace {
@@ -35,6 +40,37 @@ int Failed(const absl::Status& status) {
   std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
             << "\n";
   return kExitFailure;
+}
+
+// The calendar days of the file at `path`; false after saying why (the
+// parser's messages name the CSV line).
+bool ReadCalendar(const std::string& path, std::vector<codes::CalendarDay>* days) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (!in || !(text << in.rdbuf())) {
+    std::cerr << "error: cannot read " << path << "\n";
+    return false;
+  }
+  absl::StatusOr<std::vector<codes::CalendarDay>> parsed = codes::ParseWorkingCalendar(text.str());
+  if (!parsed.ok()) {
+    std::cerr << "error: " << path << ": " << parsed.status().message() << "\n";
+    return false;
+  }
+  *days = *std::move(parsed);
+  return true;
+}
+
+// "2026: 39 days (33 holidays, 6 adjusted working days)", one line per year.
+void PrintCalendarYears(const std::vector<codes::CalendarDay>& days) {
+  std::map<std::string, std::pair<int, int>> years;  // year -> holidays, working days
+  for (const codes::CalendarDay& d : days) {
+    auto& [holidays, workdays] = years[d.date.substr(0, 4)];
+    ++(d.workday ? workdays : holidays);
+  }
+  for (const auto& [year, count] : years) {
+    std::cout << year << ": " << count.first + count.second << " days (" << count.first
+              << " holidays, " << count.second << " adjusted working days)\n";
+  }
 }
 
 }  // namespace
@@ -77,6 +113,25 @@ int AdminCreatePrincipal(const GlobalOptions& options, const std::string& name,
   std::cerr << "created principal '" << name << "' (" << auth::RoleName(*role) << ", scope "
             << scope << "). The token above is shown once and stored only as a hash: "
             << "keep it now.\n";
+  return kExitOk;
+}
+
+int AdminLoadCalendar(const GlobalOptions& options, const std::string& path) {
+  std::vector<codes::CalendarDay> days;
+  if (!ReadCalendar(path, &days)) return kExitUsage;
+  if (days.empty()) {
+    std::cerr << "error: " << path << " holds no calendar days\n";
+    return kExitUsage;
+  }
+  if (!HaveDb(options)) return kExitUsage;
+  store::Pool pool(PoolFor(options));
+  const absl::Status loaded = store::RunInTransaction(pool, [&](pqxx::transaction_base& tx) {
+    store::LoadWorkingCalendar(tx, days);
+    return absl::OkStatus();
+  });
+  if (!loaded.ok()) return Failed(loaded);
+  std::cout << "loaded " << days.size() << " calendar days from " << path << "\n";
+  PrintCalendarYears(days);
   return kExitOk;
 }
 

@@ -1,10 +1,11 @@
-// Flag values that name a choice: lists ("a, b,c"), and enum values typed by
-// name, number or a short word (`aliases`), shared by the commands that take
-// them (aggregates, library).
+// Flag values that name a choice: lists ("a, b,c"), enum values typed by
+// name, number or a short word (`aliases`), library tiers, and amounts in 万元,
+// shared by the commands that take them (aggregates, progress, library, bank).
 #ifndef TECHRENO_CLIENTS_CLI_CHOICES_H_
 #define TECHRENO_CLIENTS_CLI_CHOICES_H_
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/repeated_field.h>
 
 #include <algorithm>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/cli/records.h"
+#include "techreno/v1/library.pb.h"
 
 namespace techreno::cli {
 
@@ -60,6 +62,61 @@ bool ParseChoice(const char* flag, const google::protobuf::EnumDescriptor& type,
     return false;
   }
   *out = static_cast<Enum>(*value);
+  return true;
+}
+
+// An enum flag value by name (or number) only.
+template <typename Enum>
+bool ParseEnum(const char* flag, const google::protobuf::EnumDescriptor& type,
+               const std::string& text, Enum* out) {
+  return ParseChoice(flag, type, text, absl::flat_hash_map<std::string, Enum>{}, out);
+}
+
+// The ',' separated choices of `text` as `Enum` values, in place of `out`'s
+// ("-" empties it); false after saying why.
+template <typename Enum>
+bool ParseChoiceList(const char* flag, const google::protobuf::EnumDescriptor& type,
+                     const std::string& text, const absl::flat_hash_map<std::string, Enum>& aliases,
+                     google::protobuf::RepeatedField<int>* out) {
+  out->Clear();
+  if (text == "-") return true;
+  for (const std::string& name : SplitList(text)) {
+    Enum value;
+    if (!ParseChoice(flag, type, name, aliases, &value)) return false;
+    out->Add(value);
+  }
+  return true;
+}
+
+// The same with names only.
+template <typename Enum>
+bool ParseEnumList(const char* flag, const google::protobuf::EnumDescriptor& type,
+                   const std::string& text, google::protobuf::RepeatedField<int>* out) {
+  return ParseChoiceList(flag, type, text, absl::flat_hash_map<std::string, Enum>{}, out);
+}
+
+// A tier of the key-project library: county, city or province (县, 市, 省),
+// or a LibraryTier name.
+inline bool ParseLibraryTier(const char* flag, const std::string& text, v1::LibraryTier* out) {
+  static const auto* aliases = new absl::flat_hash_map<std::string, v1::LibraryTier>{
+      {"county", v1::LIBRARY_TIER_COUNTY},     {"city", v1::LIBRARY_TIER_CITY},
+      {"province", v1::LIBRARY_TIER_PROVINCE}, {"县", v1::LIBRARY_TIER_COUNTY},
+      {"市", v1::LIBRARY_TIER_CITY},           {"省", v1::LIBRARY_TIER_PROVINCE},
+  };
+  return ParseChoice(flag, *v1::LibraryTier_descriptor(), text, *aliases, out);
+}
+
+// Parses one optional 万元 flag (empty: not given) into `set`; false (after
+// saying why) when it is not an amount.
+template <typename Setter>
+bool WanFlag(const char* flag, const std::string& text, Setter set) {
+  if (text.empty()) return true;
+  absl::StatusOr<int64_t> fen = ParseWanToFen(text);
+  if (!fen.ok()) {
+    std::cerr << "error: --" << flag << ": " << fen.status().message() << "\n";
+    return false;
+  }
+  set(*fen);
   return true;
 }
 

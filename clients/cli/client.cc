@@ -52,6 +52,10 @@ std::unique_ptr<v1::KeyProjectLibrary::Stub> NewLibraryStub(const GlobalOptions&
   return v1::KeyProjectLibrary::NewStub(NewChannel(options));
 }
 
+std::unique_ptr<v1::BankLink::Stub> NewBankLinkStub(const GlobalOptions& options) {
+  return v1::BankLink::NewStub(NewChannel(options));
+}
+
 void PrepareContext(const GlobalOptions& options, absl::Duration timeout,
                     grpc::ClientContext* context) {
   if (!options.token.empty()) {

@@ -11,18 +11,20 @@
 
 #include "absl/time/time.h"
 #include "clients/cli/options.h"
+#include "techreno/v1/banklink.grpc.pb.h"
 #include "techreno/v1/library.grpc.pb.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
 namespace techreno::cli {
 
-// Deadline of unary calls; streams (pushes of any size) have none.
+// Deadline of unary calls; streams (pushes of any size, watches) have none.
 inline constexpr absl::Duration kCallTimeout = absl::Seconds(60);
 
 std::unique_ptr<v1::ProjectRegistry::Stub> NewRegistryStub(const GlobalOptions& options);
 std::unique_ptr<v1::InvestmentMonitoring::Stub> NewMonitoringStub(const GlobalOptions& options);
 std::unique_ptr<v1::KeyProjectLibrary::Stub> NewLibraryStub(const GlobalOptions& options);
+std::unique_ptr<v1::BankLink::Stub> NewBankLinkStub(const GlobalOptions& options);
 
 // Adds "authorization: Bearer <token>" (when a token is set) and, unless
 // `timeout` is infinite, a deadline.
@@ -53,6 +55,17 @@ void ReportRpcError(const GlobalOptions& options, const grpc::Status& status);
 // with: only a retry with the same id can tell, and it does not write twice.
 void ReportWriteError(const GlobalOptions& options, const grpc::Status& status,
                       const std::string& request_id);
+
+// Runs one unary write, `call(&context)` with a fresh context (token,
+// deadline); false after reporting a failure with ReportWriteError.
+template <typename Call>
+bool CallWrite(const GlobalOptions& options, const std::string& request_id, Call call) {
+  grpc::ClientContext context;
+  PrepareContext(options, kCallTimeout, &context);
+  const grpc::Status status = call(&context);
+  if (!status.ok()) ReportWriteError(options, status, request_id);
+  return status.ok();
+}
 
 }  // namespace techreno::cli
 

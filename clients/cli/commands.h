@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "clients/cli/options.h"
 
@@ -164,10 +165,66 @@ int LibraryTotals(const GlobalOptions& options, const LibraryOptions& library);
 // library criteria: shows every tier's (or --tier's); `set` changes --tier's.
 int LibraryCriteria(const GlobalOptions& options, bool set, const LibraryOptions& library);
 
+// --------------------------------------------------------------------- bank
+
+// Flags of the `bank` subcommands (BankLink: recommending projects to partner
+// banks), as typed; empty means "not given". Lists are ',' separated.
+struct BankOptions {
+  // Filters (list, watch, overdue, stats, score).
+  std::string region;    // region code (score: a list)
+  std::string industry;  // industry division or group codes
+  std::string types;     // score: renovation types
+  std::string publication;
+  std::string state;  // list: feedback states (none = no feedback yet); feedback: the state
+  bool include_retracted = false;
+  std::string banks;  // bank ids (--bank and --banks together)
+  int64_t limit = 50;
+  bool all = false;
+  // watch
+  std::string cursor;
+  std::string cursor_file;  // empty = $HOME/.config/techreno/bank-cursor
+  int32_t heartbeat_seconds = 0;
+  // feedback: 万元, percent, months and China dates YYYY-MM-DD as typed
+  std::string loan_wan, rate_pct, disbursed_wan, disbursed_on, effective;
+  int32_t term_months = 0;
+  std::string decline_reason, detail;
+  std::string note;  // feedback: the bank's remark; publish: why the projects are recommended
+  // writes
+  int64_t expected_version = 0;  // feedback, policy set; 0 = no check
+  std::string request_id;        // empty = random (printed when a retry may be needed)
+  // stats
+  std::string group_by, from, to;
+  // score
+  std::string min_tier, min_need_wan, max_need_wan;
+  bool on_schedule = false;
+  bool include_recommended = false;
+  int32_t top = 0;  // 0 = the server's 100
+  // publish
+  std::string title, codes_file, retract, retract_reason;
+  // policy set: a BankLinkPolicy in protobuf JSON
+  std::string file;
+};
+int BankList(const GlobalOptions& options, const BankOptions& bank);
+// Streams events until Ctrl-C (exit 0) or the server goes away (exit 1),
+// keeping the last event's cursor in the cursor file.
+int BankWatch(const GlobalOptions& options, const BankOptions& bank);
+int BankFeedback(const GlobalOptions& options, const std::string& code, const BankOptions& bank);
+int BankOverdue(const GlobalOptions& options, const BankOptions& bank);
+int BankStats(const GlobalOptions& options, const BankOptions& bank);
+int BankScore(const GlobalOptions& options, const BankOptions& bank);
+// The codes given as operands, then those of bank.codes_file.
+int BankPublish(const GlobalOptions& options, const std::vector<std::string>& codes,
+                const BankOptions& bank);
+// bank policy: the policy in force; `set` sets bank.file's.
+int BankPolicy(const GlobalOptions& options, bool set, const BankOptions& bank);
+
 // Database administration on options.db, without a server.
 int AdminMigrate(const GlobalOptions& options);
 int AdminCreatePrincipal(const GlobalOptions& options, const std::string& name,
                          const std::string& role, const std::string& scope);
+// admin load-calendar FILE: China's working-day calendar exceptions
+// ("date,kind,name" CSV, a year's State Council notice), in one transaction.
+int AdminLoadCalendar(const GlobalOptions& options, const std::string& path);
 
 }  // namespace techreno::cli
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "clients/cli/records.h"
+#include "libs/codes/codes.h"
 #include "libs/store/reference_data.h"
 
 namespace techreno::cli {
@@ -74,6 +75,23 @@ const absl::flat_hash_map<std::string, std::string>& ChineseNames() {
       {"REMOVAL_REASON_OTHER", "其他"},
       {"RISK_KIND_BEHIND_SCHEDULE", "进度滞后"},
       {"RISK_KIND_NOT_REPORTING", "未报送"},
+      {"RECOMMENDATION_STATE_ACTIVE", "有效"},
+      {"RECOMMENDATION_STATE_RETRACTED", "已撤回"},
+      {"RECOMMENDATION_EVENT_KIND_PUBLISHED", "发布"},
+      {"RECOMMENDATION_EVENT_KIND_UPDATED", "更新"},
+      {"RECOMMENDATION_EVENT_KIND_RETRACTED", "撤回"},
+      {"RECOMMENDATION_EVENT_KIND_HEARTBEAT", "心跳"},
+      {"FEEDBACK_STATE_CONTACTED", "已对接"},
+      {"FEEDBACK_STATE_REVIEWING", "审批中"},
+      {"FEEDBACK_STATE_LOAN_GRANTED", "已放贷"},
+      {"FEEDBACK_STATE_DECLINED", "已拒绝"},
+      {"DECLINE_REASON_CREDIT_RISK", "信用风险"},
+      {"DECLINE_REASON_INSUFFICIENT_COLLATERAL", "抵押担保不足"},
+      {"DECLINE_REASON_PROJECT_NOT_VIABLE", "项目不可行"},
+      {"DECLINE_REASON_ENTERPRISE_DECLINED", "企业不需要"},
+      {"DECLINE_REASON_FINANCED_ELSEWHERE", "已获他行融资"},
+      {"DECLINE_REASON_OUTSIDE_CREDIT_POLICY", "不符合授信政策"},
+      {"DECLINE_REASON_OTHER", "其他"},
   };
   return *names;
 }
@@ -118,6 +136,17 @@ std::string FormatTime(const google::protobuf::Timestamp& time) {
   if (time.seconds() == 0 && time.nanos() == 0) return "";
   const absl::Time t = absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
   return absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", t, absl::LocalTimeZone());
+}
+
+std::string FormatChinaTime(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "";
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(time.seconds()),
+                          codes::ChinaStandardTime());
+}
+
+std::string FormatChinaDate(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "";
+  return codes::ChinaDate(absl::FromUnixSeconds(time.seconds()));
 }
 
 std::string EnumLabel(const google::protobuf::EnumDescriptor& type, int value) {
@@ -181,9 +210,9 @@ void Table::Print(std::ostream& out) const {
 void PrintFields(std::ostream& out,
                  const std::vector<std::pair<std::string, std::string>>& fields) {
   size_t width = 0;
-  for (const auto& [key, value] : fields) width = std::max(width, key.size());
+  for (const auto& [key, value] : fields) width = std::max(width, DisplayWidth(key));
   for (const auto& [key, value] : fields) {
-    out << key << ':' << std::string(width - key.size() + 1, ' ') << value << '\n';
+    out << key << ':' << std::string(width - DisplayWidth(key) + 1, ' ') << value << '\n';
   }
 }
 

@@ -31,6 +31,11 @@ std::string FormatYiNumber(int64_t fen);
 // "" for an unset timestamp.
 std::string FormatTime(const google::protobuf::Timestamp& time);
 
+// China time (UTC+8), the clock of the contract's dates and deadlines:
+// "2025-03-01 16:05:09" and "2025-03-01"; "" for an unset timestamp.
+std::string FormatChinaTime(const google::protobuf::Timestamp& time);
+std::string FormatChinaDate(const google::protobuf::Timestamp& time);
+
 // "在建 UNDER_CONSTRUCTION" for any enum of the contract that has Chinese
 // names; the short English name alone otherwise.
 std::string EnumLabel(const google::protobuf::EnumDescriptor& type, int value);
@@ -57,7 +62,7 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// "key: value" lines with the values aligned.
+// "key: value" lines with the values aligned (keys may be Chinese).
 void PrintFields(std::ostream& out, const std::vector<std::pair<std::string, std::string>>& fields);
 
 // One line of protobuf JSON with the proto field names (as the input files use).

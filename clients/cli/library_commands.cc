@@ -23,38 +23,12 @@ namespace {
 constexpr int64_t kMaxPageSize = 1000;  // the contract's upper bound
 
 bool ParseTier(const std::string& text, bool required, v1::LibraryTier* out) {
-  static const auto* aliases = new absl::flat_hash_map<std::string, v1::LibraryTier>{
-      {"county", v1::LIBRARY_TIER_COUNTY},     {"city", v1::LIBRARY_TIER_CITY},
-      {"province", v1::LIBRARY_TIER_PROVINCE}, {"县", v1::LIBRARY_TIER_COUNTY},
-      {"市", v1::LIBRARY_TIER_CITY},           {"省", v1::LIBRARY_TIER_PROVINCE},
-  };
   *out = v1::LIBRARY_TIER_UNSPECIFIED;
   if (text.empty()) {
     if (required) std::cerr << "error: --tier=county|city|province is required\n";
     return !required;
   }
-  return ParseChoice("tier", *v1::LibraryTier_descriptor(), text, *aliases, out);
-}
-
-template <typename Enum>
-bool ParseEnum(const char* flag, const google::protobuf::EnumDescriptor& type,
-               const std::string& text, Enum* out) {
-  return ParseChoice(flag, type, text, absl::flat_hash_map<std::string, Enum>{}, out);
-}
-
-// The ',' separated names of `text` as `Enum` values, in place of `out`'s
-// ("-" empties it); false after saying why.
-template <typename Enum>
-bool ParseEnumList(const char* flag, const google::protobuf::EnumDescriptor& type,
-                   const std::string& text, google::protobuf::RepeatedField<int>* out) {
-  out->Clear();
-  if (text == "-") return true;
-  for (const std::string& name : SplitList(text)) {
-    Enum value;
-    if (!ParseEnum(flag, type, name, &value)) return false;
-    out->Add(value);
-  }
-  return true;
+  return ParseLibraryTier("tier", text, out);
 }
 
 std::string Risk(const v1::EntryProgress& p) {
@@ -108,17 +82,6 @@ void SetOverride(const LibraryOptions& library, Request& request) {
   request.set_override_reason(library.override_reason);
 }
 
-// Runs one library write with a request id (given or random); false after
-// reporting a failure (with the id to retry with when the outcome is unknown).
-template <typename Call>
-bool Write(const GlobalOptions& options, const std::string& request_id, Call call) {
-  grpc::ClientContext context;
-  PrepareContext(options, kCallTimeout, &context);
-  const grpc::Status status = call(&context);
-  if (!status.ok()) ReportWriteError(options, status, request_id);
-  return status.ok();
-}
-
 }  // namespace
 
 int LibraryNominate(const GlobalOptions& options, const std::string& code,
@@ -138,8 +101,8 @@ int LibraryNominate(const GlobalOptions& options, const std::string& code,
   SetOverride(library, request);
   v1::NominateResponse response;
   auto stub = NewLibraryStub(options);
-  if (!Write(options, request.request_id(),
-             [&](grpc::ClientContext* c) { return stub->Nominate(c, request, &response); })) {
+  if (!CallWrite(options, request.request_id(),
+                 [&](grpc::ClientContext* c) { return stub->Nominate(c, request, &response); })) {
     return kExitFailure;
   }
   PrintEntry(options, library.admit ? "admitted" : "nominated", response.entry(),
@@ -178,8 +141,8 @@ int LibraryDecide(const GlobalOptions& options, const std::string& code,
   SetOverride(library, request);
   v1::DecideResponse response;
   auto stub = NewLibraryStub(options);
-  if (!Write(options, request.request_id(),
-             [&](grpc::ClientContext* c) { return stub->Decide(c, request, &response); })) {
+  if (!CallWrite(options, request.request_id(),
+                 [&](grpc::ClientContext* c) { return stub->Decide(c, request, &response); })) {
     return kExitFailure;
   }
   PrintEntry(options, kind == v1::DECISION_KIND_ACCEPT ? "accepted" : "rejected", response.entry());
@@ -207,8 +170,9 @@ int LibraryRemove(const GlobalOptions& options, const std::string& code,
   request.set_reason(library.reason);
   v1::RemoveEntryResponse response;
   auto stub = NewLibraryStub(options);
-  if (!Write(options, request.request_id(),
-             [&](grpc::ClientContext* c) { return stub->RemoveEntry(c, request, &response); })) {
+  if (!CallWrite(options, request.request_id(), [&](grpc::ClientContext* c) {
+        return stub->RemoveEntry(c, request, &response);
+      })) {
     return kExitFailure;
   }
   PrintEntry(options, "removed", response.entry());
@@ -441,19 +405,13 @@ int LibraryCriteria(const GlobalOptions& options, bool set, const LibraryOptions
     request.set_expected_version(shown[0].version());
     v1::TierCriteria& c = *request.mutable_criteria();
     c = shown[0];
-    const auto wan = [](const std::string& text, const char* flag, int64_t* out) {
-      if (text.empty()) return true;
-      auto fen = ParseWanToFen(text);
-      if (!fen.ok()) std::cerr << "error: --" << flag << ": " << fen.status().message() << "\n";
-      if (fen.ok()) *out = *fen;
-      return fen.ok();
-    };
     int64_t planned = c.min_planned_investment_fen(),
             equipment = c.min_planned_equipment_investment_fen();
     int within = c.reported_within_months(), silent = c.at_risk_silent_months();
     double gap = c.at_risk_gap_points();
-    if (!wan(library.min_planned_wan, "min_planned_wan", &planned) ||
-        !wan(library.min_equipment_wan, "min_equipment_wan", &equipment) ||
+    if (!WanFlag("min_planned_wan", library.min_planned_wan, [&](int64_t f) { planned = f; }) ||
+        !WanFlag("min_equipment_wan", library.min_equipment_wan,
+                 [&](int64_t f) { equipment = f; }) ||
         (!library.reported_within.empty() && !absl::SimpleAtoi(library.reported_within, &within)) ||
         (!library.silent_months.empty() && !absl::SimpleAtoi(library.silent_months, &silent)) ||
         (!library.gap_points.empty() && !absl::SimpleAtod(library.gap_points, &gap))) {
@@ -491,7 +449,7 @@ int LibraryCriteria(const GlobalOptions& options, bool set, const LibraryOptions
     c.set_at_risk_silent_months(silent);
     c.set_at_risk_gap_points(gap);
     v1::SetTierCriteriaResponse response;
-    if (!Write(options, request.request_id(), [&](grpc::ClientContext* context) {
+    if (!CallWrite(options, request.request_id(), [&](grpc::ClientContext* context) {
           return stub->SetTierCriteria(context, request, &response);
         })) {
       return kExitFailure;

@@ -10,6 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/options.h"
@@ -29,19 +30,21 @@ ABSL_FLAG(int64_t, from_line, 0, "progress push: only the records from this file
 ABSL_FLAG(std::string, county, "", "list: county code");
 ABSL_FLAG(std::string, city, "", "list: city code");
 ABSL_FLAG(std::string, industry, "",
-          "list: industry division or group code; aggregates: codes separated by ','");
+          "list: industry division or group code; aggregates, bank: codes separated by ','");
 ABSL_FLAG(std::string, status, "", "list, progress submit: project status, e.g. PLANNED");
 ABSL_FLAG(std::string, renovation_type, "", "list: renovation type, e.g. EQUIPMENT_RENEWAL");
 ABSL_FLAG(std::string, enterprise, "", "list: enterprise credit code");
 ABSL_FLAG(std::string, min_planned_wan, "",
           "list, library criteria set: minimum planned investment in 万元");
 ABSL_FLAG(std::string, max_planned_wan, "", "list: maximum planned investment in 万元");
-ABSL_FLAG(int64_t, limit, 50, "list, lagging: at most this many projects");
-ABSL_FLAG(bool, all, false, "list, lagging: every matching project (ignores --limit)");
+ABSL_FLAG(int64_t, limit, 50, "list, lagging, bank list, bank overdue: at most this many rows");
+ABSL_FLAG(bool, all, false,
+          "list, lagging, bank list, bank overdue: every matching row (ignores --limit)");
 // withdraw, lock, unlock
 ABSL_FLAG(std::string, reason, "", "withdraw, lock, unlock: why (kept in the audit trail)");
 ABSL_FLAG(std::string, request_id, "",
-          "withdraw, progress submit, lock, unlock: request id (default: random)");
+          "withdraw, progress submit, lock, unlock, library, bank feedback, publish, policy set: "
+          "request id (default: random)");
 // progress submit
 ABSL_FLAG(std::string, project, "", "progress submit: project code");
 ABSL_FLAG(std::string, period, "", "progress submit: reporting month YYYY-MM");
@@ -53,13 +56,16 @@ ABSL_FLAG(std::string, installation_wan, "",
 ABSL_FLAG(std::string, equipment_wan, "",
           "progress submit: of which equipment and tools (设备工器具购置), 万元");
 ABSL_FLAG(std::string, other_wan, "", "progress submit: of which other costs (其他费用), 万元");
-ABSL_FLAG(std::string, note, "", "progress submit, targets set: remark");
+ABSL_FLAG(std::string, note, "",
+          "progress submit, targets set, bank feedback: remark; bank publish: why the projects "
+          "are recommended");
 ABSL_FLAG(bool, covers_january, false,
           "progress submit: a February report that covers January too");
 // targets
 ABSL_FLAG(int32_t, year, 0, "targets: calendar year");
 ABSL_FLAG(std::string, region, "",
-          "targets set, compliance, lagging: region code; aggregates: codes separated by ','");
+          "targets set, compliance, lagging, library, bank: region code; aggregates, bank score: "
+          "codes separated by ','");
 ABSL_FLAG(std::string, group, "", "targets set: region group id; aggregates: ids separated by ','");
 ABSL_FLAG(std::string, metric, "",
           "targets: metric, e.g. TECH_RENOVATION_INVESTMENT (list: default; all = every one)");
@@ -70,11 +76,15 @@ ABSL_FLAG(std::string, root, "", "targets list: root region code (default: your 
 ABSL_FLAG(bool, groups, false, "targets list: also the region groups");
 ABSL_FLAG(bool, only_short, false, "targets list: only targets whose children fall short");
 // aggregates, compliance, lagging
-ABSL_FLAG(std::string, from, "", "aggregates, compliance: first month YYYY-MM");
-ABSL_FLAG(std::string, to, "", "aggregates, compliance: last month YYYY-MM (inclusive)");
+ABSL_FLAG(std::string, from, "",
+          "aggregates, compliance: first month YYYY-MM; bank stats: first publication month");
+ABSL_FLAG(std::string, to, "",
+          "aggregates, compliance, bank stats: last month YYYY-MM (inclusive)");
 ABSL_FLAG(std::string, granularity, "month", "aggregates: month, quarter, half or year");
 ABSL_FLAG(std::string, group_by, "",
-          "aggregates: region, group, industry, type, support, size, stage (',' separated)");
+          "aggregates: region, group, industry, type, support, size, stage (',' separated); "
+          "library totals: library, city or county; bank stats: bank, city, county, industry, "
+          "type, publication, month (',' separated)");
 ABSL_FLAG(std::string, tier, "",
           "aggregates: province, city or county (grouping by region); library: the tier");
 ABSL_FLAG(std::string, threshold, "",
@@ -93,7 +103,9 @@ ABSL_FLAG(std::string, support, "",
 ABSL_FLAG(std::string, reason_code, "",
           "library remove: FAILED_REVIEW, NOT_PROGRESSING, NOMINATION_WITHDRAWN, ...");
 ABSL_FLAG(std::string, state, "",
-          "library list, totals: entry states, ',' separated (NOMINATED, ACCEPTED, ...)");
+          "library list, totals: entry states, ',' separated (NOMINATED, ACCEPTED, ...); bank "
+          "list: feedback states, ',' separated (contacted, reviewing, granted, declined, none); "
+          "bank feedback: the state");
 ABSL_FLAG(bool, by_industry, false, "library totals: also by industry division");
 ABSL_FLAG(std::string, min_equipment_wan, "",
           "library criteria set: minimum planned equipment investment, 万元");
@@ -105,6 +117,43 @@ ABSL_FLAG(std::string, favoured_types, "",
           "library criteria set: favoured renovation types, ',' separated (- = none)");
 ABSL_FLAG(std::string, favoured_industries, "",
           "library criteria set: favoured industry codes, ',' separated (- = none)");
+// bank
+ABSL_FLAG(std::string, publication, "", "bank list, stats: publication id, e.g. 2016-0001");
+ABSL_FLAG(bool, include_retracted, false, "bank list, stats: retracted recommendations too");
+ABSL_FLAG(std::string, bank, "", "bank overdue, stats, publish: bank ids, ',' separated");
+ABSL_FLAG(std::string, banks, "", "bank publish, overdue, stats: the same as --bank");
+ABSL_FLAG(std::string, cursor, "",
+          "bank watch: start after this cursor (default: the cursor file's, else now)");
+ABSL_FLAG(std::string, cursor_file, "",
+          "bank watch: where the last event's cursor is kept (default "
+          "$HOME/.config/techreno/bank-cursor)");
+ABSL_FLAG(int32_t, heartbeat, 0, "bank watch: seconds of silence before a heartbeat (5-300)");
+ABSL_FLAG(std::string, loan_wan, "", "bank feedback: loan granted, 万元");
+ABSL_FLAG(std::string, rate_pct, "", "bank feedback: annual interest rate in %, e.g. 4.35");
+ABSL_FLAG(int32_t, term_months, 0, "bank feedback: loan term in months");
+ABSL_FLAG(std::string, disbursed_wan, "", "bank feedback: amount disbursed so far, 万元");
+ABSL_FLAG(std::string, disbursed_on, "", "bank feedback: first disbursement day YYYY-MM-DD");
+ABSL_FLAG(std::string, decline_reason, "",
+          "bank feedback: credit_risk, insufficient_collateral, project_not_viable, "
+          "enterprise_declined, financed_elsewhere, outside_credit_policy or other");
+ABSL_FLAG(std::string, detail, "", "bank feedback: what the decline reason means (for other)");
+ABSL_FLAG(std::string, effective, "",
+          "bank feedback: day the step was taken YYYY-MM-DD (default today)");
+ABSL_FLAG(int64_t, expected_version, 0,
+          "bank feedback, policy set: the version expected to be stored (0 = no check)");
+ABSL_FLAG(std::string, type, "", "bank score: renovation types, ',' separated");
+ABSL_FLAG(std::string, min_tier, "", "bank score: accepted in this library tier or higher");
+ABSL_FLAG(std::string, min_need_wan, "", "bank score: minimum financing need, 万元");
+ABSL_FLAG(std::string, max_need_wan, "", "bank score: maximum financing need, 万元");
+ABSL_FLAG(bool, on_schedule, false, "bank score: only projects not behind schedule");
+ABSL_FLAG(bool, include_recommended, false, "bank score: also projects already recommended");
+ABSL_FLAG(int32_t, top, 0, "bank score: how many candidates, best first (default 100)");
+ABSL_FLAG(std::string, title, "", "bank publish: title of the list");
+ABSL_FLAG(std::string, codes_file, "",
+          "bank publish: project codes one per line (# comments; - = stdin)");
+ABSL_FLAG(std::string, retract, "", "bank publish: project codes to retract, ',' separated");
+ABSL_FLAG(std::string, retract_reason, "", "bank publish: why they are retracted");
+ABSL_FLAG(std::string, file, "", "bank policy set: a BankLinkPolicy in protobuf JSON");
 // admin create-principal
 ABSL_FLAG(std::string, name, "", "create-principal: principal name");
 ABSL_FLAG(std::string, role, "", "create-principal: county, city, province, bank or auditor");
@@ -145,9 +194,55 @@ LibraryOptions Library() {
   return l;
 }
 
+// The bank subcommands' flags, as typed.
+BankOptions Bank() {
+  BankOptions b;
+  b.region = absl::GetFlag(FLAGS_region);
+  b.industry = absl::GetFlag(FLAGS_industry);
+  b.types = absl::GetFlag(FLAGS_type);
+  b.publication = absl::GetFlag(FLAGS_publication);
+  b.state = absl::GetFlag(FLAGS_state);
+  b.include_retracted = absl::GetFlag(FLAGS_include_retracted);
+  b.banks = absl::StrCat(absl::GetFlag(FLAGS_bank), ",", absl::GetFlag(FLAGS_banks));
+  b.limit = absl::GetFlag(FLAGS_limit);
+  b.all = absl::GetFlag(FLAGS_all);
+  b.cursor = absl::GetFlag(FLAGS_cursor);
+  b.cursor_file = absl::GetFlag(FLAGS_cursor_file);
+  b.heartbeat_seconds = absl::GetFlag(FLAGS_heartbeat);
+  b.loan_wan = absl::GetFlag(FLAGS_loan_wan);
+  b.rate_pct = absl::GetFlag(FLAGS_rate_pct);
+  b.disbursed_wan = absl::GetFlag(FLAGS_disbursed_wan);
+  b.disbursed_on = absl::GetFlag(FLAGS_disbursed_on);
+  b.effective = absl::GetFlag(FLAGS_effective);
+  b.term_months = absl::GetFlag(FLAGS_term_months);
+  b.decline_reason = absl::GetFlag(FLAGS_decline_reason);
+  b.detail = absl::GetFlag(FLAGS_detail);
+  b.note = absl::GetFlag(FLAGS_note);
+  b.expected_version = absl::GetFlag(FLAGS_expected_version);
+  b.request_id = absl::GetFlag(FLAGS_request_id);
+  b.group_by = absl::GetFlag(FLAGS_group_by);
+  b.from = absl::GetFlag(FLAGS_from);
+  b.to = absl::GetFlag(FLAGS_to);
+  b.min_tier = absl::GetFlag(FLAGS_min_tier);
+  b.min_need_wan = absl::GetFlag(FLAGS_min_need_wan);
+  b.max_need_wan = absl::GetFlag(FLAGS_max_need_wan);
+  b.on_schedule = absl::GetFlag(FLAGS_on_schedule);
+  b.include_recommended = absl::GetFlag(FLAGS_include_recommended);
+  b.top = absl::GetFlag(FLAGS_top);
+  b.title = absl::GetFlag(FLAGS_title);
+  b.codes_file = absl::GetFlag(FLAGS_codes_file);
+  b.retract = absl::GetFlag(FLAGS_retract);
+  b.retract_reason = absl::GetFlag(FLAGS_retract_reason);
+  b.file = absl::GetFlag(FLAGS_file);
+  return b;
+}
+
+// Command::operands of a command that takes any number of them (≥ 0).
+constexpr size_t kAnyOperands = static_cast<size_t>(-1);
+
 struct Command {
   Args words;       // e.g. {"push", "projects"}
-  size_t operands;  // positional arguments after the words
+  size_t operands;  // positional arguments after the words, or kAnyOperands
   const char* synopsis;
   std::function<int(const GlobalOptions&, const Args&)> run;
 };
@@ -354,6 +449,53 @@ const std::vector<Command>& Commands() {
        0,
        "library criteria [--tier=T]",
        [](const GlobalOptions& o, const Args&) { return LibraryCriteria(o, false, Library()); }},
+      {{"bank", "list"},
+       0,
+       "bank list [--region=CODE] [--industry=CODE,...] [--publication=ID] "
+       "[--state=contacted,reviewing,granted,declined,none] [--include_retracted] "
+       "[--limit=N | --all]",
+       [](const GlobalOptions& o, const Args&) { return BankList(o, Bank()); }},
+      {{"bank", "watch"},
+       0,
+       "bank watch [--cursor=C] [--cursor_file=PATH] [--region=CODE] [--industry=CODE,...] "
+       "[--heartbeat=SECONDS]",
+       [](const GlobalOptions& o, const Args&) { return BankWatch(o, Bank()); }},
+      {{"bank", "feedback"},
+       1,
+       "bank feedback CODE --state=contacted|reviewing|granted|declined [--loan_wan=N] "
+       "[--rate_pct=4.35] [--term_months=N] [--disbursed_wan=N] [--disbursed_on=YYYY-MM-DD] "
+       "[--decline_reason=REASON] [--detail=TEXT] [--note=TEXT] [--effective=YYYY-MM-DD] "
+       "[--expected_version=N] [--request_id=ID]",
+       [](const GlobalOptions& o, const Args& a) { return BankFeedback(o, a[0], Bank()); }},
+      {{"bank", "overdue"},
+       0,
+       "bank overdue [--bank=ID,...] [--region=CODE] [--limit=N | --all]",
+       [](const GlobalOptions& o, const Args&) { return BankOverdue(o, Bank()); }},
+      {{"bank", "stats"},
+       0,
+       "bank stats [--group_by=bank,city,county,industry,type,publication,month] "
+       "[--from=YYYY-MM] [--to=YYYY-MM] [--region=CODE] [--bank=ID,...] [--publication=ID] "
+       "[--include_retracted]",
+       [](const GlobalOptions& o, const Args&) { return BankStats(o, Bank()); }},
+      {{"bank", "score"},
+       0,
+       "bank score [--region=CODE,...] [--industry=CODE,...] [--type=NAME,...] "
+       "[--min_tier=county|city|province] [--min_need_wan=N] [--max_need_wan=N] "
+       "[--on_schedule] [--include_recommended] [--top=N]",
+       [](const GlobalOptions& o, const Args&) { return BankScore(o, Bank()); }},
+      {{"bank", "publish"},
+       kAnyOperands,
+       "bank publish --title=TEXT [--banks=ID,...] [--note=TEXT] [--codes_file=PATH] "
+       "[--retract=CODE,... --retract_reason=TEXT] [--request_id=ID] [CODE...]",
+       [](const GlobalOptions& o, const Args& a) { return BankPublish(o, a, Bank()); }},
+      {{"bank", "policy", "set"},
+       0,
+       "bank policy set --file=policy.json [--expected_version=N] [--request_id=ID]",
+       [](const GlobalOptions& o, const Args&) { return BankPolicy(o, true, Bank()); }},
+      {{"bank", "policy"},
+       0,
+       "bank policy",
+       [](const GlobalOptions& o, const Args&) { return BankPolicy(o, false, Bank()); }},
       {{"admin", "migrate"},
        0,
        "admin migrate",
@@ -365,6 +507,10 @@ const std::vector<Command>& Commands() {
          return AdminCreatePrincipal(o, absl::GetFlag(FLAGS_name), absl::GetFlag(FLAGS_role),
                                      absl::GetFlag(FLAGS_scope));
        }},
+      {{"admin", "load-calendar"},
+       1,
+       "admin load-calendar FILE",
+       [](const GlobalOptions& o, const Args& a) { return AdminLoadCalendar(o, a[0]); }},
   };
   return *commands;
 }
@@ -381,7 +527,7 @@ int Dispatch(const GlobalOptions& options, const Args& args) {
   for (const Command& command : Commands()) {
     if (!StartsWith(args, command.words)) continue;
     const Args operands(args.begin() + command.words.size(), args.end());
-    if (operands.size() != command.operands) {
+    if (command.operands != kAnyOperands && operands.size() != command.operands) {
       std::cerr << "usage: techreno " << command.synopsis << "\n";
       return kExitUsage;
     }

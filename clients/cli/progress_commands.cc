@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "clients/cli/choices.h"
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
@@ -17,19 +18,6 @@ namespace techreno::cli {
 namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
-
-// Parses one optional 万元 flag into `set`; false (after saying why) when bad.
-template <typename Setter>
-bool WanFlag(const char* flag, const std::string& text, Setter set) {
-  if (text.empty()) return true;
-  absl::StatusOr<int64_t> fen = ParseWanToFen(text);
-  if (!fen.ok()) {
-    std::cerr << "error: --" << flag << ": " << fen.status().message() << "\n";
-    return false;
-  }
-  set(*fen);
-  return true;
-}
 
 // The report from the flags; false (after saying why) when one does not parse.
 // Range checks (period, split sum, status) are the server's: its messages name

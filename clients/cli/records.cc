@@ -22,16 +22,22 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-// A unit people type money in. `decimals` is where the last decimal is one fen:
-// more decimals cannot be converted exactly.
+// A unit people type amounts in: money, converted to fen, or a percentage,
+// converted to basis points. `decimals` is where the last decimal is one fen
+// (basis point): more decimals cannot be converted exactly.
 struct MoneyUnit {
   absl::string_view name;
-  uint64_t fen;
+  uint64_t fen;  // fen (basis points) per unit
   size_t decimals;
-  absl::string_view fen_text;  // `fen` with thousands separators, for messages
+  absl::string_view precision;  // why no more decimals, for messages
+  absl::string_view example;
 };
-constexpr MoneyUnit kWan = {"万元", 1'000'000, 6, "1,000,000"};
-constexpr MoneyUnit kYi = {"亿元", 10'000'000'000, 10, "10,000,000,000"};
+constexpr MoneyUnit kWan = {"万元", 1'000'000, 6,
+                            "1 万元 = 1,000,000 fen: the 6th decimal is one fen", "1234.56"};
+constexpr MoneyUnit kYi = {"亿元", 10'000'000'000, 10,
+                           "1 亿元 = 10,000,000,000 fen: the 10th decimal is one fen", "1234.56"};
+constexpr MoneyUnit kPercent = {"%", 100, 2, "4.35 % is 435 basis points: the 2nd decimal is one",
+                                "4.35"};
 
 // Fields the contract marks "Output only", per message type: the server sets
 // them, so input may not (CSV) or is cleared of them (JSON). Per type because
@@ -233,11 +239,11 @@ absl::StatusOr<int64_t> ParseAmountToFen(absl::string_view text, const MoneyUnit
       dot == absl::string_view::npos ? absl::string_view() : text.substr(dot + 1);
   if (!IsDigits(whole) || (dot != absl::string_view::npos && !IsDigits(fraction))) {
     return bad(absl::StrCat("is not an amount in ", unit.name,
-                            " (digits with an optional '.' and decimals, e.g. 1234.56)"));
+                            " (digits with an optional '.' and decimals, e.g. ", unit.example,
+                            ")"));
   }
   if (fraction.size() > unit.decimals) {
-    return bad(absl::StrCat("has more than ", unit.decimals, " decimals (1 ", unit.name, " = ",
-                            unit.fen_text, " fen: the ", unit.decimals, "th decimal is one fen)"));
+    return bad(absl::StrCat("has more than ", unit.decimals, " decimals (", unit.precision, ")"));
   }
   uint64_t whole_units;
   if (whole.size() > 19 || !absl::SimpleAtoi(whole, &whole_units)) return bad("is too large");
@@ -264,6 +270,10 @@ absl::StatusOr<int64_t> ParseWanToFen(absl::string_view text) {
 }
 
 absl::StatusOr<int64_t> ParseYiToFen(absl::string_view text) { return ParseAmountToFen(text, kYi); }
+
+absl::StatusOr<int64_t> ParsePercentToBasisPoints(absl::string_view text) {
+  return ParseAmountToFen(text, kPercent);
+}
 
 absl::StatusOr<bool> ParseBool(absl::string_view text) {
   const std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));

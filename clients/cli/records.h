@@ -47,6 +47,10 @@ absl::StatusOr<int64_t> ParseWanToFen(absl::string_view text);
 // targets are written.
 absl::StatusOr<int64_t> ParseYiToFen(absl::string_view text);
 
+// A percentage as people write it ("4.35", up to 2 decimals) to basis points
+// (435), the same way.
+absl::StatusOr<int64_t> ParsePercentToBasisPoints(absl::string_view text);
+
 // true/false, 1/0, 是/否 (ASCII case-insensitive).
 absl::StatusOr<bool> ParseBool(absl::string_view text);
 

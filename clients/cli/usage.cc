@@ -11,8 +11,8 @@
 namespace techreno::cli {
 
 const char kUsage[] =
-    R"(techreno: command-line client of techreno (project registry, investment monitoring and
-the key-project library)
+    R"(techreno: command-line client of techreno (project registry, investment monitoring, the
+key-project library and BankLink, the recommendation of projects to partner banks)
 
 Usage: techreno COMMAND [ARGUMENTS] [FLAGS]
 
@@ -93,9 +93,53 @@ Commands:
                               flags not given keep the tier's values; a list given
                               replaces it ("-" empties it); --threshold and --months
                               are the at-risk points behind and silent months
+  bank list [--region=CODE] [--industry=CODE,...] [--publication=ID]
+        [--state=contacted,reviewing,granted,declined,none] [--include_retracted]
+        [--limit=N | --all]   recommendations you can see (优质技改项目推荐): county,
+                              financing need (万元), latest feedback, publications;
+                              then the command that watches from here on
+  bank watch [--cursor=C] [--cursor_file=PATH] [--region=CODE] [--industry=CODE,...]
+        [--heartbeat=SECONDS] live events (发布, 更新, 撤回), one line each, until
+                              Ctrl-C; each event's cursor is kept in the cursor file
+                              (after the event is shown), so the same command goes on
+                              where it stopped; heartbeats show as (心跳) on stderr
+  bank feedback CODE --state=contacted|reviewing|granted|declined [--loan_wan=N]
+        [--rate_pct=4.35] [--term_months=N] [--disbursed_wan=N]
+        [--disbursed_on=YYYY-MM-DD] [--decline_reason=REASON] [--detail=TEXT]
+        [--note=TEXT] [--effective=YYYY-MM-DD] [--expected_version=N] [--request_id=ID]
+                              a bank reports on a recommended project (bank token);
+                              prints the stored feedback with its subsidy estimate
+  bank overdue [--bank=ID,...] [--region=CODE] [--limit=N | --all]
+                              recommendations a bank has not answered within the
+                              response deadline (China working days)
+  bank stats [--group_by=bank,city,county,industry,type,publication,month]
+        [--from=YYYY-MM] [--to=YYYY-MM] [--region=CODE] [--bank=ID,...]
+        [--publication=ID] [--include_retracted]
+                              the matching funnel per group and in total: projects
+                              recommended, contacted, financed; pairs by state; loans,
+                              disbursed and subsidy (万元); overdue; days to first
+                              contact; then declines by reason
+  bank score [--region=CODE,...] [--industry=CODE,...] [--type=NAME,...]
+        [--min_tier=county|city|province] [--min_need_wan=N] [--max_need_wan=N]
+        [--on_schedule] [--include_recommended] [--top=N]
+                              projects that could be recommended, best score first,
+                              with the points of each part of the score
+  bank publish --title=TEXT [--banks=ID,...] [--note=TEXT] [--codes_file=PATH]
+        [--retract=CODE,... --retract_reason=TEXT] [--request_id=ID] [CODE...]
+                              publish a list of recommended projects (province only),
+                              to every partner bank or the named ones; prints each
+                              item's outcome and findings
+  bank policy                 the BankLink policy in force: score weights, response
+                              deadline, loan-interest subsidy terms
+  bank policy set --file=policy.json [--expected_version=N] [--request_id=ID]
+                              a new version of the policy (province only); the file
+                              is what bank policy --format=json prints, edited
   admin migrate               apply schema migrations and load reference data (--db)
   admin create-principal --name=NAME --role=county|city|province|bank|auditor --scope=S
                               create a principal (--db); prints only its token
+  admin load-calendar FILE    load a year's working-day calendar ("date,kind,name" CSV:
+                              holiday or workday, as libs/store/data/cn-working-
+                              calendar.csv) in one transaction (--db)
 
 Global flags:
   --server=HOST:PORT    techreno-server; default $TECHRENO_SERVER, else 127.0.0.1:50051
@@ -117,6 +161,52 @@ list projects filters:
   --enterprise=CREDIT_CODE  --min_planned_wan=N  --max_planned_wan=N (万元)
   --limit=N (default 50)  --all (every page)
 
+bank flags:
+  --region=CODE         projects in this region (score: codes separated by ',')
+  --industry=CODE,...   industry divisions ("34") or groups ("342")
+  --publication=ID      one publication, e.g. 2016-0001
+  --state=S,...         list: latest feedback contacted, reviewing, granted, declined,
+                        or none (no feedback yet); feedback: the state reported
+  --include_retracted   list, stats: retracted recommendations too
+  --bank=ID,...         bank ids (--banks is the same); publish: the banks addressed
+                        (default every partner bank)
+  --limit=N  --all      list, overdue: at most N rows (default 50), or every page
+  --cursor=C            watch: start after this cursor (from bank list or an event)
+  --cursor_file=PATH    watch: where the cursor is kept; default
+                        $HOME/.config/techreno/bank-cursor. Without --cursor the
+                        watch starts from this file's cursor, else from now
+  --heartbeat=SECONDS   watch: heartbeat after this much silence (5-300, default 30)
+  --loan_wan=N          feedback: loan granted, 万元
+  --rate_pct=P          feedback: annual interest rate in %, e.g. 4.35 (= 435 bp)
+  --term_months=N       feedback: loan term in months
+  --disbursed_wan=N     feedback: disbursed so far, 万元
+  --disbursed_on=DAY    feedback: first disbursement, YYYY-MM-DD (China time)
+  --decline_reason=R    feedback: credit_risk, insufficient_collateral,
+                        project_not_viable, enterprise_declined, financed_elsewhere,
+                        outside_credit_policy or other (with --detail)
+  --detail=TEXT         feedback: what the decline reason means
+  --note=TEXT           feedback: remark; publish: why the projects are recommended
+  --effective=DAY       feedback: when the step was taken, YYYY-MM-DD (default now)
+  --expected_version=N  feedback, policy set: fail (ABORTED) unless the stored version
+                        is N
+  --request_id=ID       feedback, publish, policy set: reuse a printed id to retry
+  --group_by=D,...      stats: bank, city, county, industry, type, publication, month
+  --from=YYYY-MM  --to=YYYY-MM
+                        stats: months of first publication (inclusive)
+  --type=NAME,...       score: renovation types (EQUIPMENT_RENEWAL, ...)
+  --min_tier=T          score: accepted in the county, city or province library tier
+                        or a higher one
+  --min_need_wan=N  --max_need_wan=N
+                        score: financing need range, 万元
+  --on_schedule         score: only projects not behind schedule
+  --include_recommended score: also projects already recommended
+  --top=N               score: how many candidates (default 100)
+  --title=TEXT          publish: title of the list, e.g. 2016年第一批技术改造优质项目推荐名单
+  --codes_file=PATH     publish: project codes one per line (blank lines and # comments
+                        skipped; - = stdin), after the CODE operands
+  --retract=CODE,...    publish: recommendations to retract, with --retract_reason=TEXT
+  --file=PATH           policy set: a BankLinkPolicy in protobuf JSON
+
 Input files:
   CSV with a header row of Project, Enterprise or ProgressReport field names (UTF-8,
   BOM allowed). Money as <field>_fen (whole fen) or <base>_wan (万元, up to 6
@@ -130,7 +220,8 @@ Input files:
   that add up exactly); optional status, note, covers_january (February reports
   only), declared_ytd_wan, declared_since_start_wan, source_record_id.
 
-Exit status: 0 ok; 1 server error or rejected records; 2 usage error.
+Exit status: 0 ok (bank watch: also when stopped with Ctrl-C); 1 server error or
+rejected records (bank watch: the server went away); 2 usage error.
 
 Examples:
   export TECHRENO_DB="host=127.0.0.1 port=5432 dbname=techreno"
@@ -164,6 +255,22 @@ Examples:
   techreno library remove 2024-440104-00-03-00007X --tier=city --reason_code=FAILED_REVIEW \
       --reason="连续3个月未报送进度"
   techreno library totals --tier=city --by_industry
+  techreno bank score --region=440100 --min_tier=city --on_schedule --top=20  # province
+  techreno bank publish --title="2016年第一批技术改造优质项目推荐名单" \
+      --note="智能化改造示范" 2025-440103-00-03-00001X 2025-440104-00-03-00002X
+  techreno bank publish --title="撤回" --retract=2024-440104-00-03-00007X \
+      --retract_reason="企业已获融资"
+  techreno bank list --region=440100 --state=none                 # bank token
+  techreno bank watch --region=440100
+  techreno bank feedback 2025-440103-00-03-00001X --state=granted --loan_wan=800 \
+      --rate_pct=4.35 --term_months=36 --effective=2025-10-15
+  techreno bank feedback 2025-440104-00-03-00002X --state=declined \
+      --decline_reason=insufficient_collateral --note="抵押物估值不足"
+  techreno bank overdue --region=440100
+  techreno bank stats --group_by=bank,city --from=2025-01 --to=2025-12
+  techreno bank policy --format=json > policy.json
+  techreno bank policy set --file=policy.json --expected_version=3
+  techreno admin load-calendar cn-working-calendar-2027.csv
 )";
 
 absl::Status CheckFlags(int argc, char** argv) {
