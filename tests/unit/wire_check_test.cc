@@ -3,6 +3,7 @@
 #include "libs/rpc/wire_check.h"
 
 #include "gtest/gtest.h"
+#include "techreno/v1/banklink.pb.h"
 #include "techreno/v1/monitoring.pb.h"
 #include "techreno/v1/registry.pb.h"
 
@@ -91,6 +92,21 @@ TEST(WireCheckTest, OversizedFieldsAreFoundAndSmallMessagesSkipped) {
   v1::UpsertProjectRequest fine;
   fine.mutable_project()->set_description(std::string(8192, 'x'));
   EXPECT_TRUE(OversizedFields(fine, fine.ByteSizeLong()).empty());
+}
+
+TEST(WireCheckTest, APublicationMayListTenThousandItems) {
+  v1::PublishRecommendationsRequest publication;
+  for (int i = 0; i < 10'000; ++i)
+    publication.add_items()->set_project_code("2026-440103-00-03-000011");
+  EXPECT_TRUE(OversizedFields(publication, publication.ByteSizeLong()).empty());
+  publication.add_items();
+  const auto found = OversizedFields(publication, publication.ByteSizeLong());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].path, "items");
+  EXPECT_EQ(found[0].description, "has 10001 elements; at most 10000");
+  // Other repeated fields keep the general limit.
+  for (int i = 0; i < 1001; ++i) publication.add_bank_ids("icbc-gd");
+  EXPECT_EQ(OversizedFields(publication, publication.ByteSizeLong()).size(), 2u);
 }
 
 TEST(WireCheckTest, RequestTypesAreTheInputsOfMethods) {
