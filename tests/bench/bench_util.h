@@ -1,16 +1,33 @@
-// Helpers the benchmark programs share: wall-clock spans, percentiles and the
-// county-level regions a data set spreads over.
+// Helpers the benchmark programs share: the run's database, wall-clock spans,
+// percentiles and the county-level regions a data set spreads over.
 #ifndef TECHRENO_TESTS_BENCH_BENCH_UTIL_H_
 #define TECHRENO_TESTS_BENCH_BENCH_UTIL_H_
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "libs/store/reference_data.h"
 
 namespace techreno::bench {
+
+// The database a run works in: `reuse` (one an earlier run left) if given,
+// else a fresh techreno_bench_<pid> created in the cluster `base` (a libpq
+// DSN) and left for inspection. Returns its name; its DSN is
+// absl::StrCat(base, " dbname=", name).
+inline std::string BenchDatabase(const std::string& base, const std::string& reuse) {
+  if (!reuse.empty()) return reuse;
+  const std::string db = absl::StrCat("techreno_bench_", getpid());
+  pqxx::connection admin(base);
+  pqxx::nontransaction tx(admin);
+  tx.exec("CREATE DATABASE " + db);
+  return db;
+}
 
 using Clock = std::chrono::steady_clock;
 inline double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }

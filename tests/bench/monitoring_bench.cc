@@ -178,12 +178,7 @@ int Run() {
                     : static_cast<int>(100'000 * absl::GetFlag(FLAGS_scale));
   const int months = std::min(12, absl::GetFlag(FLAGS_months));
   const std::string reuse = absl::GetFlag(FLAGS_database);
-  const std::string db = reuse.empty() ? absl::StrFormat("techreno_bench_%d", getpid()) : reuse;
-  if (reuse.empty()) {
-    pqxx::connection admin(base);
-    pqxx::nontransaction tx(admin);
-    tx.exec("CREATE DATABASE " + db);
-  }
+  const std::string db = BenchDatabase(base, reuse);
   const std::string dsn = absl::StrCat(base, " dbname=", db);
   store::Pool pool({dsn, 8});
   if (!store::ApplyMigrations(pool).ok() || !store::SeedReferenceData(pool).ok()) return 1;
