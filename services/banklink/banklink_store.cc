@@ -210,11 +210,12 @@ std::vector<CandidateRow> CandidateRows(pqxx::transaction_base& tx, const Candid
            "          WHERE r.project_code = p.project_code AND r.state = 1))"
            "   AND (NOT $11::boolean OR coalesce(f.start_index > $9::int, true)"
            "        OR coalesce(s.gap_points, 0) <= 0)"
-           " ORDER BY p.project_code",
+           "   AND p.project_code > $12"
+           " ORDER BY p.project_code LIMIT $13",
            q.scope_region, store::TextArray(q.region_codes), store::TextArray(q.industry_codes),
            store::NumberArray(q.renovation_types), q.min_tier, q.min_financing_need_fen,
            q.max_financing_need_fen, q.include_recommended, q.as_of,
-           store::Reference().regions.ProvinceCode(), q.on_schedule_only);
+           store::Reference().regions.ProvinceCode(), q.on_schedule_only, q.after_code, q.limit);
   std::vector<CandidateRow> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {

@@ -134,7 +134,9 @@ struct CandidateQuery {
   int64_t min_financing_need_fen = 0, max_financing_need_fen = 0;  // 0 = no bound
   bool on_schedule_only = false;
   bool include_recommended = false;
-  int as_of = 0;  // period index: progress as of this month
+  int as_of = 0;           // period index: progress as of this month
+  std::string after_code;  // keyset paging: projects after this code
+  int limit = 2000;
 };
 // What the score reads of one eligible project.
 struct CandidateRow {
@@ -144,8 +146,9 @@ struct CandidateRow {
   double gap_points = 0;  // behind the straight-line schedule (started only)
   bool recommended = false;
 };
-// Every eligible project (consent, a financing need, PLANNED or UNDER_CONSTRUCTION)
-// matching the filters, by project code.
+// The eligible projects (consent, a financing need, PLANNED or
+// UNDER_CONSTRUCTION) matching the filters, by project code: at most `limit`
+// after `after_code`.
 std::vector<CandidateRow> CandidateRows(pqxx::transaction_base& tx, const CandidateQuery& q);
 
 // ---- deadlines (candidate_store.cc)

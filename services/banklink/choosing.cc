@@ -82,22 +82,34 @@ grpc::Status BankLinkService::ScoreCandidates(grpc::ServerContext* context,
   q.include_recommended = request->include_recommended();
   q.as_of = codes::CurrentPeriod(options_.clock()).Index() - 1;  // the last complete month
 
+  // The eligible projects are read in pages, scored, and only the best top_n
+  // kept: memory stays a page and the answer, however many are eligible.
+  const size_t top = request->top_n() == 0 ? 100 : static_cast<size_t>(request->top_n());
   std::optional<v1::BankLinkPolicy> policy;
-  std::vector<CandidateRow> rows;
+  std::vector<v1::Candidate> best;
+  int64_t eligible = 0;
   absl::Status read = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
     policy = LoadPolicy(tx, 0);
-    rows = CandidateRows(tx, q);
+    best.clear();
+    eligible = 0;
+    q.after_code.clear();
+    for (;;) {
+      std::vector<CandidateRow> rows = CandidateRows(tx, q);
+      if (rows.empty()) break;
+      eligible += static_cast<int64_t>(rows.size());
+      q.after_code = rows.back().project.project_code();
+      for (CandidateRow& row : rows) {
+        best.push_back(ScoreCandidate(policy->score_weights(), std::move(row)));
+      }
+      RankCandidates(best);
+      if (best.size() > top) best.resize(top);
+      if (rows.size() < static_cast<size_t>(q.limit)) break;
+    }
     return absl::OkStatus();
   });
   if (!read.ok()) return Fail(read);
-  std::vector<v1::Candidate> ranked;
-  ranked.reserve(rows.size());
-  for (CandidateRow& row : rows) ranked.push_back(ScoreCandidate(policy->score_weights(), row));
-  RankCandidates(ranked);
-  const size_t top = request->top_n() == 0 ? 100 : static_cast<size_t>(request->top_n());
-  response->set_eligible(static_cast<int64_t>(ranked.size()));
-  if (ranked.size() > top) ranked.resize(top);
-  for (v1::Candidate& c : ranked) *response->add_candidates() = std::move(c);
+  response->set_eligible(eligible);
+  for (v1::Candidate& c : best) *response->add_candidates() = std::move(c);
   response->set_policy_version(policy->version());
   response->set_as_of_period(codes::FormatPeriod(codes::PeriodFromIndex(q.as_of)));
   return grpc::Status::OK;
