@@ -63,10 +63,17 @@ if [ ! -s "$VAR_DIR/tokens.env" ]; then
     "$county" "$city" "$province" >"$VAR_DIR/tokens.env")
 fi
 . "$VAR_DIR/tokens.env"
+# A bank officer (中国工商银行广东省分行), added to a var/ made before BankLink.
+if [ -z "${BANK_TOKEN:-}" ]; then
+  bank=$(principal icbc-gd-officer bank icbc-gd)
+  (umask 077 && printf 'BANK_TOKEN=%s\n' "$bank" >>"$VAR_DIR/tokens.env")
+  . "$VAR_DIR/tokens.env"
+fi
 echo "demo tokens (also in $VAR_DIR/tokens.env):"
 echo "  county   440103 荔湾区: $COUNTY_TOKEN"
 echo "  city     440100 广州市: $CITY_TOKEN"
 echo "  province 440000 广东省: $PROVINCE_TOKEN"
+echo "  bank     icbc-gd 中国工商银行广东省分行: $BANK_TOKEN"
 
 echo "== 5/5 demo"
 # The demo's data is dated from the month of the first run (make-demo.sh):
@@ -132,6 +139,19 @@ done
 "$CLI" --token="$CITY_TOKEN" library remove "$DEMO_P2" --tier=city --reason_code=NOT_PROGRESSING \
   --reason="投资进度落后计划" || true
 "$CLI" --token="$CITY_TOKEN" library list
+echo "-- BankLink: the province ranks the candidates and recommends the best to two banks; the" \
+  "bank contacts the first and grants a loan; the province reads the funnel"
+"$CLI" --token="$PROVINCE_TOKEN" bank score --region=440103 --include_recommended --top=5
+# A second run answers the first publication again (the same request id): nothing doubles.
+"$CLI" --token="$PROVINCE_TOKEN" bank publish --title="技术改造优质项目推荐名单（演示）" \
+  --banks=icbc-gd,ccb-gd --note="省级重点技改项目，融资需求明确" \
+  --request_id="demo-publish-$DEMO_P1" "$DEMO_P1" "$DEMO_P2" || true
+"$CLI" --token="$BANK_TOKEN" bank list
+"$CLI" --token="$BANK_TOKEN" bank feedback "$DEMO_P1" --state=contacted \
+  --note="已与企业财务负责人对接" --request_id="demo-contact-$DEMO_P1" || true
+"$CLI" --token="$BANK_TOKEN" bank feedback "$DEMO_P1" --state=granted --loan_wan=3000 \
+  --rate_pct=3.65 --term_months=36 --request_id="demo-grant-$DEMO_P1" || true
+"$CLI" --token="$PROVINCE_TOKEN" bank stats --group_by=bank
 echo
 echo "techreno is running on $TECHRENO_SERVER (PostgreSQL 127.0.0.1:$PG_PORT)."
 echo "Try:   . $VAR_DIR/env; . $VAR_DIR/tokens.env; . $DEMO/demo.env   # the demo's months and codes"

@@ -16,8 +16,10 @@ work=$(mktemp -d)
 DEMO=$work/demo
 db=techreno_e2e_$$
 server_pid=
+server2_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$server2_pid" ] && kill "$server2_pid" 2>/dev/null || true
   psql -X -q "$TECHRENO_TEST_DSN" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -149,6 +151,51 @@ expect_re "^省级库 PROVINCE +1 +10000\.00 +1000\.00 +在建 UNDER_CONSTRUCTIO
   || fail "library history failed"
 expect "推进不力 NOT_PROGRESSING：投资进度落后计划26.5个百分点"
 
+# BankLink, as the province and a bank officer use it, with the bank watching
+# through a second server process on the same database.
+bank=$("$CLI" admin create-principal --name=icbc-officer --role=bank --scope=icbc-gd 2>/dev/null)
+[[ $bank == tr_* ]] || fail "create-principal printed '$bank' for a bank"
+"$CLI" admin create-principal --name=nobank --role=bank --scope=no-such-bank >"$work/out" 2>&1 \
+  && fail "a bank principal outside the bank directory was created"
+"$CLI" --token="$province" bank score --region=440103 >"$work/out" 2>&1 || fail "score failed"
+expect_re "^1 +[0-9.]+ +$DEMO_P1 "
+expect "省级重点项目库"
+port2=$((port + 1))
+while (exec 3<>"/dev/tcp/127.0.0.1/$port2") 2>/dev/null; do port2=$((port2 + 1)); done
+"$SERVER" --listen="127.0.0.1:$port2" --migrate=false >"$work/server2.log" 2>&1 &
+server2_pid=$!
+for _ in $(seq 1 100); do grep -q "listening on port" "$work/server2.log" && break; sleep 0.1; done
+grep -q "listening on port" "$work/server2.log" || fail "the second server did not start"
+"$CLI" --server="127.0.0.1:$port2" --token="$bank" bank list >"$work/out" 2>&1 || fail "bank list failed"
+cursor=$(grep -o -- '--cursor=[^ ]*' "$work/out" | head -1)
+[ -n "$cursor" ] || fail "bank list printed no cursor to watch from"
+"$CLI" --server="127.0.0.1:$port2" --token="$bank" bank watch "$cursor" \
+  --cursor_file="$work/cursor" >"$work/watch.out" 2>"$work/watch.err" &
+watch_pid=$!
+"$CLI" --token="$province" bank publish --title="2026年第一批技术改造优质项目推荐名单" \
+  --banks=icbc-gd,ccb-gd --note="省级重点项目" "$DEMO_P1" "$DEMO_P4" >"$work/out" 2>&1 \
+  || fail "publish failed"
+expect "新增 2"
+for _ in $(seq 1 50); do grep -q "$DEMO_P4" "$work/watch.out" && break; sleep 0.1; done
+grep -q "$DEMO_P4" "$work/watch.out" || { cat "$work/watch.err" "$work/watch.out" "$work/server2.log"; fail "the watcher on the second server got nothing within 5 s"; }
+grep -q "$DEMO_P1" "$work/watch.out" || fail "the watcher missed $DEMO_P1"
+kill -INT "$watch_pid"
+wait "$watch_pid" || fail "bank watch did not stop cleanly on Ctrl-C"
+grep -q "接续" "$work/watch.err" || fail "bank watch did not say how to resume"
+[ -s "$work/cursor" ] || fail "bank watch kept no cursor"
+kill -TERM "$server2_pid"; wait "$server2_pid" || true
+"$CLI" --token="$bank" bank feedback "$DEMO_P1" --state=granted --loan_wan=3000 --rate_pct=3.65 \
+  --term_months=36 >"$work/out" 2>&1 || fail "feedback failed"
+expect "164.25"      # the subsidy estimate: 3,000万 × 3.65 % × 3 years × 50 %
+"$CLI" --token="$bank" bank feedback "$DEMO_P1" --state=declined >"$work/out" 2>&1 \
+  && fail "a decline without its reason was accepted"
+expect "decline_reason"
+"$CLI" --token="$province" bank stats --group_by=bank >"$work/out" 2>&1 || fail "stats failed"
+expect "中国工商银行广东省分行"
+expect "中国建设银行广东省分行"
+"$CLI" --token="$bank" bank overdue >"$work/out" 2>&1 || fail "overdue failed"
+expect "10 个工作日"
+
 code=$("$CLI" --token="$county" --format=json list projects --limit=1 2>/dev/null |
   sed -n 's/.*"project_code": *"\([^"]*\)".*/\1/p' | head -1)
 [ -n "$code" ] || fail "no project code in JSON output"
@@ -162,6 +209,10 @@ expect "withdraw"
 [ "$code" = "$DEMO_P1" ] || fail "expected the first project to be $DEMO_P1, got $code"
 "$CLI" --token="$city" library list --state=ACCEPTED >"$work/out" 2>&1 || fail "library list failed"
 expect "1 entry"
+# ...and its recommendation was retracted: the bank no longer sees it.
+"$CLI" --token="$bank" bank list >"$work/out" 2>&1 || fail "bank list failed"
+grep -q "$code" "$work/out" && fail "a withdrawn project is still shown to the bank"
+expect "$DEMO_P4"
 "$CLI" --token="$city" library history "$code" --tier=province >"$work/out" 2>&1 \
   || fail "library history failed"
 expect "项目撤销 PROJECT_WITHDRAWN：项目已在登记系统撤销"
