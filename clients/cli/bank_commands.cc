@@ -85,6 +85,22 @@ bool DayFlag(const char* flag, const std::string& text, Setter set) {
   return true;
 }
 
+// Shows a page's items until --limit is reached (JSON lines, or rows of
+// `table`), counting them in `shown`.
+template <typename Items, typename RowOf>
+void ShowPage(const Items& items, bool json, const BankOptions& bank, RowOf row_of, Table& table,
+              int64_t& shown) {
+  for (const auto& item : items) {
+    if (!bank.all && shown == bank.limit) break;
+    if (json) {
+      std::cout << ToJsonLine(item) << "\n";
+    } else {
+      table.AddRow(row_of(item));
+    }
+    ++shown;
+  }
+}
+
 bool CheckLimit(const BankOptions& bank) {
   if (bank.all || bank.limit > 0) return true;
   std::cerr << "error: --limit must be positive (or use --all)\n";
@@ -871,15 +887,7 @@ int BankList(const GlobalOptions& options, const BankOptions& bank) {
     const grpc::Status status = stub->ListRecommendations(context, request, &response);
     if (!status.ok()) return PageResult{status, ""};
     if (page_token.empty()) watch_cursor = response.watch_cursor();  // the first page's
-    for (const v1::Recommendation& r : response.recommendations()) {
-      if (!bank.all && shown == bank.limit) break;
-      if (json) {
-        std::cout << ToJsonLine(r) << "\n";
-      } else {
-        table.AddRow(RecommendationRow(r));
-      }
-      ++shown;
-    }
+    ShowPage(response.recommendations(), json, bank, RecommendationRow, table, shown);
     return PageResult{status, response.next_page_token()};
   };
   std::string unread;
@@ -969,15 +977,7 @@ int BankOverdue(const GlobalOptions& options, const BankOptions& bank) {
     if (!status.ok()) return PageResult{status, ""};
     deadline = absl::StrCat("首次响应时限：", response.first_response_working_days(),
                             " 个工作日，截至 ", response.as_of_date());
-    for (const v1::OverdueRecommendation& o : response.overdue()) {
-      if (!bank.all && shown == bank.limit) break;
-      if (json) {
-        std::cout << ToJsonLine(o) << "\n";
-      } else {
-        table.AddRow(OverdueRow(o));
-      }
-      ++shown;
-    }
+    ShowPage(response.overdue(), json, bank, OverdueRow, table, shown);
     return PageResult{status, response.next_page_token()};
   };
   std::string unread;

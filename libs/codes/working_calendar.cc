@@ -5,6 +5,7 @@
 #include "absl/time/civil_time.h"
 #include "libs/codes/codes.h"
 #include "libs/codes/reference_csv.h"
+#include "libs/codes/text.h"
 
 namespace techreno::codes {
 
@@ -21,8 +22,8 @@ absl::StatusOr<std::vector<CalendarDay>> ParseWorkingCalendar(absl::string_view 
         // prints back as written is a real one.
         if (day.date.size() != 10 || !absl::ParseCivilTime(day.date, &civil) ||
             absl::FormatCivilTime(civil) != day.date) {
-          return internal::LineError(kName, row.line_no,
-                                     absl::StrCat("date must be YYYY-MM-DD, got '", day.date, "'"));
+          return internal::LineError(
+              kName, row.line_no, absl::StrCat("date must be YYYY-MM-DD, got ", Quote(day.date)));
         }
         if (row.fields[1] != "holiday" && row.fields[1] != "workday") {
           return internal::LineError(kName, row.line_no, "kind must be holiday or workday");
@@ -31,7 +32,8 @@ absl::StatusOr<std::vector<CalendarDay>> ParseWorkingCalendar(absl::string_view 
         day.name = std::string(row.fields[2]);
         if (day.name.empty()) return internal::LineError(kName, row.line_no, "empty name");
         if (!seen.insert(day.date).second) {
-          return internal::LineError(kName, row.line_no, absl::StrCat(day.date, " appears twice"));
+          return internal::LineError(kName, row.line_no,
+                                     absl::StrCat(Quote(day.date), " appears twice"));
         }
         days.push_back(std::move(day));
         return absl::OkStatus();
