@@ -320,6 +320,7 @@ bool BuildWatchRequest(const BankOptions& bank, const std::string& path,
   request->set_region_code(bank.region);
   for (const std::string& code : SplitList(bank.industry)) request->add_industry_codes(code);
   request->set_heartbeat_seconds(bank.heartbeat_seconds);
+  request->set_max_events_per_message(100);  // a burst in few messages; each shown alone
   if (!bank.cursor.empty()) {
     request->set_cursor(bank.cursor);
     std::cerr << "从 --cursor 接续监听（Ctrl-C 停止）\n";
@@ -336,7 +337,10 @@ bool BuildWatchRequest(const BankOptions& bank, const std::string& path,
 // heartbeats only as "(心跳)" on stderr.
 void ShowEvent(const GlobalOptions& options, const v1::RecommendationEvent& e) {
   if (options.format == OutputFormat::kJson) {
-    std::cout << ToJsonLine(e) << std::endl;
+    // One line an event: the batch's further events get lines of their own.
+    v1::RecommendationEvent one = e;
+    one.clear_more();
+    std::cout << ToJsonLine(one) << std::endl;
     return;
   }
   if (e.kind() == v1::RECOMMENDATION_EVENT_KIND_HEARTBEAT) {
@@ -922,9 +926,12 @@ int BankWatch(const GlobalOptions& options, const BankOptions& bank) {
   bool saved = true;
   while (saved && reader->Read(&event)) {
     ShowEvent(options, event);
-    // Persisted only after the event was shown: a crash replays it, never skips it.
-    saved = SaveCursor(path, event.cursor());
-    if (saved) last = event.cursor();
+    for (const v1::RecommendationEvent& more : event.more()) ShowEvent(options, more);
+    // Persisted only after the events were shown: a crash replays them, never skips one.
+    const std::string& cursor =
+        event.more().empty() ? event.cursor() : event.more(event.more_size() - 1).cursor();
+    saved = SaveCursor(path, cursor);
+    if (saved) last = cursor;
   }
   if (!saved) context.TryCancel();
   const grpc::Status status = reader->Finish();

@@ -286,6 +286,15 @@ absl::StatusOr<int> ResolveHeartbeat(int seconds) {
   return seconds;
 }
 
+absl::StatusOr<int> ResolveMaxEvents(int events) {
+  if (events == 0) return 1;
+  if (events < 1 || events > 500) {
+    return rpc::InvalidField("max_events_per_message",
+                             "max_events_per_message must be 1-500 (0: 1)");
+  }
+  return events;
+}
+
 void CheckFilters(const std::string& region_code, const std::vector<std::string>& industry_codes,
                   const std::vector<int>& renovation_types, std::vector<FieldViolation>& bad) {
   const auto& ref = store::Reference();

@@ -75,6 +75,8 @@ std::string EncodeCursor(int64_t principal_id, int64_t seq);
 absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor, int64_t principal_id);
 // heartbeat_seconds: 0 → 30; else 5–300 (INVALID_ARGUMENT otherwise).
 absl::StatusOr<int> ResolveHeartbeat(int seconds);
+// max_events_per_message: 0 → 1; else 1–500 (INVALID_ARGUMENT otherwise).
+absl::StatusOr<int> ResolveMaxEvents(int events);
 // The checks shared by ListRecommendations and WatchRecommendations filters.
 void CheckFilters(const std::string& region_code, const std::vector<std::string>& industry_codes,
                   const std::vector<int>& renovation_types, std::vector<rpc::FieldViolation>& bad);

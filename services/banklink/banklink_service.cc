@@ -154,6 +154,8 @@ grpc::ServerWriteReactor<v1::RecommendationEvent>* BankLinkService::WatchRecomme
   if (!bad.empty()) return refuse(rpc::InvalidArgument("invalid WatchRecommendations", bad));
   auto heartbeat = ResolveHeartbeat(request->heartbeat_seconds());
   if (!heartbeat.ok()) return refuse(heartbeat.status());
+  auto max_events = ResolveMaxEvents(request->max_events_per_message());
+  if (!max_events.ok()) return refuse(max_events.status());
   int64_t after = 0;
   if (request->cursor().empty()) {
     absl::Status s = store::RunAutocommit(pool_, [&](pqxx::transaction_base& tx) {
@@ -166,7 +168,7 @@ grpc::ServerWriteReactor<v1::RecommendationEvent>* BankLinkService::WatchRecomme
     if (!decoded.ok()) return refuse(decoded.status());
     after = *decoded;
   }
-  return hub_.Open(*caller, std::move(filter), after, absl::Seconds(*heartbeat));
+  return hub_.Open(*caller, std::move(filter), after, absl::Seconds(*heartbeat), *max_events);
 }
 
 grpc::Status BankLinkService::SubmitFeedback(grpc::ServerContext* context,

@@ -54,11 +54,12 @@ grpc::ServerWriteReactor<v1::RecommendationEvent>* RefusedStream(const absl::Sta
 class WatchStream final : public grpc::ServerWriteReactor<v1::RecommendationEvent> {
  public:
   WatchStream(WatchHub* hub, auth::Principal caller, RecFilter filter, int64_t pos,
-              absl::Duration heartbeat)
+              absl::Duration heartbeat, int max_events)
       : hub_(hub),
         caller_(std::move(caller)),
         filter_(std::move(filter)),
         heartbeat_(heartbeat),
+        max_events_(max_events),
         pos_(pos),
         last_write_(absl::Now()) {}
 
@@ -173,12 +174,37 @@ class WatchStream final : public grpc::ServerWriteReactor<v1::RecommendationEven
     return false;
   }
 
+  // Writes `event` into out_, then, up to max_events_ in all, the events for
+  // this watcher already at hand (the catch-up page, else the ring) into
+  // out_.more: a burst, or a resumption, travels in few messages.
   void Render(const HubEvent& event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     out_.Clear();
-    out_.set_cursor(EncodeCursor(caller_.id, pos_));
-    out_.set_kind(event.row.kind);
-    *out_.mutable_event_time() = TimeUtil::MicrosecondsToTimestamp(event.row.at_micros);
-    v1::Recommendation& rec = *out_.mutable_recommendation();
+    RenderInto(event, out_);
+    Wrote();
+    while (out_.more_size() + 1 < max_events_) {
+      HubEventPtr next;
+      while (!page_.empty() && page_.front()->row.seq <= pos_) page_.pop_front();
+      if (!page_.empty()) {
+        if (page_.front()->row.seq != pos_ + 1) return;  // NextWrite says why
+        next = page_.front();
+        page_.pop_front();
+      } else if (hub_->EventAfter(pos_, &next) != WatchHub::Next::kEvent) {
+        return;
+      }
+      pos_ = next->row.seq;
+      if (EventReaches(next->row, caller_) && filter_.Matches(next->row.row)) {
+        RenderInto(*next, *out_.add_more());
+      }
+    }
+  }
+
+  // One event as this caller sees it, with the cursor after it (pos_).
+  void RenderInto(const HubEvent& event, v1::RecommendationEvent& e)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    e.set_cursor(EncodeCursor(caller_.id, pos_));
+    e.set_kind(event.row.kind);
+    *e.mutable_event_time() = TimeUtil::MicrosecondsToTimestamp(event.row.at_micros);
+    v1::Recommendation& rec = *e.mutable_recommendation();
     rec = event.row.row.rec;
     if (caller_.role == auth::Role::kBank) {
       rec.clear_feedback();
@@ -187,7 +213,6 @@ class WatchStream final : public grpc::ServerWriteReactor<v1::RecommendationEven
       }
     }
     ShapeForCaller(caller_, rec);
-    Wrote();
   }
 
   void Heartbeat() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -208,6 +233,7 @@ class WatchStream final : public grpc::ServerWriteReactor<v1::RecommendationEven
   const auth::Principal caller_;
   const RecFilter filter_;
   const absl::Duration heartbeat_;
+  const int max_events_;  // in one message (max_events_per_message)
 
   absl::Mutex mu_;
   int64_t pos_ ABSL_GUARDED_BY(mu_);  // the last event considered: the cursor
@@ -243,9 +269,10 @@ absl::Status WatchHub::EnsureStarted() {
 grpc::ServerWriteReactor<v1::RecommendationEvent>* WatchHub::Open(const auth::Principal& caller,
                                                                   RecFilter filter,
                                                                   int64_t after_seq,
-                                                                  absl::Duration heartbeat) {
+                                                                  absl::Duration heartbeat,
+                                                                  int max_events) {
   if (absl::Status s = EnsureStarted(); !s.ok()) return new FailedStream(s);
-  auto* stream = new WatchStream(this, caller, std::move(filter), after_seq, heartbeat);
+  auto* stream = new WatchStream(this, caller, std::move(filter), after_seq, heartbeat, max_events);
   {
     absl::MutexLock lock(&mu_);
     if (stopping_) {

@@ -66,12 +66,13 @@ class WatchHub {
   WatchHub& operator=(const WatchHub&) = delete;
 
   // A reactor for one call: streams events after `after_seq` that reach
-  // `caller` and match `filter`.
+  // `caller` and match `filter`, up to `max_events` a message.
   // Starts the hub's thread on first use; a reactor that finishes at once
   // with the error when the hub cannot start or the caller has too many.
   grpc::ServerWriteReactor<v1::RecommendationEvent>* Open(const auth::Principal& caller,
                                                           RecFilter filter, int64_t after_seq,
-                                                          absl::Duration heartbeat);
+                                                          absl::Duration heartbeat,
+                                                          int max_events = 1);
 
   // Ends every stream with UNAVAILABLE (clients resume from their cursor)
   // and stops the thread. Idempotent; call before the server shuts down.

@@ -66,6 +66,9 @@
 #include "tests/bench/timing.h"
 
 ABSL_FLAG(std::string, dsn, "", "PostgreSQL cluster (a fresh database is created in it)");
+ABSL_FLAG(int32_t, max_events_per_message, 100,
+          "watchers ask for up to this many events a message (1: one event a message, as a "
+          "client of the first contract reads)");
 ABSL_FLAG(double, scale, 10,
           "data set size: 10,000 × scale projects, 2,000 × scale of them recommended (10: the "
           "issue's goals)");
@@ -421,25 +424,30 @@ void Watch(Watcher& w, v1::BankLink::Stub& stub, const std::string& token,
   w.context.AddMetadata("authorization", "Bearer " + token);
   v1::WatchRecommendationsRequest req;
   req.set_cursor(cursor);
+  req.set_max_events_per_message(absl::GetFlag(FLAGS_max_events_per_message));
   auto reader = stub.WatchRecommendations(&w.context, req);
   std::vector<bool> seen(measured.size());
-  v1::RecommendationEvent e;
-  while (reader->Read(&e)) {
-    const int64_t now = SystemMicros();
-    if (e.kind() != v1::RECOMMENDATION_EVENT_KIND_PUBLISHED) continue;
+  auto take = [&](const v1::RecommendationEvent& e, int64_t now) {
+    if (e.kind() != v1::RECOMMENDATION_EVENT_KIND_PUBLISHED) return;
     const std::string& code = e.recommendation().project_code();
     if (code == warm_code) {
       w.warm = true;
-      continue;
+      return;
     }
     auto it = measured.find(code);
-    if (it == measured.end()) continue;
+    if (it == measured.end()) return;
     w.got.emplace_back(it->second, now);
     w.event_micros.push_back(TimeUtil::TimestampToMicroseconds(e.event_time()));
     if (!seen[it->second]) {
       seen[it->second] = true;
       ++w.distinct;
     }
+  };
+  v1::RecommendationEvent e;
+  while (reader->Read(&e)) {
+    const int64_t now = SystemMicros();
+    take(e, now);
+    for (const v1::RecommendationEvent& more : e.more()) take(more, now);
   }
   w.end = reader->Finish();
 }

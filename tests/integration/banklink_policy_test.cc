@@ -36,6 +36,7 @@ namespace {
 constexpr char kLiwan[] = "440103";    // 广州市荔湾区
 constexpr char kYuexiu[] = "440104";   // 广州市越秀区
 constexpr char kNanshan[] = "440305";  // 深圳市南山区
+constexpr char kHaizhu[] = "440105";   // 广州市海珠区
 
 std::vector<std::string> Fields(const grpc::Status& s) {
   std::vector<std::string> out;
@@ -535,6 +536,62 @@ TEST_F(BankLinkPolicyTest, WatcherResumesAcrossAServerRestart) {
   EXPECT_EQ(NextEvent(*reader).recommendation().project_code(), p2);
   EXPECT_EQ(NextEvent(*reader).recommendation().project_code(), p3);
   ctx.TryCancel();
+}
+
+// A watcher that asks for several events a message gets a burst in few
+// messages, every event exactly once and in order, each with its own cursor;
+// resuming from the cursor of an event inside a message goes on right after it.
+TEST_F(BankLinkPolicyTest, BatchedWatcherGetsEveryEventOnceInOrder) {
+  const std::string token = Bank("bocom-gd", "batched");
+  v1::ListRecommendationsRequest lreq;
+  v1::ListRecommendationsResponse lresp;
+  ASSERT_TRUE(bank_->ListRecommendations(TestEnv::Context(token).get(), lreq, &lresp).ok());
+  std::vector<std::string> codes;
+  for (int i = 0; i < 120; ++i) codes.push_back(Project(kHaizhu));
+  Publish(codes, {"bocom-gd"});
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  v1::WatchRecommendationsRequest w;
+  w.set_cursor(lresp.watch_cursor());
+  w.set_max_events_per_message(50);
+  auto reader = bank_->WatchRecommendations(&ctx, w);
+  std::vector<v1::RecommendationEvent> got;
+  int messages = 0;
+  v1::RecommendationEvent e;
+  while (got.size() < codes.size() && reader->Read(&e)) {
+    if (e.kind() == v1::RECOMMENDATION_EVENT_KIND_HEARTBEAT) continue;
+    ++messages;
+    EXPECT_LE(e.more_size(), 49);
+    v1::RecommendationEvent first = e;
+    first.clear_more();
+    got.push_back(first);
+    for (const auto& m : e.more()) got.push_back(m);
+  }
+  ctx.TryCancel();
+  ASSERT_EQ(got.size(), codes.size());
+  for (size_t i = 0; i < codes.size(); ++i) {
+    EXPECT_EQ(got[i].recommendation().project_code(), codes[i]) << i;
+    EXPECT_EQ(got[i].kind(), v1::RECOMMENDATION_EVENT_KIND_PUBLISHED);
+  }
+  EXPECT_LT(messages, 120) << "the burst came one event a message";
+  // Resume after the 70th event (inside a message): the 71st comes next.
+  grpc::ClientContext again_ctx;
+  again_ctx.AddMetadata("authorization", "Bearer " + token);
+  v1::WatchRecommendationsRequest again;
+  again.set_cursor(got[69].cursor());
+  auto resumed = bank_->WatchRecommendations(&again_ctx, again);
+  EXPECT_EQ(NextEvent(*resumed).recommendation().project_code(), codes[70]);
+  again_ctx.TryCancel();
+  // Out of range: refused with the field.
+  grpc::ClientContext bad_ctx;
+  bad_ctx.AddMetadata("authorization", "Bearer " + token);
+  v1::WatchRecommendationsRequest bad;
+  bad.set_max_events_per_message(501);
+  auto refused = bank_->WatchRecommendations(&bad_ctx, bad);
+  EXPECT_FALSE(refused->Read(&e));
+  const grpc::Status s = refused->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(s), std::vector<std::string>{"max_events_per_message"});
 }
 
 // The whole of a file.
