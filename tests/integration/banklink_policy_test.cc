@@ -28,6 +28,7 @@
 #include "services/banklink/banklink_service.h"
 #include "techreno/v1/banklink.grpc.pb.h"
 #include "techreno/v1/library.grpc.pb.h"
+#include "tests/integration/banklink_fixture.h"
 #include "tests/integration/harness.h"
 
 namespace techreno::testing {
@@ -44,45 +45,8 @@ std::vector<std::string> Fields(const grpc::Status& s) {
   return out;
 }
 
-class BankLinkPolicyTest : public DbTest {
+class BankLinkPolicyTest : public BankLinkFixture {
  protected:
-  void SetUp() override {
-    DbTest::SetUp();
-    if (env_ == nullptr) return;
-    bank_ = v1::BankLink::NewStub(env_->channel());
-  }
-  static int Next() {
-    static std::atomic<int> n{7000};
-    return ++n;
-  }
-  std::string Province() { return env_->Token("province", "440000"); }
-  std::string Bank(const std::string& id, const std::string& label = "") {
-    return env_->Token("bank", id, label);
-  }
-
-  // A registered project; its code.
-  std::string Project(const std::string& county, bool consent = true, int64_t need = 500'000'000,
-                      const std::string& description = "") {
-    auto registry = env_->Registry();
-    const int n = Next();
-    const std::string token = env_->Token("county", county);
-    v1::UpsertEnterpriseRequest ereq;
-    ereq.set_request_id(absl::StrCat("bp-e-", n, "-", absl::ToUnixNanos(absl::Now())));
-    *ereq.mutable_enterprise() = SampleEnterprise(county, n);
-    v1::UpsertEnterpriseResponse eresp;
-    EXPECT_TRUE(registry->UpsertEnterprise(TestEnv::Context(token).get(), ereq, &eresp).ok());
-    v1::UpsertProjectRequest preq;
-    preq.set_request_id(absl::StrCat("bp-p-", n, "-", absl::ToUnixNanos(absl::Now())));
-    *preq.mutable_project() = SampleProject(county, ereq.enterprise().credit_code(), n);
-    preq.mutable_project()->set_share_with_banks(consent);
-    preq.mutable_project()->set_financing_need_fen(need);
-    if (!description.empty()) preq.mutable_project()->set_description(description);
-    v1::UpsertProjectResponse presp;
-    grpc::Status s = registry->UpsertProject(TestEnv::Context(token).get(), preq, &presp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return presp.project().project_code();
-  }
-
   // Nominated and accepted into the county tier by its county (criteria overridden).
   void AdmitToCountyTier(const std::string& county, const std::string& code) {
     auto library = v1::KeyProjectLibrary::NewStub(env_->channel());
@@ -164,8 +128,6 @@ class BankLinkPolicyTest : public DbTest {
         google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
     return bank_->SubmitFeedback(TestEnv::Context(token).get(), req, out);
   }
-
-  std::unique_ptr<v1::BankLink::Stub> bank_;
 };
 
 TEST_F(BankLinkPolicyTest, CandidatesRankedByTierAndFiltered) {

@@ -14,6 +14,7 @@
 #include "libs/store/transaction.h"
 #include "services/banklink/banklink_service.h"
 #include "techreno/v1/banklink.grpc.pb.h"
+#include "tests/integration/banklink_fixture.h"
 #include "tests/integration/harness.h"
 
 namespace techreno::testing {
@@ -22,41 +23,10 @@ namespace {
 constexpr char kLiwan[] = "440103";    // 广州市荔湾区
 constexpr char kNanshan[] = "440305";  // 深圳市南山区
 
-class BankLinkTest : public DbTest {
+class BankLinkTest : public BankLinkFixture {
  protected:
-  void SetUp() override {
-    DbTest::SetUp();
-    if (env_ == nullptr) return;
-    bank_ = v1::BankLink::NewStub(env_->channel());
-  }
-  static int Next() {
-    static std::atomic<int> n{5000};
-    return ++n;
-  }
-  std::string Province() { return env_->Token("province", "440000"); }
-  std::string Bank(const std::string& id, const std::string& label = "") {
-    return env_->Token("bank", id, label);
-  }
-
-  // A registered project with consent and a financing need; its code.
   std::string Project(const std::string& county = kLiwan, bool consent = true) {
-    auto registry = env_->Registry();
-    const int n = Next();
-    const std::string token = env_->Token("county", county);
-    v1::UpsertEnterpriseRequest ereq;
-    ereq.set_request_id(absl::StrCat("bl-e-", n, "-", absl::ToUnixNanos(absl::Now())));
-    *ereq.mutable_enterprise() = SampleEnterprise(county, n);
-    v1::UpsertEnterpriseResponse eresp;
-    EXPECT_TRUE(registry->UpsertEnterprise(TestEnv::Context(token).get(), ereq, &eresp).ok());
-    v1::UpsertProjectRequest preq;
-    preq.set_request_id(absl::StrCat("bl-p-", n, "-", absl::ToUnixNanos(absl::Now())));
-    *preq.mutable_project() = SampleProject(county, ereq.enterprise().credit_code(), n);
-    preq.mutable_project()->set_share_with_banks(consent);
-    preq.mutable_project()->set_financing_need_fen(500'000'000);  // 500万元
-    v1::UpsertProjectResponse presp;
-    grpc::Status s = registry->UpsertProject(TestEnv::Context(token).get(), preq, &presp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return presp.project().project_code();
+    return BankLinkFixture::Project(county, consent);
   }
 
   v1::PublishRecommendationsResponse Publish(const std::vector<std::string>& codes,
@@ -112,8 +82,6 @@ class BankLinkTest : public DbTest {
     v1::SubmitFeedbackResponse local;
     return bank_->SubmitFeedback(TestEnv::Context(token).get(), req, out ? out : &local);
   }
-
-  std::unique_ptr<v1::BankLink::Stub> bank_;
 };
 
 // Reads events until `n` non-heartbeat events arrived or `timeout` passed.
