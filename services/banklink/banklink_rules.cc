@@ -37,6 +37,16 @@ constexpr char kCursorVersion[] = "w1";
 
 }  // namespace
 
+absl::Status Denied(const auth::Principal& caller, const char* what) {
+  return absl::PermissionDeniedError(
+      absl::StrCat(auth::RoleName(caller.role), " principal '", caller.name, "' may not ", what));
+}
+
+absl::Status CheckRegionScope(const auth::Principal& caller, const std::string& region) {
+  if (region.empty() || caller.role == auth::Role::kBank) return absl::OkStatus();
+  return auth::CheckRead(caller, region, store::Reference().regions);
+}
+
 ReadScope ScopeOf(const auth::Principal& caller) {
   switch (caller.role) {
     case Role::kCounty:

@@ -33,6 +33,11 @@ inline constexpr int kMaxPublishItems = 10'000;
 // (bank_id), the province and auditors everything.
 using ReadScope = ReadScopeFilter;
 ReadScope ScopeOf(const auth::Principal& caller);
+// PERMISSION_DENIED "<role> principal '<name>' may not <what>".
+absl::Status Denied(const auth::Principal& caller, const char* what);
+// A region filter of a county or city caller must lie within its scope
+// (PERMISSION_DENIED otherwise); banks' reads are scoped by bank instead.
+absl::Status CheckRegionScope(const auth::Principal& caller, const std::string& region);
 // Watchers: banks, the province and auditors (PERMISSION_DENIED otherwise).
 absl::Status CheckWatcher(const auth::Principal& caller);
 

@@ -29,20 +29,9 @@ HubOptions WithDsn(HubOptions hub, const store::Pool& pool) {
   return hub;
 }
 
-absl::Status Denied(const auth::Principal& p, const char* what) {
-  return absl::PermissionDeniedError(
-      absl::StrCat(auth::RoleName(p.role), " principal '", p.name, "' may not ", what));
-}
-
 template <typename Repeated>
 std::vector<int> IntsOf(const Repeated& values) {
   return {values.begin(), values.end()};
-}
-
-// A county or city caller's region filter must lie within its scope.
-absl::Status CheckRegionScope(const auth::Principal& caller, const std::string& region) {
-  if (region.empty() || caller.role == auth::Role::kBank) return absl::OkStatus();
-  return auth::CheckRead(caller, region, store::Reference().regions);
 }
 
 }  // namespace

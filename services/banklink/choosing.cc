@@ -23,11 +23,6 @@ using rpc::FieldViolation;
 
 grpc::Status Fail(const absl::Status& status) { return rpc::ToGrpcStatus(status); }
 
-absl::Status Denied(const auth::Principal& p, const char* what) {
-  return absl::PermissionDeniedError(
-      absl::StrCat(auth::RoleName(p.role), " principal '", p.name, "' may not ", what));
-}
-
 std::vector<FieldViolation> CheckScoreRequest(const v1::ScoreCandidatesRequest& r) {
   std::vector<FieldViolation> bad;
   for (int i = 0; i < r.region_codes_size(); ++i) {
@@ -66,7 +61,7 @@ grpc::Status BankLinkService::ScoreCandidates(grpc::ServerContext* context,
     return Fail(rpc::InvalidArgument("invalid ScoreCandidates", bad));
   }
   for (const std::string& region : request->region_codes()) {
-    if (absl::Status s = auth::CheckRead(*caller, region, store::Reference().regions); !s.ok()) {
+    if (absl::Status s = CheckRegionScope(*caller, region); !s.ok()) {
       return Fail(s);
     }
   }
@@ -190,13 +185,7 @@ grpc::Status BankLinkService::ListOverdueRecommendations(
   std::vector<FieldViolation> bad;
   CheckFilters(request->region_code(), {}, {}, bad);
   if (!bad.empty()) return Fail(rpc::InvalidArgument("invalid ListOverdueRecommendations", bad));
-  if (caller->role != auth::Role::kBank && !request->region_code().empty()) {
-    if (absl::Status s =
-            auth::CheckRead(*caller, request->region_code(), store::Reference().regions);
-        !s.ok()) {
-      return Fail(s);
-    }
-  }
+  if (absl::Status s = CheckRegionScope(*caller, request->region_code()); !s.ok()) return Fail(s);
   auto page_size = rpc::ResolvePageSize(request->page_size());
   if (!page_size.ok()) return Fail(page_size.status());
   auto page = rpc::ResolveOffsetPage(*request, caller->id);

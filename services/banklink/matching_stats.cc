@@ -91,12 +91,8 @@ grpc::Status BankLinkService::GetMatchingStats(grpc::ServerContext* context,
   if (auto bad = CheckStatsRequest(*request); !bad.empty()) {
     return rpc::ToGrpcStatus(rpc::InvalidArgument("invalid GetMatchingStats", bad));
   }
-  if (caller->role != auth::Role::kBank && !request->region_code().empty()) {
-    if (absl::Status s =
-            auth::CheckRead(*caller, request->region_code(), store::Reference().regions);
-        !s.ok()) {
-      return rpc::ToGrpcStatus(s);
-    }
+  if (absl::Status s = CheckRegionScope(*caller, request->region_code()); !s.ok()) {
+    return rpc::ToGrpcStatus(s);
   }
   auto page_size = rpc::ResolvePageSize(request->page_size());
   if (!page_size.ok()) return rpc::ToGrpcStatus(page_size.status());
