@@ -11,8 +11,11 @@
 #include <functional>
 #include <memory>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "libs/store/pool.h"
+#include "services/banklink/pair_facts.h"
 #include "services/banklink/watch_hub.h"
 #include "techreno/v1/banklink.grpc.pb.h"
 
@@ -69,6 +72,9 @@ class BankLinkService final
   store::Pool& pool_;
   const BankLinkOptions options_;
   WatchHub hub_;
+  // GetMatchingStats' pairs, caught up at each call (one call at a time).
+  absl::Mutex stats_mu_;
+  PairFacts pair_facts_ ABSL_GUARDED_BY(stats_mu_);
 };
 
 }  // namespace techreno::banklink

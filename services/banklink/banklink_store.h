@@ -90,7 +90,8 @@ absl::flat_hash_map<std::string, ProjectConsent> LockProjects(pqxx::transaction_
 // The next publication id of `year`, "YYYY-NNNN".
 std::string NextPublicationId(pqxx::transaction_base& tx, int year);
 // Stores the publication, its time the moment of this write (the last
-// before the commit); returns that time, microseconds since the epoch.
+// before the commit: the pair facts are refreshed first, not at the commit);
+// returns that time, microseconds since the epoch.
 int64_t InsertPublication(pqxx::transaction_base& tx, const v1::Publication& publication,
                           int64_t principal_id);
 // Inserts or updates the recommendation (version as given; times now).
@@ -161,27 +162,15 @@ struct OverdueQuery {
   int limit = 100;
 };
 // Overdue pairs (v_banklink_pairs), by bank, due date, project; at most limit.
+// (overdue_store.cc)
 std::vector<v1::OverdueRecommendation> OverdueRecs(pqxx::transaction_base& tx,
                                                    const OverdueQuery& q);
 
-// ---- matching statistics (matching_store.cc)
-struct StatsQuery {
-  std::vector<v1::MatchingDimension> group_by;  // known dimensions, no repeats
-  ReadScopeFilter scope;
-  std::string from_period, to_period;  // "YYYY-MM" of first publication; "" = open
-  std::string region_code;
-  std::vector<std::string> bank_ids;
-  std::string publication_id;
-  bool include_retracted = false;
-  std::string today;  // "YYYY-MM-DD", China time: what "overdue" is counted to
-};
-// One row per group, in key order: MatchingRow figures with the key's values
-// (bank names, region and industry names left to the caller).
-struct StatsRow {
-  std::vector<std::string> key;  // one value per group_by dimension
-  v1::MatchingRow row;
-};
-std::vector<StatsRow> MatchingStats(pqxx::transaction_base& tx, const StatsQuery& q);
+// The overdue line on `today` ("YYYY-MM-DD", China time; the SQL function
+// banklink_overdue_through): a pair without feedback of an ACTIVE
+// recommendation is overdue when its received_ordinal is at most this;
+// nullopt outside the calendar (nothing is).
+std::optional<int> OverdueThrough(pqxx::transaction_base& tx, const std::string& today);
 
 }  // namespace techreno::banklink
 

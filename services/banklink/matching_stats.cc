@@ -1,5 +1,6 @@
-// GetMatchingStats: check → the funnel per group (matching_store.cc) → names
-// for the keys → one page, with the total on the first.
+// GetMatchingStats: check → catch the pairs up with the database (pair_facts.h)
+// → the funnel per group (matching_funnel.h) → names for the keys → one page,
+// with the total on the first.
 #include <google/protobuf/util/time_util.h>
 
 #include "absl/container/flat_hash_set.h"
@@ -13,6 +14,7 @@
 #include "services/banklink/banklink_rules.h"
 #include "services/banklink/banklink_service.h"
 #include "services/banklink/banklink_store.h"
+#include "services/banklink/matching_funnel.h"
 
 namespace techreno::banklink {
 namespace {
@@ -110,29 +112,31 @@ grpc::Status BankLinkService::GetMatchingStats(grpc::ServerContext* context,
   }
   q.publication_id = request->publication_id();
   q.include_retracted = request->include_retracted();
-  q.today = codes::ChinaDate(options_.clock());
-  StatsQuery total_query = q;
-  total_query.group_by.clear();
+  const std::string today = codes::ChinaDate(options_.clock());
+  const std::string& province = store::Reference().regions.ProvinceCode();
 
   *response->mutable_as_of() = google::protobuf::util::TimeUtil::GetCurrentTime();
-  std::vector<StatsRow> rows, total;
   absl::flat_hash_map<std::string, std::string> banks;
-  absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
-    rows = MatchingStats(tx, q);
-    total = page->offset == 0 ? MatchingStats(tx, total_query) : std::vector<StatsRow>{};
-    banks = LoadBanks(tx);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return rpc::ToGrpcStatus(status);
+  FunnelResult funnel;
+  {
+    absl::MutexLock lock(&stats_mu_);
+    absl::Status status = store::RunReadOnly(pool_, [&](pqxx::transaction_base& tx) {
+      pair_facts_.CatchUp(tx);
+      q.overdue_through = OverdueThrough(tx, today);
+      banks = LoadBanks(tx);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return rpc::ToGrpcStatus(status);
+    funnel = Funnel(pair_facts_, q, province);
+  }
+  std::vector<StatsRow>& rows = funnel.rows;
   const size_t end = std::min(rows.size(), page->offset + static_cast<size_t>(*page_size));
   for (size_t i = page->offset; i < end; ++i) {
     v1::MatchingRow& row = *response->add_rows();
     row = std::move(rows[i].row);
     NameKey(q, rows[i].key, banks, *row.mutable_key());
   }
-  if (page->offset == 0) {
-    if (!total.empty()) *response->mutable_total() = std::move(total[0].row);
-  }
+  if (page->offset == 0 && funnel.total) *response->mutable_total() = std::move(*funnel.total);
   if (end < rows.size()) response->set_next_page_token(page->TokenAt(end));
   return grpc::Status::OK;
 }
