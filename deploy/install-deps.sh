@@ -21,13 +21,15 @@ run_packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   golang-github-gogo-googleapis-dev   # google/rpc/*.proto for rich error details
   libpqxx-dev libabsl-dev libssl-dev
-  libcli11-dev libxlsxwriter-dev      # CLI11 (arguments), libxlsxwriter (.xlsx files): work under way
+  libcli11-dev                        # CLI11: the techreno command line
+  libxlsxwriter-dev                   # libxlsxwriter (.xlsx files): work under way
   postgresql postgresql-client
 )
 # Only the tests: unit and integration tests, and the libFuzzer targets.
 test_packages=(
   libgtest-dev libgmock-dev           # GoogleTest; gmock's headers are not in libgtest-dev
   clang libclang-rt-14-dev            # libFuzzer targets (clang's runtime is a separate package)
+  openssl                             # the end-to-end test's TLS certificates
 )
 
 with_tests=0 list=0

@@ -23,8 +23,15 @@ constexpr int kMaxReceiveBytes = 128 * 1024 * 1024;
 std::shared_ptr<grpc::Channel> NewChannel(const GlobalOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-  // Plain TCP: the local and test servers listen without TLS.
-  return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+  if (options.tls_ca_pem.empty() && options.tls_cert_pem.empty()) {
+    // Plain TCP: the local and test servers listen without TLS.
+    return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+  }
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = options.tls_ca_pem;  // empty: the system's roots
+  tls.pem_cert_chain = options.tls_cert_pem;
+  tls.pem_private_key = options.tls_key_pem;
+  return grpc::CreateCustomChannel(options.server, grpc::SslCredentials(tls), args);
 }
 
 std::string HexRequestId(const unsigned char* bytes, size_t size) {

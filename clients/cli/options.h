@@ -1,5 +1,6 @@
-// Settings every command receives, already resolved from flags and the
-// environment, and the process exit codes scripts rely on.
+// Settings every command receives, already resolved from flags, the
+// environment and the config file (main.cc), and the process exit codes
+// scripts rely on.
 #ifndef TECHRENO_CLIENTS_CLI_OPTIONS_H_
 #define TECHRENO_CLIENTS_CLI_OPTIONS_H_
 
@@ -19,6 +20,10 @@ struct GlobalOptions {
   std::string token;   // bearer token; empty sends no authorization header
   std::string db;      // libpq connection string, admin commands only
   OutputFormat format = OutputFormat::kTable;
+  // TLS (PEM contents, read from the files named): with a CA the channel is
+  // TLS and checks the server against it; with a certificate and key too, the
+  // client presents them (mutual TLS). All empty: plain TCP.
+  std::string tls_ca_pem, tls_cert_pem, tls_key_pem;
 };
 
 }  // namespace techreno::cli

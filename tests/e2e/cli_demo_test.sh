@@ -28,6 +28,7 @@ fail() { echo "FAIL: $*"; echo "--- last output:"; cat "$work/out" 2>/dev/null; 
 expect() { grep -q -- "$1" "$work/out" || fail "expected '$1'"; }
 expect_re() { grep -Eq -- "$1" "$work/out" || fail "expected a line matching '$1'"; }
 count() { grep -Ec -- "$1" "$work/out" || true; }
+exit_code() { local rc=0; "$@" >"$work/out" 2>&1 || rc=$?; echo "$rc"; }
 "$src/deploy/local/demo/make-demo.sh" "$DEMO" || fail "make-demo.sh failed"
 . "$DEMO/demo.env"
 
@@ -232,6 +233,67 @@ expect_re "^$DEMO_P5 .*\[library\.criteria\.min_planned_investment\]"
 expect "市政府专题会议决定"
 "$CLI" --token="tr_wrong" list projects >"$work/out" 2>&1 && fail "a wrong token was accepted"
 expect "UNAUTHENTICATED"
+
+# The command line itself (CLI11): a flag a command does not have is refused,
+# every command explains itself, and settings come from a flag, else the
+# environment, else the config file.
+[ "$(exit_code "$CLI" --token="$county" list projects --reason=x)" = 2 ] \
+  || fail "an unknown flag did not exit 2"
+expect "reason"
+"$CLI" bank feedback --help >"$work/out" 2>&1 || fail "bank feedback --help failed"
+expect "--loan_wan"
+expect "Example:"
+"$CLI" help library decide >"$work/out" 2>&1 || fail "help library decide failed"
+expect "--decision"
+[ "$(exit_code "$CLI" library decide "$DEMO_P5" --tier=city --decision=maybe)" = 2 ] \
+  || fail "--decision=maybe did not exit 2"
+mkdir -p "$work/home/.config/techreno"
+printf 'server = "%s"\ntoken = "%s"\n' "$TECHRENO_SERVER" "$county" \
+  >"$work/home/.config/techreno/config"
+(unset TECHRENO_SERVER TECHRENO_TOKEN; HOME=$work/home "$CLI" list projects) >"$work/out" 2>&1 \
+  || fail "the config file's server and token were not used"
+expect "440103 荔湾区"
+(HOME=$work/home TECHRENO_TOKEN=tr_wrong "$CLI" list projects) >"$work/out" 2>&1 \
+  && fail "the environment did not override the config file"
+expect "UNAUTHENTICATED"
+(HOME=$work/home TECHRENO_TOKEN=tr_wrong "$CLI" --token="$county" list projects) \
+  >"$work/out" 2>&1 || fail "the flag did not override the environment"
+printf 'sever = "x"\n' >"$work/bad-config"
+[ "$(exit_code "$CLI" --config="$work/bad-config" list projects)" = 2 ] \
+  || fail "an unknown config key did not exit 2"
+expect "unknown key 'sever'"
+
+# TLS, then mutual TLS: a CA, a server certificate for localhost and a client one.
+tls=$work/tls
+mkdir -p "$tls"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=techreno test CA" \
+  -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+for who in server client; do
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/$who.key" \
+    -out "$tls/$who.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost\n' >"$tls/$who.ext"
+  openssl x509 -req -in "$tls/$who.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+    -CAcreateserial -days 2 -extfile "$tls/$who.ext" -out "$tls/$who.pem" 2>/dev/null
+done
+tls_port=$((port + 1))
+while (exec 3<>"/dev/tcp/127.0.0.1/$tls_port") 2>/dev/null; do tls_port=$((tls_port + 1)); done
+"$SERVER" --listen="127.0.0.1:$tls_port" --tls_cert="$tls/server.pem" --tls_key="$tls/server.key" \
+  --tls_client_ca="$tls/ca.pem" >"$work/server3.log" 2>&1 &
+server2_pid=$!
+for _ in $(seq 1 100); do grep -q "listening on port" "$work/server3.log" && break; sleep 0.1; done
+grep -q "listening on port" "$work/server3.log" || { cat "$work/server3.log"; fail "TLS server"; }
+"$CLI" --server="localhost:$tls_port" --token="$county" list projects >"$work/out" 2>&1 \
+  && fail "plain TCP reached a TLS server"
+"$CLI" --server="localhost:$tls_port" --token="$county" --tls_ca="$tls/ca.pem" list projects \
+  >"$work/out" 2>&1 && fail "a client without a certificate passed mutual TLS"
+TECHRENO_TLS_CA=$tls/ca.pem "$CLI" --server="localhost:$tls_port" --token="$county" \
+  --tls_cert="$tls/client.pem" --tls_key="$tls/client.key" list projects >"$work/out" 2>&1 \
+  || fail "mutual TLS failed"
+expect "440103 荔湾区"
+[ "$(exit_code "$CLI" --tls_cert="$tls/client.pem" list projects)" = 2 ] \
+  || fail "--tls_cert without --tls_key did not exit 2"
+kill -TERM "$server2_pid"; wait "$server2_pid" || true
+server2_pid=
 
 kill -TERM "$server_pid"
 wait "$server_pid" || fail "server did not exit cleanly on SIGTERM"
