@@ -22,7 +22,7 @@ run_packages=(
   golang-github-gogo-googleapis-dev   # google/rpc/*.proto for rich error details
   libpqxx-dev libabsl-dev libssl-dev
   libcli11-dev                        # CLI11: the techreno command line
-  libxlsxwriter-dev                   # libxlsxwriter (.xlsx files): work under way
+  libxlsxwriter-dev                   # libxlsxwriter: the CLI's .xlsx output
   postgresql postgresql-client
 )
 # Only the tests: unit and integration tests, and the libFuzzer targets.
@@ -30,6 +30,7 @@ test_packages=(
   libgtest-dev libgmock-dev           # GoogleTest; gmock's headers are not in libgtest-dev
   clang libclang-rt-14-dev            # libFuzzer targets (clang's runtime is a separate package)
   openssl                             # the end-to-end test's TLS certificates
+  python3-openpyxl                    # reads the CLI's .xlsx back in the end-to-end test
 )
 
 with_tests=0 list=0

@@ -18,6 +18,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/table_output.h"
 #include "clients/cli/paging.h"
 #include "clients/cli/records.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
@@ -207,7 +208,7 @@ int QueryAggregates(const GlobalOptions& options, const AggregatesOptions& query
     table.AddRow(Row(dimensions, r, true));
     partial = partial || r.partial();
   }
-  table.Print(std::cout);
+  Emit(options, table, "投资汇总");
   if (partial) {
     std::cout << "* the bucket ends after --to=" << request.to_period()
               << ": figures to that month only\n";

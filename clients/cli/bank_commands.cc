@@ -40,6 +40,7 @@
 #include "clients/cli/format.h"
 #include "clients/cli/paging.h"
 #include "clients/cli/records.h"
+#include "clients/cli/table_output.h"
 #include "libs/codes/codes.h"
 #include "techreno/v1/banklink.grpc.pb.h"
 
@@ -603,7 +604,7 @@ bool BuildStatsRequest(const BankOptions& bank, v1::GetMatchingStatsRequest* req
   return true;
 }
 
-void PrintDeclines(const v1::MatchingRow& total) {
+void PrintDeclines(const GlobalOptions& options, const v1::MatchingRow& total) {
   if (total.decline_reasons().empty()) {
     std::cout << "拒贷原因：无\n";
     return;
@@ -614,7 +615,7 @@ void PrintDeclines(const v1::MatchingRow& total) {
     reasons.emplace_back(absl::StrCat("  ", EnumLabel(*v1::DeclineReason_descriptor(), c.reason())),
                          absl::StrCat(c.count()));
   }
-  PrintFields(std::cout, reasons);
+  EmitFields(options, reasons, "拒贷原因");
 }
 
 // ------------------------------------------------------------------- score
@@ -666,7 +667,8 @@ std::string Components(const v1::Candidate& c) {
   return parts.empty() ? "-" : absl::StrJoin(parts, "; ");
 }
 
-void PrintCandidates(const v1::ScoreCandidatesResponse& response, bool recommended) {
+void PrintCandidates(const GlobalOptions& options, const v1::ScoreCandidatesResponse& response,
+                     bool recommended) {
   std::cout << "评分政策第 " << response.policy_version() << " 版；进度截至 "
             << response.as_of_period() << "；符合条件 " << response.eligible() << " 个，列出前 "
             << response.candidates_size() << " 个\n";
@@ -677,7 +679,7 @@ void PrintCandidates(const v1::ScoreCandidatesResponse& response, bool recommend
   for (int i = 0; i < response.candidates_size(); ++i) {
     table.AddRow(CandidateRow(i + 1, response.candidates(i), recommended));
   }
-  table.Print(std::cout);
+  Emit(options, table, "候选项目");
   if (!response.candidates().empty()) std::cout << "\n得分构成：\n";
   for (int i = 0; i < response.candidates_size(); ++i) {
     const v1::Candidate& c = response.candidates(i);
@@ -757,7 +759,8 @@ bool BuildPublication(const std::vector<std::string>& operands, const BankOption
   return true;
 }
 
-void PrintPublication(const v1::PublishRecommendationsResponse& response) {
+void PrintPublication(const GlobalOptions& options,
+                      const v1::PublishRecommendationsResponse& response) {
   const v1::Publication& p = response.publication();
   std::cout << "推荐批次 " << p.publication_id() << "「" << p.title() << "」（" << p.published_by()
             << "，" << FormatChinaTime(p.publish_time()) << "）\n"
@@ -770,7 +773,7 @@ void PrintPublication(const v1::PublishRecommendationsResponse& response) {
     table.AddRow({absl::StrCat(r.index() + 1), r.project_code(), r.retraction() ? "撤回" : "推荐",
                   EnumLabel(*v1::Outcome_descriptor(), r.outcome()), Findings(r.violations())});
   }
-  table.Print(std::cout);
+  Emit(options, table, "发布结果");
 }
 
 // ------------------------------------------------------------------ policy
@@ -900,7 +903,7 @@ int BankList(const GlobalOptions& options, const BankOptions& bank) {
     return kExitFailure;
   }
   if (!json) {
-    table.Print(std::cout);
+    Emit(options, table, "推荐项目");
     std::cout << shown << " 个推荐项目\n";
   }
   if (!unread.empty()) std::cerr << "还有更多推荐项目：提高 --limit 或使用 --all\n";
@@ -958,7 +961,7 @@ int BankFeedback(const GlobalOptions& options, const std::string& code, const Ba
     return kExitOk;
   }
   std::cout << "反馈已提交：" << EnumLabel(*v1::Outcome_descriptor(), response.outcome()) << "\n";
-  PrintFields(std::cout, FeedbackFields(response.feedback()));
+  EmitFields(options, FeedbackFields(response.feedback()), "银行反馈");
   for (const v1::Violation& w : response.warnings()) {
     std::cout << "警告 [" << w.rule_id() << "] " << w.field() << ": " << w.message() << "\n";
   }
@@ -994,7 +997,7 @@ int BankOverdue(const GlobalOptions& options, const BankOptions& bank) {
   }
   (json ? std::cerr : std::cout) << deadline << "\n";
   if (!json) {
-    table.Print(std::cout);
+    Emit(options, table, "逾期未反馈");
     std::cout << shown << " 个逾期未响应的推荐\n";
   }
   if (!unread.empty()) std::cerr << "还有更多逾期推荐：提高 --limit 或使用 --all\n";
@@ -1035,8 +1038,8 @@ int BankStats(const GlobalOptions& options, const BankOptions& bank) {
   }
   // Without grouping the one row is the total already.
   if (!dimensions.empty()) table.AddRow(StatsRow(dimensions, total, true));
-  table.Print(std::cout);
-  PrintDeclines(total);
+  Emit(options, table, "对接统计");
+  PrintDeclines(options, total);
   std::cout << "截至 " << FormatChinaTime(as_of) << "\n";
   return kExitOk;
 }
@@ -1059,7 +1062,7 @@ int BankScore(const GlobalOptions& options, const BankOptions& bank) {
               << response.as_of_period() << "；符合条件 " << response.eligible() << " 个\n";
     return kExitOk;
   }
-  PrintCandidates(response, bank.include_recommended);
+  PrintCandidates(options, response, bank.include_recommended);
   return kExitOk;
 }
 
@@ -1077,7 +1080,7 @@ int BankPublish(const GlobalOptions& options, const std::vector<std::string>& co
   if (options.format == OutputFormat::kJson) {
     std::cout << ToJsonLine(response) << "\n";
   } else {
-    PrintPublication(response);
+    PrintPublication(options, response);
   }
   const auto rejected = std::count_if(
       response.results().begin(), response.results().end(),

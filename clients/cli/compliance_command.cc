@@ -11,6 +11,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/table_output.h"
 #include "clients/cli/paging.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 
@@ -69,7 +70,7 @@ int ShowCompliance(const GlobalOptions& options, const std::string& from, const 
   if (!FollowPages(options, call_page)) return kExitFailure;
   if (!json) {
     std::cout << "reporting compliance " << from << " .. " << to << "\n";
-    table.Print(std::cout);
+    Emit(options, table, "报送合规");
     std::cout << "score: 1 per report filed by its half-year deadline, 0.5 if late, 0 if "
                  "missing, -0.25 if corrected after the deadline; 100 x earned / expected\n";
   }

@@ -56,6 +56,8 @@ class Table {
   void AddRow(std::vector<std::string> row);
   size_t size() const { return rows_.size(); }
   void Print(std::ostream& out) const;
+  const std::vector<std::string>& header() const { return header_; }
+  const std::vector<std::vector<std::string>>& rows() const { return rows_; }
 
  private:
   std::vector<std::string> header_;

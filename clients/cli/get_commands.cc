@@ -10,6 +10,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/table_output.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
 namespace techreno::cli {
@@ -81,7 +82,7 @@ int Show(const GlobalOptions& options, const grpc::Status& status, const Message
   if (options.format == OutputFormat::kJson) {
     std::cout << ToJsonLine(message) << "\n";
   } else {
-    PrintFields(std::cout, fields(message));
+    EmitFields(options, fields(message), "详情");
   }
   return kExitOk;
 }

@@ -13,6 +13,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/table_output.h"
 #include "clients/cli/paging.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 
@@ -106,7 +107,7 @@ int ListLagging(const GlobalOptions& options, const LaggingOptions& lagging) {
 
   if (!json) {
     std::cout << "lagging projects as of " << as_of << " (worst gap first)\n";
-    table.Print(std::cout);
+    Emit(options, table, "滞后项目");
     std::cout << shown << (shown == 1 ? " project" : " projects") << "\n";
   }
   if (!unread.empty()) std::cerr << "more projects may lag: raise --limit or use --all\n";

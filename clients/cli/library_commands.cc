@@ -15,6 +15,7 @@
 #include "clients/cli/format.h"
 #include "clients/cli/paging.h"
 #include "clients/cli/records.h"
+#include "clients/cli/table_output.h"
 #include "techreno/v1/library.grpc.pb.h"
 
 namespace techreno::cli {
@@ -220,7 +221,7 @@ int LibraryList(const GlobalOptions& options, const LibraryOptions& library) {
     return kExitFailure;
   }
   if (!json) {
-    table.Print(std::cout);
+    Emit(options, table, "重点项目库");
     std::cout << shown << (shown == 1 ? " entry" : " entries") << "\n";
   }
   if (!unread.empty()) std::cerr << "more entries match: raise --limit or use --all\n";
@@ -270,7 +271,7 @@ int LibraryHistory(const GlobalOptions& options, const std::string& code,
     return PageResult{status, response.next_page_token()};
   };
   if (!FollowPages(options, call_page)) return kExitFailure;
-  if (!json) table.Print(std::cout);
+  if (!json) Emit(options, table, "入库历史");
   return kExitOk;
 }
 
@@ -325,7 +326,7 @@ int LibraryReview(const GlobalOptions& options, const LibraryOptions& library) {
     std::cout << "review of the " << EnumLabel(*v1::LibraryTier_descriptor(), tier) << " as of "
               << as_of << ": entries that fail today's criteria, are at risk or are due for "
               << "exit\n";
-    table.Print(std::cout);
+    Emit(options, table, "复核");
     std::cout << shown << (shown == 1 ? " entry" : " entries") << " to look at\n";
   }
   if (!unread.empty()) std::cerr << "more entries to review: raise --limit or use --all\n";
@@ -376,7 +377,7 @@ int LibraryTotals(const GlobalOptions& options, const LibraryOptions& library) {
                   absl::StrCat(row.entries()), FormatWanNumber(row.planned_investment_fen()),
                   FormatWanNumber(row.completed_investment_fen())});
   }
-  table.Print(std::cout);
+  Emit(options, table, "入库汇总");
   return kExitOk;
 }
 
@@ -484,7 +485,7 @@ int LibraryCriteria(const GlobalOptions& options, bool set, const LibraryOptions
          absl::StrFormat("%.1f", c.at_risk_gap_points()), absl::StrCat(c.at_risk_silent_months()),
          absl::StrCat(c.set_by().principal(), " ", FormatTime(c.set_by().time()))});
   }
-  table.Print(std::cout);
+  Emit(options, table, "入库标准");
   return kExitOk;
 }
 

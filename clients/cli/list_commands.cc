@@ -8,6 +8,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/table_output.h"
 #include "clients/cli/paging.h"
 #include "clients/cli/records.h"
 #include "techreno/v1/registry.grpc.pb.h"
@@ -110,7 +111,7 @@ int ListProjects(const GlobalOptions& options, const ListProjectsOptions& list) 
   if (!FollowPages(options, call_page, want_more, &unread)) return kExitFailure;
 
   if (!json) {
-    table.Print(std::cout);
+    Emit(options, table, "项目清单");
     std::cout << shown << (shown == 1 ? " project" : " projects") << "\n";
   }
   if (!unread.empty()) {
@@ -143,7 +144,7 @@ int ShowHistory(const GlobalOptions& options, const std::string& project_code) {
     return PageResult{status, response.next_page_token()};
   };
   if (!FollowPages(options, call_page)) return kExitFailure;
-  if (!json) table.Print(std::cout);
+  if (!json) Emit(options, table, "项目历史");
   return kExitOk;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli_app.h"
 #include "clients/cli/options.h"
+#include "clients/cli/table_output.h"
 
 namespace techreno::cli {
 namespace {
@@ -117,8 +118,13 @@ absl::StatusOr<GlobalOptions> Resolve(const CLI::App& app, const std::vector<Set
   const std::string format = v.contains("format") ? v["format"] : "table";
   if (format == "json") {
     o.format = OutputFormat::kJson;
+  } else if (format == "csv") {
+    o.format = OutputFormat::kCsv;
+  } else if (format == "xlsx") {
+    o.format = OutputFormat::kXlsx;
   } else if (format != "table") {
-    return absl::InvalidArgumentError(absl::StrCat("format ", format, ": expected table or json"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("format ", format, ": expected table, json, csv or xlsx"));
   }
   for (auto [key, pem, what] : {std::tuple{"tls_ca", &o.tls_ca_pem, "--tls_ca"},
                                 std::tuple{"tls_cert", &o.tls_cert_pem, "--tls_cert"},
@@ -131,6 +137,50 @@ absl::StatusOr<GlobalOptions> Resolve(const CLI::App& app, const std::vector<Set
     return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
   }
   return o;
+}
+
+// Runs `action` with its tables going where --format says: for csv and xlsx
+// the tables are the data (stdout or --output), and whatever else the command
+// prints goes to stderr.
+int RunWithTables(const Action& action, GlobalOptions options, const std::string& encoding,
+                  const std::string& output) {
+  const bool xlsx = options.format == OutputFormat::kXlsx;
+  if (options.format != OutputFormat::kCsv && !xlsx) return action(options);
+  std::unique_ptr<TableOutput> tables;
+  std::ofstream file;
+  std::ostream real_stdout(std::cout.rdbuf());
+  if (xlsx) {
+    if (output.empty()) {
+      std::cerr << "error: --format=xlsx writes a file: give --output=FILE.xlsx\n";
+      return kExitUsage;
+    }
+    auto xlsx = NewXlsxOutput(output);
+    if (!xlsx.ok()) {
+      std::cerr << "error: " << xlsx.status().message() << "\n";
+      return kExitUsage;
+    }
+    tables = *std::move(xlsx);
+  } else {
+    if (!output.empty()) {
+      file.open(output, std::ios::binary);
+      if (!file) {
+        std::cerr << "error: cannot write " << output << "\n";
+        return kExitUsage;
+      }
+    }
+    tables = NewCsvOutput(output.empty() ? real_stdout : file,
+                          encoding == "gb18030" ? CsvEncoding::kGb18030 : CsvEncoding::kUtf8Bom);
+  }
+  options.tables = tables.get();
+  std::streambuf* terminal = std::cout.rdbuf(std::cerr.rdbuf());
+  int code = action(options);
+  std::cout.rdbuf(terminal);
+  if (absl::Status closed = tables->Close(); !closed.ok()) {
+    std::cerr << "error: " << closed.message() << "\n";
+    return kExitFailure;
+  }
+  if (!output.empty()) std::cerr << "wrote " << output << "\n";
+  return code;
 }
 
 int Main(int argc, char** argv) {
@@ -167,6 +217,13 @@ int Main(int argc, char** argv) {
        "PEM private key of --tls_cert ($TECHRENO_TLS_KEY)", ""},
   };
   for (Setting& s : settings) app.add_option(s.flag, s.value, s.help);
+  std::string encoding = "utf-8", output;
+  app.add_option("--encoding", encoding, "--format=csv: utf-8 (with BOM) or gb18030")
+      ->capture_default_str()
+      ->check(Choice({"utf-8", "gb18030"}, "", {{"utf8", "utf-8"}, {"gbk", "gb18030"}}));
+  app.add_option("--output", output,
+                 "--format=csv: write to this file (default stdout); --format=xlsx: the .xlsx "
+                 "file to write");
   std::string config = DefaultConfigPath();
   app.add_option("--config", config, "config file of global settings ($TECHRENO_CONFIG)")
       ->envname("TECHRENO_CONFIG")
@@ -202,7 +259,7 @@ int Main(int argc, char** argv) {
     std::cerr << "error: " << options.status().message() << "\n";
     return kExitUsage;
   }
-  return (*action)(*options);
+  return RunWithTables(*action, *options, encoding, output);
 }
 
 }  // namespace

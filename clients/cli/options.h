@@ -8,12 +8,15 @@
 
 namespace techreno::cli {
 
+class TableOutput;  // table_output.h
+
 // Exit codes: scripts distinguish "the server said no" from "you typed it wrong".
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // RPC error, rejected records, database error
 inline constexpr int kExitUsage = 2;    // bad flags, arguments or input file
 
-enum class OutputFormat { kTable, kJson };
+// kCsv and kXlsx print what kTable prints, the tables to a TableOutput.
+enum class OutputFormat { kTable, kJson, kCsv, kXlsx };
 
 struct GlobalOptions {
   std::string server;  // host:port of techreno-server
@@ -24,6 +27,9 @@ struct GlobalOptions {
   // TLS and checks the server against it; with a certificate and key too, the
   // client presents them (mutual TLS). All empty: plain TCP.
   std::string tls_ca_pem, tls_cert_pem, tls_key_pem;
+  // --format=csv or xlsx: where tables go (table_output.h; owned by main.cc).
+  // Null: aligned text on stdout.
+  TableOutput* tables = nullptr;
 };
 
 }  // namespace techreno::cli

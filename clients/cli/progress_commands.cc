@@ -11,6 +11,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/table_output.h"
 #include "clients/cli/records.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 
@@ -105,7 +106,7 @@ int SubmitProgress(const GlobalOptions& options, const SubmitProgressOptions& su
   if (json) {
     std::cout << ToJsonLine(response) << "\n";
   } else {
-    PrintFields(std::cout, ReportFields(response));
+    EmitFields(options, ReportFields(response), "进度报告");
   }
   std::ostream& report = json ? std::cerr : std::cout;  // stdout holds only JSON then
   for (const v1::Violation& w : response.warnings()) {

@@ -15,6 +15,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/table_output.h"
 #include "clients/cli/paging.h"
 #include "clients/cli/plan_targets.h"
 #include "clients/cli/records.h"
@@ -229,7 +230,7 @@ int ListTargets(const GlobalOptions& options, const ListTargetsOptions& list) {
   if (!FollowPages(options, call_page)) return kExitFailure;
   if (!json) {
     if (!all_metrics) std::cout << list.year << " " << MetricLabel(request.metric()) << "\n";
-    table.Print(std::cout);
+    Emit(options, table, "目标");
   }
   return kExitOk;
 }

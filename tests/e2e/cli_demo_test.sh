@@ -263,6 +263,50 @@ printf 'sever = "x"\n' >"$work/bad-config"
   || fail "an unknown config key did not exit 2"
 expect "unknown key 'sever'"
 
+# Tables as files. CSV: UTF-8 with a BOM (Excel), or GB18030; the summary
+# goes to stderr. XLSX: read back with an independent reader (openpyxl) and
+# checked cell by cell against the CSV of the same command.
+"$CLI" --token="$county" --format=csv list projects >"$work/projects.csv" 2>"$work/out" \
+  || fail "list projects --format=csv failed"
+expect "projects"
+[ "$(head -c 3 "$work/projects.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "no BOM"
+grep -q "440103 荔湾区" "$work/projects.csv" || fail "the CSV lacks the county's name"
+[ "$(grep -c $'\r$' "$work/projects.csv")" -ge 2 ] || fail "CSV lines do not end in CRLF"
+"$CLI" --token="$county" --format=csv --encoding=gb18030 --output="$work/gb.csv" list projects \
+  >"$work/out" 2>&1 || fail "--encoding=gb18030 failed"
+grep -q "荔湾区" "$work/gb.csv" && fail "the GB18030 file is UTF-8"
+iconv -f GB18030 -t UTF-8 "$work/gb.csv" | grep -q "440103 荔湾区" || fail "GB18030 does not decode"
+for view in "bank stats --group_by=bank,city" "library list" "aggregates --from=$DEMO_FROM --to=$DEMO_TO --group_by=region --tier=county"; do
+  # shellcheck disable=SC2086
+  "$CLI" --token="$province" --format=csv $view >"$work/view.csv" 2>"$work/out" \
+    || fail "$view --format=csv failed"
+  # shellcheck disable=SC2086
+  "$CLI" --token="$province" --format=xlsx --output="$work/view.xlsx" $view >"$work/out" 2>&1 \
+    || fail "$view --format=xlsx failed"
+  /usr/bin/python3 - "$work/view.xlsx" "$work/view.csv" >"$work/out" 2>&1 <<'PY' || fail "$view: XLSX != CSV"
+import csv, sys, openpyxl
+book = openpyxl.load_workbook(sys.argv[1])
+with open(sys.argv[2], encoding="utf-8-sig", newline="") as f:
+    text = f.read()
+tables = [list(csv.reader(block.splitlines())) for block in text.split("\r\n\r\n") if block]
+assert len(tables) == len(book.worksheets), (len(tables), book.sheetnames)
+numbers = 0
+for sheet, rows in zip(book.worksheets, tables):
+    assert sheet.freeze_panes == "A2", sheet.freeze_panes
+    assert sheet["A1"].font.b, "header not bold"
+    for r, row in enumerate(rows, start=1):
+        for c, want in enumerate(row, start=1):
+            got = sheet.cell(row=r, column=c).value
+            if isinstance(got, (int, float)):
+                numbers += 1
+                assert abs(got - float(want.replace(",", "").replace("%", ""))) < 1e-9, (r, c, got, want)
+            else:
+                assert (got or "") == want, (sheet.title, r, c, got, want)
+print("sheets", book.sheetnames, "numbers", numbers)
+assert numbers > 0
+PY
+done
+
 # TLS, then mutual TLS: a CA, a server certificate for localhost and a client one.
 tls=$work/tls
 mkdir -p "$tls"
