@@ -39,7 +39,8 @@ CC=clang CXX=clang++ cmake -S "$TECHRENO_ROOT" -B "$FUZZ_BUILD" -DTECHRENO_FUZZ=
 cmake --build "$FUZZ_BUILD" -j "${JOBS:-2}"
 "$TECHRENO_ROOT/tests/deps/check-deps.sh" "$FUZZ_BUILD"  # clang's runtime: libclang-rt-14-dev
 runs=${FUZZ_RUNS:-50000}
-for target in fuzz_credit_code fuzz_project_code fuzz_period fuzz_region_csv fuzz_wire_check; do
+for target in fuzz_credit_code fuzz_project_code fuzz_period fuzz_region_csv fuzz_wire_check \
+    fuzz_cli_csv; do
   corpus=$(mktemp -d)
   cp "$TECHRENO_ROOT/tests/fuzz/corpus/$target/"* "$corpus/"
   "$FUZZ_BUILD/tests/fuzz/$target" -runs="$runs" "$corpus" >"$corpus.log" 2>&1 \

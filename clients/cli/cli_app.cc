@@ -50,4 +50,11 @@ void AddLimitFlags(CLI::App& command, int64_t& limit, bool& all) {
   command.add_flag("--all", all, "every matching row, page after page (ignores --limit)");
 }
 
+void AddRejectsFlag(CLI::App& command, std::string& rejects) {
+  command.add_option("--rejects", rejects,
+                     "where the rejected records go, with their reasons, in the input's "
+                     "encoding, ready to fix and push again (default: next to FILE, "
+                     "NAME.rejects.csv)");
+}
+
 }  // namespace techreno::cli

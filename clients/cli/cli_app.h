@@ -61,6 +61,7 @@ CLI::Validator Choice(std::vector<std::string> words, std::string prefix,
 // The flags several commands share, bound to the caller's fields.
 void AddRequestIdFlag(CLI::App& command, std::string& request_id);
 void AddLimitFlags(CLI::App& command, int64_t& limit, bool& all);
+void AddRejectsFlag(CLI::App& command, std::string& rejects);
 
 void AddRegistryCommands(CLI::App& app, CommandTable& table);
 void AddMonitoringCommands(CLI::App& app, CommandTable& table);

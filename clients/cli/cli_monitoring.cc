@@ -20,11 +20,7 @@ void AddProgress(CLI::App& app, CommandTable& table) {
                                   "techreno progress push var/demo/progress.csv");
   progress->group(kMonitoringGroup);
 
-  struct Push {
-    std::string path, format_in;
-    int64_t from_line = 0;
-  };
-  auto push = std::make_shared<Push>();
+  auto push = std::make_shared<PushFileOptions>();
   CLI::App* p = AddCommand(*progress, "push",
                            "push monthly progress reports in one stream (PushProgress); prints "
                            "rejected records and warnings, then a summary",
@@ -36,10 +32,9 @@ void AddProgress(CLI::App& app, CommandTable& table) {
                 "only the records from this file line on (to go on where a push the server "
                 "answered incomplete stopped; the command prints the line)")
       ->check(CLI::NonNegativeNumber);
-  p->footer(std::string(p->get_footer()) + "\n\n" + kProgressInput);
-  table.Bind(p, [push](const GlobalOptions& g) {
-    return PushProgress(g, push->path, push->format_in, push->from_line);
-  });
+  AddRejectsFlag(*p, push->rejects);
+  p->footer(std::string(p->get_footer()) + "\n" + kProgressInput);
+  table.Bind(p, [push](const GlobalOptions& g) { return PushProgress(g, *push); });
 
   auto s = std::make_shared<SubmitProgressOptions>();
   CLI::App* submit = AddCommand(

@@ -2,6 +2,7 @@
 // history, withdraw.
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "clients/cli/cli_app.h"
 #include "clients/cli/commands.h"
 
@@ -15,17 +16,12 @@ constexpr char kInputHelp[] =
     "1/0, 是/否. A record that cannot be read is reported with its line and column and not "
     "sent; the others are. FILE - is standard input.";
 
-struct PushOptions {
-  std::string path;
-  std::string format_in;
-};
-
 void AddPush(CLI::App& app, CommandTable& table) {
   CLI::App* push = AddCommand(app, "push", "push records from a file in one stream",
                               "techreno push projects var/demo/projects.csv");
   push->group(kRegistryGroup);
   for (const bool projects : {true, false}) {
-    auto o = std::make_shared<PushOptions>();
+    auto o = std::make_shared<PushFileOptions>();
     CLI::App* cmd = projects
                         ? AddCommand(*push, "projects",
                                      "push project records in one stream (PushProjects); prints "
@@ -39,10 +35,10 @@ void AddPush(CLI::App& app, CommandTable& table) {
     cmd->add_option("--format_in", o->format_in,
                     "csv or jsonl (default: from the file name; .jsonl and .json are JSON lines)")
         ->check(CLI::IsMember({"csv", "jsonl"}));
-    cmd->footer(std::string(cmd->get_footer()) + "\n\n" + kInputHelp);
+    AddRejectsFlag(*cmd, o->rejects);
+    cmd->footer(std::string(cmd->get_footer()) + "\n" + kInputHelp);
     table.Bind(cmd, [o, projects](const GlobalOptions& g) {
-      return projects ? PushProjects(g, o->path, o->format_in)
-                      : PushEnterprises(g, o->path, o->format_in);
+      return projects ? PushProjects(g, *o) : PushEnterprises(g, *o);
     });
   }
 }
@@ -113,9 +109,29 @@ void AddHistoryAndWithdraw(CLI::App& app, CommandTable& table) {
   });
 }
 
+void AddTemplate(CLI::App& app, CommandTable& table) {
+  CLI::App* templates =
+      AddCommand(app, "template",
+                 "an import sheet to fill in: every column with its Chinese name, one example row",
+                 "techreno template projects --format=xlsx --output=技改项目.xlsx");
+  templates->group(kRegistryGroup);
+  for (const char* kind : {"projects", "enterprises", "progress"}) {
+    CLI::App* cmd = AddCommand(
+        *templates, kind,
+        absl::StrCat("the ", kind,
+                     " sheet: CSV on stdout (UTF-8 with BOM, or --encoding=gb18030), or "
+                     "--format=xlsx --output=FILE; push it back with push ",
+                     std::string(kind) == "progress" ? "progress push" : std::string(kind)),
+        absl::StrCat("techreno template ", kind, " --format=csv --output=", kind, ".csv"));
+    const std::string k = kind;
+    table.Bind(cmd, [k](const GlobalOptions& g) { return WriteTemplate(g, k); });
+  }
+}
+
 }  // namespace
 
 void AddRegistryCommands(CLI::App& app, CommandTable& table) {
+  AddTemplate(app, table);
   AddPush(app, table);
   AddGet(app, table);
   AddList(app, table);

@@ -12,12 +12,23 @@
 
 namespace techreno::cli {
 
+// A file to push: CSV (UTF-8, or GB18030 detected or named by
+// options.encoding) or JSON lines; its rejected records go to `rejects`
+// (default: next to it, NAME.rejects.csv).
+struct PushFileOptions {
+  std::string path;       // "-" = standard input
+  std::string format_in;  // csv, jsonl, or "" (from the extension)
+  std::string rejects;
+  int64_t from_line = 0;  // progress push: only the records from this line on
+};
+
 // push projects FILE: one PushProjects stream for the whole file.
-int PushProjects(const GlobalOptions& options, const std::string& path,
-                 const std::string& format_in);
+int PushProjects(const GlobalOptions& options, const PushFileOptions& push);
 // push enterprises FILE: one idempotent UpsertEnterprise per record.
-int PushEnterprises(const GlobalOptions& options, const std::string& path,
-                    const std::string& format_in);
+int PushEnterprises(const GlobalOptions& options, const PushFileOptions& push);
+
+// template projects|enterprises|progress: the import sheet with one example.
+int WriteTemplate(const GlobalOptions& options, const std::string& kind);
 
 int GetProject(const GlobalOptions& options, const std::string& project_code);
 int GetEnterprise(const GlobalOptions& options, const std::string& credit_code);
@@ -47,8 +58,7 @@ int WithdrawProject(const GlobalOptions& options, const std::string& project_cod
 
 // progress push FILE: one PushProgress stream for the whole file, or for its
 // records from file line `from_line` on (to go on after an incomplete push).
-int PushProgress(const GlobalOptions& options, const std::string& path,
-                 const std::string& format_in, int64_t from_line);
+int PushProgress(const GlobalOptions& options, const PushFileOptions& push);
 
 // progress submit: one report as typed; amounts in 万元, empty = not given.
 struct SubmitProgressOptions {

@@ -1,9 +1,12 @@
 #include "clients/cli/csv.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace techreno::cli {
@@ -112,14 +115,34 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
   }
 }
 
+std::string CsvHeader::ColumnName(absl::string_view cell) {
+  absl::string_view name = absl::StripAsciiWhitespace(cell);
+  if (absl::StartsWith(name, "_")) return std::string(name);
+  const bool ascii = std::all_of(name.begin(), name.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return std::string(name);
+  // "项目名称 name", "计划投资（万元）planned_investment_wan": the last run of
+  // identifier characters is the field's name.
+  auto is_id = [](char c) { return absl::ascii_isalnum(c) || c == '_'; };
+  size_t end = name.size();
+  while (end > 0 && !is_id(name[end - 1])) --end;
+  size_t begin = end;
+  while (begin > 0 && is_id(name[begin - 1])) --begin;
+  if (end - begin < 2) return std::string(name);
+  return std::string(name.substr(begin, end - begin));
+}
+
 absl::StatusOr<CsvHeader> CsvHeader::FromRecord(const CsvRecord& record) {
   CsvHeader header;
   for (const std::string& raw : record.fields) {
-    std::string name(absl::StripAsciiWhitespace(raw));
+    std::string name = ColumnName(raw);
     if (!name.empty()) {
       auto [it, inserted] = header.index_.emplace(name, static_cast<int>(header.names_.size()));
       if (!inserted) {
-        return absl::InvalidArgumentError(absl::StrCat("line ", record.line, ": column '", name,
+        // Shown as typed when it is text; as escapes when it is not (a
+        // binary file): a message must stay valid UTF-8.
+        const std::string shown = IsValidUtf8(name) ? name : absl::CHexEscape(name);
+        return absl::InvalidArgumentError(absl::StrCat("line ", record.line, ": column '", shown,
                                                        "' appears twice in the header"));
       }
     }

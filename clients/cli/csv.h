@@ -52,6 +52,11 @@ class CsvHeader {
   // Names are trimmed of ASCII spaces. A repeated non-empty name is an error
   // (which of the two columns would count is anybody's guess).
   static absl::StatusOr<CsvHeader> FromRecord(const CsvRecord& record);
+  // A header cell's column name: the cell trimmed; a cell with Chinese text
+  // beside the field name ("项目名称 name", the template's headers) keeps only
+  // the name. Names starting with '_' (a rejects file's "_问题 reasons") are
+  // notes, not fields: readers skip them.
+  static std::string ColumnName(absl::string_view cell);
 
   const std::vector<std::string>& names() const { return names_; }
   // Index of the named column, or -1.

@@ -8,9 +8,9 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
-#include "clients/cli/table_output.h"
 #include "clients/cli/paging.h"
 #include "clients/cli/records.h"
+#include "clients/cli/table_output.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
 namespace techreno::cli {

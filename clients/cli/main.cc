@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli_app.h"
@@ -217,9 +218,10 @@ int Main(int argc, char** argv) {
        "PEM private key of --tls_cert ($TECHRENO_TLS_KEY)", ""},
   };
   for (Setting& s : settings) app.add_option(s.flag, s.value, s.help);
-  std::string encoding = "utf-8", output;
-  app.add_option("--encoding", encoding, "--format=csv: utf-8 (with BOM) or gb18030")
-      ->capture_default_str()
+  std::string encoding, output;
+  app.add_option("--encoding", encoding,
+                 "CSV files: utf-8 or gb18030. Input: default detected (a file that is not "
+                 "UTF-8 is read as GB18030); --format=csv output: default utf-8 with BOM")
       ->check(Choice({"utf-8", "gb18030"}, "", {{"utf8", "utf-8"}, {"gbk", "gb18030"}}));
   app.add_option("--output", output,
                  "--format=csv: write to this file (default stdout); --format=xlsx: the .xlsx "
@@ -259,6 +261,11 @@ int Main(int argc, char** argv) {
     std::cerr << "error: " << options.status().message() << "\n";
     return kExitUsage;
   }
+  // As CLI11's check read it: any case, utf8, and gbk (a subset of gb18030).
+  encoding = absl::AsciiStrToLower(encoding);
+  if (encoding == "utf8") encoding = "utf-8";
+  if (encoding == "gbk") encoding = "gb18030";
+  options->encoding = encoding;
   return RunWithTables(*action, *options, encoding, output);
 }
 

@@ -23,6 +23,8 @@ struct GlobalOptions {
   std::string token;   // bearer token; empty sends no authorization header
   std::string db;      // libpq connection string, admin commands only
   OutputFormat format = OutputFormat::kTable;
+  // --encoding: "" (input files: detected; CSV output: UTF-8), "utf-8" or "gb18030".
+  std::string encoding;
   // TLS (PEM contents, read from the files named): with a CA the channel is
   // TLS and checks the server against it; with a certificate and key too, the
   // client presents them (mutual TLS). All empty: plain TCP.

@@ -13,6 +13,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
 #include "clients/cli/record_reader.h"
+#include "clients/cli/rejects_file.h"
 #include "libs/rpc/status.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
@@ -66,8 +67,12 @@ class EnterprisePush {
     for (const RowError& e : errors) {
       findings_.AddRow(
           {absl::StrCat(e.line), partial.credit_code(), "NOT_SENT", e.column, e.message});
+      rejected_[e.line].push_back(e.column.empty() ? e.message
+                                                   : absl::StrCat(e.column, ": ", e.message));
     }
   }
+
+  const Rejections& rejected() const { return rejected_; }
 
   // The findings table, then "received N, accepted A, unchanged U, rejected R".
   int Finish(bool complete) {
@@ -105,9 +110,11 @@ class EnterprisePush {
     if (violations.empty()) {
       findings_.AddRow(
           {absl::StrCat(line), credit_code, outcome, "", std::string(error.message())});
+      rejected_[line].push_back(std::string(error.message()));
     }
     for (const rpc::FieldViolation& v : violations) {
       findings_.AddRow({absl::StrCat(line), credit_code, outcome, v.field, v.description});
+      rejected_[line].push_back(absl::StrCat(v.field, ": ", v.description));
     }
   }
 
@@ -115,13 +122,14 @@ class EnterprisePush {
   std::unique_ptr<v1::ProjectRegistry::Stub> stub_;
   Table findings_;
   Counts counts_;
+  Rejections rejected_;
 };
 
 }  // namespace
 
-int PushEnterprises(const GlobalOptions& options, const std::string& path,
-                    const std::string& format_in) {
-  absl::StatusOr<Input> input = OpenInput(path, format_in, *v1::Enterprise::descriptor());
+int PushEnterprises(const GlobalOptions& options, const PushFileOptions& file) {
+  absl::StatusOr<Input> input =
+      OpenInput(file.path, file.format_in, *v1::Enterprise::descriptor(), options.encoding);
   if (!input.ok()) {
     std::cerr << "error: " << input.status().message() << "\n";
     return kExitUsage;
@@ -139,7 +147,9 @@ int PushEnterprises(const GlobalOptions& options, const std::string& path,
       break;
     }
   }
-  return push.Finish(complete);
+  const int code = push.Finish(complete);
+  ReportRejects(*input, file.path, push.rejected(), file.rejects);
+  return code;
 }
 
 }  // namespace techreno::cli

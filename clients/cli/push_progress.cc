@@ -67,15 +67,17 @@ struct ProgressPush {
 
 }  // namespace
 
-int PushProgress(const GlobalOptions& options, const std::string& path,
-                 const std::string& format_in, int64_t from_line) {
-  absl::StatusOr<Input> input = OpenInput(path, format_in, *v1::ProgressReport::descriptor());
+int PushProgress(const GlobalOptions& options, const PushFileOptions& file) {
+  const std::string& path = file.path;
+  absl::StatusOr<Input> input =
+      OpenInput(path, file.format_in, *v1::ProgressReport::descriptor(), options.encoding);
   if (!input.ok()) {
     std::cerr << "error: " << input.status().message() << "\n";
     return kExitUsage;
   }
-  const Pushed<ProgressPush> push =
-      StreamFile<ProgressPush>(options, *NewMonitoringStub(options), *input->reader, from_line);
+  const Pushed<ProgressPush> push = StreamFile<ProgressPush>(options, *NewMonitoringStub(options),
+                                                             *input->reader, file.from_line);
+  ReportRejects(*input, path, push.sent.rejected, file.rejects);
   if (!push.status.ok()) {
     // Every chunk answered was committed: the rest can go in a new push.
     if (const int64_t next = FirstUnansweredLine(push.response.received(), push.sent); next > 0) {

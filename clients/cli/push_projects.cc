@@ -64,15 +64,16 @@ struct ProjectsPush {
 
 }  // namespace
 
-int PushProjects(const GlobalOptions& options, const std::string& path,
-                 const std::string& format_in) {
-  absl::StatusOr<Input> input = OpenInput(path, format_in, *v1::Project::descriptor());
+int PushProjects(const GlobalOptions& options, const PushFileOptions& file) {
+  absl::StatusOr<Input> input =
+      OpenInput(file.path, file.format_in, *v1::Project::descriptor(), options.encoding);
   if (!input.ok()) {
     std::cerr << "error: " << input.status().message() << "\n";
     return kExitUsage;
   }
   const Pushed<ProjectsPush> push =
       StreamFile<ProjectsPush>(options, *NewRegistryStub(options), *input->reader, 0);
+  ReportRejects(*input, file.path, push.sent.rejected, file.rejects);
   return push.status.ok() && push.NoneRejected() ? kExitOk : kExitFailure;
 }
 

@@ -38,6 +38,7 @@
 #include "clients/cli/read_meter.h"
 #include "clients/cli/record_reader.h"
 #include "clients/cli/records.h"
+#include "clients/cli/rejects_file.h"
 #include "techreno/v1/common.pb.h"
 
 namespace techreno::cli {
@@ -59,6 +60,7 @@ struct Sent {
   std::vector<int64_t> lines;  // stream index -> file line
   std::vector<Finding> findings;
   int64_t local_rejects = 0;
+  Rejections rejected;      // file line -> why, every rejected record (for the rejects file)
   int64_t unsent_line = 0;  // first record not sent because the server ended the call
 };
 
@@ -129,6 +131,8 @@ bool SendRecords(RecordReader& reader, int64_t from_line,
       ++sent->local_rejects;
       for (const RowError& e : errors) {
         sent->findings.push_back({e.line, Kind::LocalCells(*record, e)});
+        sent->rejected[e.line].push_back(
+            e.column.empty() ? e.message : absl::StrCat(e.column, ": ", e.message));
       }
       continue;
     }
@@ -154,6 +158,15 @@ void AddServerFindings(const typename Kind::Response& response, Sent* sent) {
     const bool known = r.index() >= 0 && r.index() < static_cast<int64_t>(lines.size());
     const int64_t line = known ? lines[r.index()] : -1;
     const std::vector<std::string> head = Kind::ResultCells(r, known ? absl::StrCat(line) : "?");
+    if (r.outcome() == v1::OUTCOME_REJECTED && known) {
+      std::vector<std::string>& why = sent->rejected[line];
+      for (const v1::Violation& v : r.violations()) {
+        if (v.severity() == v1::SEVERITY_FATAL) {
+          why.push_back(absl::StrCat("[", v.rule_id(), "] ", v.field(), ": ", v.message()));
+        }
+      }
+      if (why.empty()) why.push_back("rejected by the server");
+    }
     if (r.violations().empty()) {  // not expected, but a rejection must show up
       std::vector<std::string> cells = head;
       cells.insert(cells.end(), {Kind::kBareRejectionSeverity, "", "", ""});

@@ -1,8 +1,10 @@
 #include "clients/cli/record_reader.h"
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -90,11 +92,30 @@ bool RecordReader::NextJson(google::protobuf::Message* message, int64_t* line,
   }
 }
 
+Input& Input::operator=(Input&& other) noexcept {
+  file = std::move(other.file);
+  reader = std::move(other.reader);
+  format = other.format;
+  encoding = other.encoding;
+  records_path = std::move(other.records_path);
+  utf8_copy = std::exchange(other.utf8_copy, std::string());
+  return *this;
+}
+
+Input::~Input() {
+  reader.reset();
+  file.reset();
+  if (!utf8_copy.empty()) std::remove(utf8_copy.c_str());
+}
+
 absl::StatusOr<Input> OpenInput(const std::string& path, absl::string_view format_in,
-                                const google::protobuf::Descriptor& type) {
+                                const google::protobuf::Descriptor& type,
+                                absl::string_view encoding) {
   absl::StatusOr<InputFormat> format = ChooseInputFormat(format_in, path);
   if (!format.ok()) return format.status();
   Input input;
+  input.format = *format;
+  input.records_path = path;
   std::istream* in = &std::cin;
   if (path != "-") {
     auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
@@ -103,6 +124,23 @@ absl::StatusOr<Input> OpenInput(const std::string& path, absl::string_view forma
     }
     in = file.get();
     input.file = std::move(file);
+  }
+  if (*format == InputFormat::kCsv) {
+    // Standard input cannot be rewound: detection needs a file.
+    absl::StatusOr<TextEncoding> chosen =
+        path == "-" && encoding.empty() ? TextEncoding::kUtf8 : ChooseEncoding(encoding, *in);
+    if (!chosen.ok()) return chosen.status();
+    input.encoding = *chosen;
+    if (input.encoding == TextEncoding::kGb18030) {
+      absl::StatusOr<std::string> copy = Utf8Copy(*in);
+      if (!copy.ok()) {
+        return absl::Status(copy.status().code(),
+                            absl::StrCat(path, ": ", copy.status().message()));
+      }
+      input.utf8_copy = input.records_path = *copy;
+      input.file = std::make_unique<std::ifstream>(*copy, std::ios::binary);
+      in = input.file.get();
+    }
   }
   absl::StatusOr<std::unique_ptr<RecordReader>> reader = RecordReader::Create(in, *format, type);
   if (!reader.ok()) {

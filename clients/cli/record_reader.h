@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "clients/cli/csv.h"
+#include "clients/cli/input_encoding.h"
 #include "clients/cli/records.h"
 
 namespace techreno::cli {
@@ -56,14 +57,26 @@ class RecordReader {
 
 // An open input file and its reader (the reader reads from the file).
 struct Input {
+  Input() = default;
+  Input(Input&& other) noexcept { *this = std::move(other); }
+  Input& operator=(Input&& other) noexcept;  // the copy's path moves, to be removed once
+  ~Input();                                  // removes the UTF-8 copy of a GB18030 file
+
   std::unique_ptr<std::istream> file;  // null for standard input
   std::unique_ptr<RecordReader> reader;
+  InputFormat format = InputFormat::kCsv;
+  TextEncoding encoding = TextEncoding::kUtf8;  // of the file as given
+  std::string records_path;  // what the records are read from: the file, or its UTF-8 copy
+  std::string utf8_copy;     // the copy's path, when there is one
 };
 
-// Opens `path` ("-" is standard input) as records of `type`. The errors (no
-// such file, unknown format, bad CSV header) are the user's to fix.
+// Opens `path` ("-" is standard input) as records of `type`. A CSV file in
+// GB18030 — `encoding` "gb18030", or "" and not UTF-8 — is read through a
+// UTF-8 copy (input_encoding.h). The errors (no such file, unknown format,
+// bad bytes, bad CSV header) are the user's to fix.
 absl::StatusOr<Input> OpenInput(const std::string& path, absl::string_view format_in,
-                                const google::protobuf::Descriptor& type);
+                                const google::protobuf::Descriptor& type,
+                                absl::string_view encoding = "");
 
 }  // namespace techreno::cli
 

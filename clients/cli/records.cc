@@ -309,7 +309,8 @@ std::string EnumShortName(const EnumDescriptor& type, int value) {
 absl::Status CheckCsvHeader(const CsvHeader& header, const Descriptor& type) {
   std::vector<std::string> problems;
   for (const std::string& name : header.names()) {
-    if (name.empty()) continue;  // spreadsheets add unnamed trailing columns
+    // Spreadsheets add unnamed trailing columns; '_' columns are notes.
+    if (name.empty() || name[0] == '_') continue;
     if (absl::StatusOr<Column> c = ResolveColumn(type, name); !c.ok()) {
       problems.emplace_back(c.status().message());
     }
@@ -341,7 +342,7 @@ std::vector<RowError> MessageFromCsv(const CsvHeader& header, const CsvRecord& r
     // Spreadsheet cells often carry invisible padding; a code with a trailing
     // space would fail on the server for a reason nobody can see.
     const absl::string_view value = absl::StripAsciiWhitespace(record.fields[i]);
-    if (name.empty() || value.empty()) continue;
+    if (name.empty() || name[0] == '_' || value.empty()) continue;
     absl::StatusOr<Column> column = ResolveColumn(type, name);
     if (!column.ok()) {
       error(name, std::string(column.status().message()));

@@ -15,10 +15,10 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
-#include "clients/cli/table_output.h"
 #include "clients/cli/paging.h"
 #include "clients/cli/plan_targets.h"
 #include "clients/cli/records.h"
+#include "clients/cli/table_output.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 
 namespace techreno::cli {

@@ -63,6 +63,25 @@ done
 "$CLI" --token="$county" push projects "$DEMO/projects.csv" >"$work/out" 2>&1 || true
 expect "accepted 0, unchanged 6, rejected 1"
 
+# The rejected record went to a rejects file beside the input: its own
+# columns, the reasons last, ready to fix and push again (the reasons column
+# is skipped when it is pushed).
+rejects=$DEMO/projects.rejects.csv
+[ -f "$rejects" ] || fail "no rejects file"
+[ "$(grep -c '' "$rejects")" = 2 ] || fail "the rejects file should hold the header and 1 record"
+grep -q "_问题 reasons" "$rejects" || fail "the rejects file has no reasons column"
+grep -q "region.county_code.scope\|credit_code.invalid" "$rejects" || fail "no reason given"
+"$CLI" --token="$county" push projects "$rejects" --rejects="$work/again.csv" >"$work/out" 2>&1 \
+  && fail "the rejected record was accepted"
+expect "received 1, accepted 0, unchanged 0, rejected 1"
+# The same file saved by Chinese Excel (GB18030): detected, read the same, and
+# its rejects written back in GB18030.
+iconv -f UTF-8 -t GB18030 "$DEMO/projects.csv" >"$work/projects-gb.csv"
+"$CLI" --token="$county" push projects "$work/projects-gb.csv" >"$work/out" 2>&1 || true
+expect "accepted 0, unchanged 6, rejected 1"
+grep -q "问题" "$work/projects-gb.rejects.csv" && fail "the GB18030 input's rejects are UTF-8"
+iconv -f GB18030 -t UTF-8 "$work/projects-gb.rejects.csv" | grep -q "_问题 reasons" \
+  || fail "the GB18030 rejects file does not decode"
 "$CLI" --token="$county" list projects >"$work/out" 2>&1 || fail "list failed"
 expect "6 projects"
 expect "440103 荔湾区"
@@ -306,6 +325,21 @@ print("sheets", book.sheetnames, "numbers", numbers)
 assert numbers > 0
 PY
 done
+
+# The import template: filled in (here: its example row as is), it pushes.
+"$CLI" template projects --output="$work/t.csv" --format=csv >"$work/out" 2>&1 \
+  || fail "template projects failed"
+"$CLI" --token="$county" push projects "$work/t.csv" >"$work/out" 2>&1 \
+  || fail "the template's example row was not accepted"
+expect "received 1, accepted 1"
+"$CLI" template progress --format=xlsx --output="$work/t.xlsx" >"$work/out" 2>&1 \
+  || fail "template progress --format=xlsx failed"
+/usr/bin/python3 - "$work/t.xlsx" >"$work/out" 2>&1 <<'PY' || fail "the XLSX template is wrong"
+import sys, openpyxl
+sheet = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+assert sheet["C1"].value == "报告期 period", sheet["C1"].value
+assert sheet["D2"].value == 420, sheet["D2"].value  # 万元 as a number
+PY
 
 # TLS, then mutual TLS: a CA, a server certificate for localhost and a client one.
 tls=$work/tls

@@ -2,12 +2,15 @@
 // conversion of CSV rows and JSON lines into Project / Enterprise /
 // ProgressReport messages.
 
+#include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "clients/cli/csv.h"
+#include "clients/cli/input_encoding.h"
 #include "clients/cli/record_reader.h"
 #include "clients/cli/records.h"
 #include "gmock/gmock.h"
@@ -95,6 +98,58 @@ TEST(CsvTest, UnterminatedQuoteNamesItsLine) {
   auto records = ParseCsv("a,b\n1,2\n3,\"oops\n4,5\n");
   ASSERT_FALSE(records.ok());
   EXPECT_THAT(records.status().message(), HasSubstr("line 3"));
+}
+
+TEST(CsvTest, ChineseLabelsBesideFieldNamesAndNoteColumns) {
+  EXPECT_EQ(CsvHeader::ColumnName(" 项目名称 name "), "name");
+  EXPECT_EQ(CsvHeader::ColumnName("计划总投资(万元) planned_investment_wan"),
+            "planned_investment_wan");
+  EXPECT_EQ(CsvHeader::ColumnName("项目代码（新项目留空）project_code"), "project_code");
+  EXPECT_EQ(CsvHeader::ColumnName("planned_investment_wan"), "planned_investment_wan");
+  EXPECT_EQ(CsvHeader::ColumnName("_问题 reasons"), "_问题 reasons");  // a note, kept whole
+  EXPECT_EQ(CsvHeader::ColumnName("项目名称"), "项目名称");  // no field name: left to the check
+}
+
+TEST(CsvTest, RejectsFileReasonsColumnIsSkipped) {
+  auto parsed = ParseCsv(
+      "credit_code,name,_问题 "
+      "reasons\n91440103MA59C8KD45,广州市荔湾精工机械制造有限公司,旧的问题\n");
+  ASSERT_TRUE(parsed.ok());
+  auto header = CsvHeader::FromRecord((*parsed)[0]);
+  ASSERT_TRUE(header.ok());
+  EXPECT_TRUE(CheckCsvHeader(*header, *v1::Enterprise::descriptor()).ok());
+  v1::Enterprise e;
+  EXPECT_TRUE(MessageFromCsv(*header, (*parsed)[1], &e).empty());
+  EXPECT_EQ(e.name(), "广州市荔湾精工机械制造有限公司");
+}
+
+TEST(InputEncodingTest, Utf8PrefixAllowsOnlyACutLastCharacter) {
+  const std::string li = "荔";  // E8 8D 94
+  EXPECT_TRUE(IsUtf8Prefix("abc" + li));
+  EXPECT_TRUE(IsUtf8Prefix("abc" + li.substr(0, 2)));   // cut by the sample's end
+  EXPECT_FALSE(IsUtf8Prefix(li.substr(0, 2) + "abc"));  // cut in the middle: not UTF-8
+  EXPECT_FALSE(IsUtf8Prefix("\xC0\xE6"));               // GB18030 bytes
+}
+
+TEST(InputEncodingTest, Gb18030IsDetectedAndCopiedAsUtf8) {
+  // "荔湾区,440103" in GB18030.
+  std::istringstream gb("\xC0\xF3\xCD\xE5\xC7\xF8,440103\n");
+  auto encoding = ChooseEncoding("", gb);
+  ASSERT_TRUE(encoding.ok());
+  EXPECT_EQ(*encoding, TextEncoding::kGb18030);
+  auto copy = Utf8Copy(gb);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  std::ifstream in(*copy);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "荔湾区,440103");
+  std::remove(copy->c_str());
+
+  std::istringstream utf8("荔湾区,440103\n");
+  EXPECT_EQ(*ChooseEncoding("", utf8), TextEncoding::kUtf8);
+  std::istringstream named("anything");
+  EXPECT_EQ(*ChooseEncoding("gb18030", named), TextEncoding::kGb18030);
+  EXPECT_FALSE(ChooseEncoding("latin1", named).ok());
 }
 
 TEST(CsvTest, HeaderTrimsNamesAndRejectsDuplicates) {
