@@ -36,6 +36,10 @@ void AddPush(CLI::App& app, CommandTable& table) {
                     "csv or jsonl (default: from the file name; .jsonl and .json are JSON lines)")
         ->check(CLI::IsMember({"csv", "jsonl"}));
     AddRejectsFlag(*cmd, o->rejects);
+    cmd->add_option("--from_line", o->from_line,
+                    "only the records from this file line on (to go on after Ctrl-C or a push "
+                    "the server ended; the command prints the line)")
+        ->check(CLI::NonNegativeNumber);
     cmd->footer(std::string(cmd->get_footer()) + "\n" + kInputHelp);
     table.Bind(cmd, [o, projects](const GlobalOptions& g) {
       return projects ? PushProjects(g, *o) : PushEnterprises(g, *o);

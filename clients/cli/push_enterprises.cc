@@ -12,6 +12,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/push_meter.h"
 #include "clients/cli/record_reader.h"
 #include "clients/cli/rejects_file.h"
 #include "libs/rpc/status.h"
@@ -139,7 +140,15 @@ int PushEnterprises(const GlobalOptions& options, const PushFileOptions& file) {
   int64_t line = 0;
   std::vector<RowError> errors;
   bool complete = true;
+  int64_t interrupted_at = 0;
+  InterruptCatcher catcher;
   while (input->reader->Next(&enterprise, &line, &errors)) {
+    if (line < file.from_line) continue;  // answered by an earlier push
+    if (InterruptCatcher::Interrupted()) {
+      interrupted_at = line;
+      complete = false;
+      break;
+    }
     if (!errors.empty()) {
       push.Unparsed(enterprise, errors);
     } else if (!push.Send(line, enterprise)) {
@@ -149,6 +158,11 @@ int PushEnterprises(const GlobalOptions& options, const PushFileOptions& file) {
   }
   const int code = push.Finish(complete);
   ReportRejects(*input, file.path, push.rejected(), file.rejects);
+  if (interrupted_at > 0) {
+    std::cerr << "interrupted (Ctrl-C): the records before line " << interrupted_at
+              << " are written; go on with:\n  techreno push enterprises " << file.path
+              << " --from_line=" << interrupted_at << "\n";
+  }
   return code;
 }
 

@@ -75,9 +75,10 @@ int PushProgress(const GlobalOptions& options, const PushFileOptions& file) {
     std::cerr << "error: " << input.status().message() << "\n";
     return kExitUsage;
   }
-  const Pushed<ProgressPush> push = StreamFile<ProgressPush>(options, *NewMonitoringStub(options),
-                                                             *input->reader, file.from_line);
+  const Pushed<ProgressPush> push =
+      StreamFile<ProgressPush>(options, *NewMonitoringStub(options), *input, file.from_line);
   ReportRejects(*input, path, push.sent.rejected, file.rejects);
+  if (ReportInterrupted(push.sent, "techreno progress push " + path)) return kExitFailure;
   if (!push.status.ok()) {
     // Every chunk answered was committed: the rest can go in a new push.
     if (const int64_t next = FirstUnansweredLine(push.response.received(), push.sent); next > 0) {

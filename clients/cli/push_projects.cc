@@ -72,8 +72,9 @@ int PushProjects(const GlobalOptions& options, const PushFileOptions& file) {
     return kExitUsage;
   }
   const Pushed<ProjectsPush> push =
-      StreamFile<ProjectsPush>(options, *NewRegistryStub(options), *input->reader, 0);
+      StreamFile<ProjectsPush>(options, *NewRegistryStub(options), *input, file.from_line);
   ReportRejects(*input, file.path, push.sent.rejected, file.rejects);
+  if (ReportInterrupted(push.sent, "techreno push projects " + file.path)) return kExitFailure;
   return push.status.ok() && push.NoneRejected() ? kExitOk : kExitFailure;
 }
 

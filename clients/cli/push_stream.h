@@ -35,7 +35,7 @@
 #include "clients/cli/client.h"
 #include "clients/cli/format.h"
 #include "clients/cli/options.h"
-#include "clients/cli/read_meter.h"
+#include "clients/cli/push_meter.h"
 #include "clients/cli/record_reader.h"
 #include "clients/cli/records.h"
 #include "clients/cli/rejects_file.h"
@@ -60,8 +60,9 @@ struct Sent {
   std::vector<int64_t> lines;  // stream index -> file line
   std::vector<Finding> findings;
   int64_t local_rejects = 0;
-  Rejections rejected;      // file line -> why, every rejected record (for the rejects file)
-  int64_t unsent_line = 0;  // first record not sent because the server ended the call
+  Rejections rejected;           // file line -> why, every rejected record (for the rejects file)
+  int64_t unsent_line = 0;       // first record not sent because the server ended the call
+  int64_t interrupted_line = 0;  // first record not read because of Ctrl-C
 };
 
 // A push as it ended: the call's status, the server's answer, what was sent.
@@ -98,10 +99,10 @@ inline constexpr size_t kChunkBytes = 2 << 20;
 // Streams the records from `from_line` on, in chunks; true when the stream
 // stayed open.
 template <typename Kind>
-bool SendRecords(RecordReader& reader, int64_t from_line,
+bool SendRecords(RecordReader& reader, int64_t total_bytes, int64_t from_line,
                  grpc::ClientReaderWriter<typename Kind::Chunk, typename Kind::Response>& stream,
                  Sent* sent) {
-  ReadMeter meter;
+  PushMeter meter(total_bytes);
   typename Kind::Request request;
   auto* record = Kind::MutableRecord(&request);
   typename Kind::Chunk chunk;
@@ -126,7 +127,11 @@ bool SendRecords(RecordReader& reader, int64_t from_line,
   bool open = true;
   while (open && reader.Next(record, &line, &errors)) {
     if (line < from_line) continue;  // answered by an earlier push
-    meter.Record(++read);
+    if (InterruptCatcher::Interrupted()) {
+      sent->interrupted_line = line;  // this record and the rest stay unread
+      break;
+    }
+    meter.Update(++read, reader.BytesRead());
     if (!errors.empty()) {
       ++sent->local_rejects;
       for (const RowError& e : errors) {
@@ -199,6 +204,18 @@ void ReportPush(const GlobalOptions& options, Pushed<Kind>& pushed) {
   PrintSummary(Kind::Counts(pushed.response), pushed.sent.local_rejects, report);
 }
 
+// After a push Ctrl-C stopped: what is committed and the command that goes
+// on (`command` is e.g. "techreno push projects FILE"); false when it was not
+// stopped.
+inline bool ReportInterrupted(const Sent& sent, const std::string& command) {
+  if (sent.interrupted_line == 0) return false;
+  std::cerr << "interrupted (Ctrl-C): every record before line " << sent.interrupted_line
+            << " was sent and is committed (or rejected, as shown); none from there on was "
+               "sent. Go on with:\n  "
+            << command << " --from_line=" << sent.interrupted_line << "\n";
+  return true;
+}
+
 // The file line of the first record the server did not answer (0: none):
 // after a failure, the records from there on were not committed.
 inline int64_t FirstUnansweredLine(int64_t answered, const Sent& sent) {
@@ -206,11 +223,12 @@ inline int64_t FirstUnansweredLine(int64_t answered, const Sent& sent) {
   return sent.unsent_line;
 }
 
-// The records of `reader` from file line `from_line` on (0: all) as one call
-// on `stub`, reported as it ended.
+// The records of `input` from file line `from_line` on (0: all) as one call
+// on `stub`, reported as it ended. A Ctrl-C stops the reading; what was read
+// is sent and committed (sent.interrupted_line says where to go on).
 template <typename Kind, typename Stub>
-Pushed<Kind> StreamFile(const GlobalOptions& options, Stub& stub, RecordReader& reader,
-                        int64_t from_line) {
+Pushed<Kind> StreamFile(const GlobalOptions& options, Stub& stub, Input& input, int64_t from_line) {
+  InterruptCatcher catcher;
   grpc::ClientContext context;
   PrepareContext(options, absl::InfiniteDuration(), &context);  // large files take long
   Pushed<Kind> pushed;
@@ -219,7 +237,9 @@ Pushed<Kind> StreamFile(const GlobalOptions& options, Stub& stub, RecordReader& 
     typename Kind::Response answer;
     while (stream->Read(&answer)) AddAnswer(answer, &pushed.response);
   });
-  if (SendRecords<Kind>(reader, from_line, *stream, &pushed.sent)) stream->WritesDone();
+  if (SendRecords<Kind>(*input.reader, input.total_bytes, from_line, *stream, &pushed.sent)) {
+    stream->WritesDone();
+  }
   answers.join();
   pushed.status = stream->Finish();
   ReportPush(options, pushed);

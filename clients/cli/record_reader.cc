@@ -1,6 +1,7 @@
 #include "clients/cli/record_reader.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -92,6 +93,11 @@ bool RecordReader::NextJson(google::protobuf::Message* message, int64_t* line,
   }
 }
 
+int64_t RecordReader::BytesRead() const {
+  const std::streamoff at = in_->rdbuf()->pubseekoff(0, std::ios::cur, std::ios::in);
+  return at < 0 ? 0 : static_cast<int64_t>(at);
+}
+
 Input& Input::operator=(Input&& other) noexcept {
   file = std::move(other.file);
   reader = std::move(other.reader);
@@ -99,6 +105,7 @@ Input& Input::operator=(Input&& other) noexcept {
   encoding = other.encoding;
   records_path = std::move(other.records_path);
   utf8_copy = std::exchange(other.utf8_copy, std::string());
+  total_bytes = other.total_bytes;
   return *this;
 }
 
@@ -141,6 +148,11 @@ absl::StatusOr<Input> OpenInput(const std::string& path, absl::string_view forma
       input.file = std::make_unique<std::ifstream>(*copy, std::ios::binary);
       in = input.file.get();
     }
+  }
+  if (path != "-") {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(input.records_path, error);
+    input.total_bytes = error ? 0 : static_cast<int64_t>(size);
   }
   absl::StatusOr<std::unique_ptr<RecordReader>> reader = RecordReader::Create(in, *format, type);
   if (!reader.ok()) {

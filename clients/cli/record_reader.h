@@ -41,6 +41,9 @@ class RecordReader {
   // good) or lists what is wrong with it (skip it).
   bool Next(google::protobuf::Message* message, int64_t* line, std::vector<RowError>* errors);
 
+  // Bytes of the input read so far (for progress); 0 when the input cannot tell.
+  int64_t BytesRead() const;
+
  private:
   RecordReader(std::istream* in, InputFormat format) : in_(in), format_(format) {
     if (format == InputFormat::kCsv) csv_.emplace(in);  // it reads ahead for the BOM
@@ -68,6 +71,7 @@ struct Input {
   TextEncoding encoding = TextEncoding::kUtf8;  // of the file as given
   std::string records_path;  // what the records are read from: the file, or its UTF-8 copy
   std::string utf8_copy;     // the copy's path, when there is one
+  int64_t total_bytes = 0;   // of records_path; 0 for standard input
 };
 
 // Opens `path` ("-" is standard input) as records of `type`. A CSV file in

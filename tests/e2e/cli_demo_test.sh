@@ -326,6 +326,31 @@ assert numbers > 0
 PY
 done
 
+# Ctrl-C during a push: what was read is committed, the command says from
+# which line to go on, and going on from there covers the rest exactly. The
+# file comes through a pipe that pauses half-way (a slow network share), so
+# the Ctrl-C lands while the file is being read: 4,000 copies of a report
+# already stored, each answered "unchanged".
+big=$work/big-progress.csv
+awk -v p="$DEMO_P2" 'NR == 1 { print } NR > 1 && index($0, p) { for (i = 0; i < 4000; i++) print; exit }' \
+  "$DEMO/progress.csv" >"$big"
+[ "$(wc -l <"$big")" -eq 4001 ] || fail "the big file was not made"
+mkfifo "$work/slow.csv"
+{ head -2001 "$big"; sleep 2; tail -n +2002 "$big"; } >"$work/slow.csv" 2>/dev/null &
+"$CLI" --token="$county" --encoding=utf-8 progress push "$work/slow.csv" >"$work/first.out" 2>&1 &
+push_pid=$!
+sleep 0.7
+kill -INT "$push_pid"
+wait "$push_pid" && fail "an interrupted push exited 0"
+grep -q "interrupted (Ctrl-C)" "$work/first.out" || { cat "$work/first.out"; fail "no interruption report"; }
+next=$(sed -n 's/.*--from_line=\([0-9]*\).*/\1/p' "$work/first.out" | tail -1)
+[ "$next" = 2002 ] || fail "expected to go on from line 2002, got '$next'"
+first=$(sed -n 's/^received \([0-9]*\),.*/\1/p' "$work/first.out")
+"$CLI" --token="$county" progress push "$big" --from_line="$next" >"$work/out" 2>&1 \
+  || fail "going on from line $next failed"
+second=$(sed -n 's/^received \([0-9]*\),.*/\1/p' "$work/out")
+[ $((first + second)) -eq 4000 ] || fail "received $first + $second, not the file's 4000 records"
+
 # The import template: filled in (here: its example row as is), it pushes.
 "$CLI" template projects --output="$work/t.csv" --format=csv >"$work/out" 2>&1 \
   || fail "template projects failed"
