@@ -23,6 +23,7 @@ run_packages=(
   libpqxx-dev libabsl-dev libssl-dev
   libcli11-dev                        # CLI11: the techreno command line
   libxlsxwriter-dev                   # libxlsxwriter: the CLI's .xlsx output
+  libzip-dev libxml2-dev              # reading .xlsx workbooks (a zip of XML parts)
   postgresql postgresql-client
 )
 # Only the tests: unit and integration tests, and the libFuzzer targets.

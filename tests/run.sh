@@ -40,7 +40,7 @@ cmake --build "$FUZZ_BUILD" -j "${JOBS:-2}"
 "$TECHRENO_ROOT/tests/deps/check-deps.sh" "$FUZZ_BUILD"  # clang's runtime: libclang-rt-14-dev
 runs=${FUZZ_RUNS:-50000}
 for target in fuzz_credit_code fuzz_project_code fuzz_period fuzz_region_csv fuzz_wire_check \
-    fuzz_cli_csv; do
+    fuzz_cli_csv fuzz_xlsx_sheet; do
   corpus=$(mktemp -d)
   cp "$TECHRENO_ROOT/tests/fuzz/corpus/$target/"* "$corpus/"
   "$FUZZ_BUILD/tests/fuzz/$target" -runs="$runs" "$corpus" >"$corpus.log" 2>&1 \

@@ -33,8 +33,9 @@ void AddPush(CLI::App& app, CommandTable& table) {
                                      "techreno push enterprises deploy/local/demo/enterprises.csv");
     cmd->add_option("FILE", o->path, "CSV or JSON lines file; - = standard input")->required();
     cmd->add_option("--format_in", o->format_in,
-                    "csv or jsonl (default: from the file name; .jsonl and .json are JSON lines)")
-        ->check(CLI::IsMember({"csv", "jsonl"}));
+                    "csv, xlsx or jsonl (default: from the file name; .jsonl and .json are JSON "
+                    "lines; .xlsx: the workbook's first sheet)")
+        ->check(CLI::IsMember({"csv", "xlsx", "jsonl"}));
     AddRejectsFlag(*cmd, o->rejects);
     cmd->add_option("--from_line", o->from_line,
                     "only the records from this file line on (to go on after Ctrl-C or a push "

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 namespace techreno::cli {
 namespace {
@@ -113,6 +114,22 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
     if (!*more) return records;
     records.push_back(std::move(record));
   }
+}
+
+std::string CsvLine(const std::vector<std::string>& cells) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out += ',';
+    const std::string& cell = cells[i];
+    if (cell.find_first_of(",\"\r\n") == std::string::npos) {
+      out += cell;
+      continue;
+    }
+    out += '"';
+    out += absl::StrReplaceAll(cell, {{"\"", "\"\""}});
+    out += '"';
+  }
+  return out;
 }
 
 std::string CsvHeader::ColumnName(absl::string_view cell) {

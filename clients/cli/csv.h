@@ -43,6 +43,10 @@ class CsvReader {
   bool failed_ = false;
 };
 
+// One CSV record (no line end), RFC 4180: cells with a comma, quote or line
+// break quoted, quotes doubled. What CsvReader reads back.
+std::string CsvLine(const std::vector<std::string>& cells);
+
 // Parses a whole text (small inputs and tests).
 absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text);
 

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "clients/cli/xlsx_reader.h"
 
 namespace techreno::cli {
 
@@ -118,11 +119,27 @@ Input::~Input() {
 absl::StatusOr<Input> OpenInput(const std::string& path, absl::string_view format_in,
                                 const google::protobuf::Descriptor& type,
                                 absl::string_view encoding) {
+  Input input;
+  input.records_path = path;
+  if (format_in == "xlsx" || (format_in.empty() && absl::EndsWithIgnoreCase(path, ".xlsx"))) {
+    // The first sheet, as a UTF-8 CSV whose lines are the sheet's rows.
+    absl::StatusOr<std::string> csv = XlsxToCsvFile(path);
+    if (!csv.ok()) return csv.status();
+    input.utf8_copy = input.records_path = *csv;
+    auto file = std::make_unique<std::ifstream>(*csv, std::ios::binary);
+    absl::StatusOr<std::unique_ptr<RecordReader>> reader =
+        RecordReader::Create(file.get(), InputFormat::kCsv, type);
+    if (!reader.ok()) {
+      return absl::Status(reader.status().code(),
+                          absl::StrCat(path, ": ", reader.status().message()));
+    }
+    input.file = std::move(file);
+    input.reader = *std::move(reader);
+    return input;
+  }
   absl::StatusOr<InputFormat> format = ChooseInputFormat(format_in, path);
   if (!format.ok()) return format.status();
-  Input input;
   input.format = *format;
-  input.records_path = path;
   std::istream* in = &std::cin;
   if (path != "-") {
     auto file = std::make_unique<std::ifstream>(path, std::ios::binary);

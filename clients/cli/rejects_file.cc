@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/csv.h"
@@ -63,7 +64,10 @@ std::string DefaultRejectsPath(const std::string& input_path) {
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) {
     return input_path + ".rejects";
   }
-  return absl::StrCat(input_path.substr(0, dot), ".rejects", input_path.substr(dot));
+  // A workbook's rejects are CSV (the sheet as the importer read it).
+  const std::string extension =
+      absl::EqualsIgnoreCase(input_path.substr(dot), ".xlsx") ? ".csv" : input_path.substr(dot);
+  return absl::StrCat(input_path.substr(0, dot), ".rejects", extension);
 }
 
 absl::Status WriteRejects(const Input& input, const Rejections& rejected, const std::string& path) {

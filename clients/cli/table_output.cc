@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "clients/cli/csv.h"
 
 namespace techreno::cli {
 namespace {
@@ -171,22 +172,6 @@ class XlsxOutput final : public TableOutput {
 };
 
 }  // namespace
-
-std::string CsvLine(const std::vector<std::string>& cells) {
-  std::string out;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) out += ',';
-    const std::string& cell = cells[i];
-    if (cell.find_first_of(",\"\r\n") == std::string::npos) {
-      out += cell;
-      continue;
-    }
-    out += '"';
-    out += absl::StrReplaceAll(cell, {{"\"", "\"\""}});
-    out += '"';
-  }
-  return out;
-}
 
 std::string ToGb18030(const std::string& utf8) {
   iconv_t cd = iconv_open("GB18030", "UTF-8");

@@ -40,8 +40,6 @@ std::unique_ptr<TableOutput> NewCsvOutput(std::ostream& out, CsvEncoding encodin
 // An .xlsx workbook written at Close.
 absl::StatusOr<std::unique_ptr<TableOutput>> NewXlsxOutput(const std::string& path);
 
-// One CSV record (no line end): cells with a comma, quote or line break quoted.
-std::string CsvLine(const std::vector<std::string>& cells);
 // UTF-8 text in GB18030 (iconv); characters GB18030 lacks cannot occur
 // (it covers all of Unicode), invalid UTF-8 becomes '?'.
 std::string ToGb18030(const std::string& utf8);

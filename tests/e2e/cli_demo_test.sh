@@ -357,6 +357,34 @@ second=$(sed -n 's/^received \([0-9]*\),.*/\1/p' "$work/out")
 "$CLI" --token="$county" push projects "$work/t.csv" >"$work/out" 2>&1 \
   || fail "the template's example row was not accepted"
 expect "received 1, accepted 1"
+# A county officer's workbook (written by openpyxl, not by us): the sheet's
+# rows are pushed, a bad row is named by its sheet row and goes to a CSV
+# rejects file; the template's own .xlsx pushes too.
+/usr/bin/python3 - "$work/filled.xlsx" "$DEMO/projects.csv" <<'PY' || fail "openpyxl could not write"
+import csv, sys, openpyxl
+rows = list(csv.reader(open(sys.argv[2], encoding="utf-8-sig")))
+book = openpyxl.Workbook()
+sheet = book.active
+sheet.title = "技改项目"
+sheet.append(["项目名称 " + h if h == "name" else h for h in rows[0]])
+good = rows[1][:]
+good[0], good[1] = "LW-XLSX-001", ""
+bad = good[:]
+bad[0], bad[rows[0].index("county_code")] = "LW-XLSX-002", "440304"
+for r in (good, bad):
+    sheet.append([float(v) if v.replace(".", "", 1).isdigit() and "_wan" in h else v
+                  for h, v in zip(rows[0], r)])
+book.save(sys.argv[1])
+PY
+"$CLI" --token="$county" push projects "$work/filled.xlsx" >"$work/out" 2>&1 \
+  && fail "the workbook's bad row was accepted"
+expect "received 2, accepted 1"
+expect_re "^3 +LW-XLSX-002 .*region.county_code.scope"
+grep -q "LW-XLSX-002" "$work/filled.rejects.csv" || fail "no CSV rejects for the workbook"
+"$CLI" template projects --format=xlsx --output="$work/tp.xlsx" >"$work/out" 2>&1
+"$CLI" --token="$county" push projects "$work/tp.xlsx" >"$work/out" 2>&1 \
+  || fail "the XLSX template did not push"
+expect "received 1"
 "$CLI" template progress --format=xlsx --output="$work/t.xlsx" >"$work/out" 2>&1 \
   || fail "template progress --format=xlsx failed"
 /usr/bin/python3 - "$work/t.xlsx" >"$work/out" 2>&1 <<'PY' || fail "the XLSX template is wrong"

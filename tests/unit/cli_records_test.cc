@@ -13,6 +13,7 @@
 #include "clients/cli/input_encoding.h"
 #include "clients/cli/record_reader.h"
 #include "clients/cli/records.h"
+#include "clients/cli/xlsx_reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "techreno/v1/monitoring.pb.h"
@@ -150,6 +151,33 @@ TEST(InputEncodingTest, Gb18030IsDetectedAndCopiedAsUtf8) {
   std::istringstream named("anything");
   EXPECT_EQ(*ChooseEncoding("gb18030", named), TextEncoding::kGb18030);
   EXPECT_FALSE(ChooseEncoding("latin1", named).ok());
+}
+
+TEST(XlsxTest, SharedStringsSkipPhoneticGuides) {
+  auto shared = ParseSharedStrings(
+      "<sst><si><t>项目名称 name</t></si><si><r><t>荔湾</t></r><r><t>区</t></r>"
+      "<rPh><t>リワン</t></rPh></si><si/></sst>");
+  ASSERT_TRUE(shared.ok()) << shared.status();
+  EXPECT_THAT(*shared, ElementsAre("项目名称 name", "荔湾区", ""));
+}
+
+TEST(XlsxTest, RowsKeepTheirNumbersAndCellsTheirColumns) {
+  const std::vector<std::string> shared = {"name", "示例"};
+  auto rows = ParseSheet(
+      "<worksheet><sheetData>"
+      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"C1\" t=\"inlineStr\">"
+      "<is><t>planned_investment_wan</t></is></c></row>"
+      "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>1</v></c><c r=\"C3\"><v>12500.5</v></c>"
+      "<c r=\"D3\" t=\"b\"><v>1</v></c></row>"
+      "</sheetData></worksheet>",
+      shared);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_THAT((*rows)[0], ElementsAre("name", "", "planned_investment_wan"));
+  EXPECT_TRUE((*rows)[1].empty());  // row 2 not written: an empty line, so CSV line = row
+  EXPECT_THAT((*rows)[2], ElementsAre("示例", "", "12500.5", "1"));
+  EXPECT_FALSE(ParseSheet("<row r=\"1\"><c t=\"s\"><v>7</v></c></row>", shared).ok());
+  EXPECT_FALSE(ParseSheet("<row r=\"1\"><c r=\"A1\"><v>1</v></row>", shared).ok());  // malformed
 }
 
 TEST(CsvTest, HeaderTrimsNamesAndRejectsDuplicates) {
