@@ -69,12 +69,15 @@ void AddDecide(CLI::App& library, CommandTable& table) {
 }
 
 void AddRemove(CLI::App& library, CommandTable& table) {
-  auto code = std::make_shared<std::string>();
+  auto codes = std::make_shared<std::vector<std::string>>();
   auto o = std::make_shared<LibraryOptions>();
-  CLI::App* cmd = AddCommand(library, "remove", "take an entry out of its tier (退库, RemoveEntry)",
-                             "techreno library remove 2024-440104-00-03-00007X --tier=city "
-                             "--reason_code=FAILED_REVIEW --reason=\"连续3个月未报送进度\"");
-  cmd->add_option("CODE", *code, kCodeHelp)->required();
+  CLI::App* cmd = AddCommand(
+      library, "remove",
+      "take entries out of a tier (退库): one code, RemoveEntry; several (e.g. after library "
+      "review), RemoveEntries in one call, each with its own result",
+      "techreno library remove 2024-440104-00-03-00007X 2024-440104-00-03-00008X --tier=city "
+      "--reason_code=FAILED_REVIEW --reason=\"连续3个月未报送进度\"");
+  cmd->add_option("CODE", *codes, "project codes (1–1,000)")->required();
   AddTierFlag(*cmd, o->tier, /*required=*/true);
   cmd->add_option("--reason_code", o->reason_code,
                   "FAILED_REVIEW, NOT_PROGRESSING, PROJECT_COMPLETED, OTHER; NOMINATION_WITHDRAWN "
@@ -82,7 +85,10 @@ void AddRemove(CLI::App& library, CommandTable& table) {
       ->required();
   cmd->add_option("--reason", o->reason, "why (kept in the history)")->required();
   AddRequestIdFlag(*cmd, o->request_id);
-  table.Bind(cmd, [code, o](const GlobalOptions& g) { return LibraryRemove(g, *code, *o); });
+  table.Bind(cmd, [codes, o](const GlobalOptions& g) {
+    return codes->size() == 1 ? LibraryRemove(g, codes->front(), *o)
+                              : LibraryRemoveMany(g, *codes, *o);
+  });
 }
 
 void AddListAndHistory(CLI::App& library, CommandTable& table) {

@@ -67,6 +67,29 @@ void AddGet(CLI::App& app, CommandTable& table) {
   table.Bind(enterprise, [credit](const GlobalOptions& g) { return GetEnterprise(g, *credit); });
 }
 
+void AddUpsert(CLI::App& app, CommandTable& table) {
+  CLI::App* upsert = AddCommand(app, "upsert", "create or change one record",
+                                "techreno upsert project project.json");
+  upsert->group(kRegistryGroup);
+  struct Upsert {
+    PushFileOptions file;
+    int64_t expected_version = 0;
+  };
+  auto o = std::make_shared<Upsert>();
+  CLI::App* cmd = AddCommand(
+      *upsert, "project",
+      "create or change one project (UpsertProject): FILE holds one record, a JSON line or a "
+      "CSV header and row; prints the project stored, with its code when it is new",
+      "techreno upsert project project.json --expected_version=3");
+  cmd->add_option("FILE", o->file.path, "the record; - = standard input")->required();
+  cmd->add_option("--format_in", o->file.format_in, "csv, xlsx or jsonl (default: from the name)")
+      ->check(CLI::IsMember({"csv", "xlsx", "jsonl"}));
+  cmd->add_option("--expected_version", o->expected_version,
+                  "fail (ABORTED) unless the stored version is this (0 = no check)");
+  table.Bind(
+      cmd, [o](const GlobalOptions& g) { return UpsertProject(g, o->file, o->expected_version); });
+}
+
 void AddList(CLI::App& app, CommandTable& table) {
   CLI::App* list = AddCommand(app, "list", "projects within your scope",
                               "techreno list projects --county=440103 --status=PLANNED");
@@ -138,6 +161,7 @@ void AddTemplate(CLI::App& app, CommandTable& table) {
 void AddRegistryCommands(CLI::App& app, CommandTable& table) {
   AddTemplate(app, table);
   AddPush(app, table);
+  AddUpsert(app, table);
   AddGet(app, table);
   AddList(app, table);
   AddHistoryAndWithdraw(app, table);

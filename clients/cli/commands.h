@@ -31,6 +31,10 @@ int PushEnterprises(const GlobalOptions& options, const PushFileOptions& push);
 int WriteTemplate(const GlobalOptions& options, const std::string& kind);
 
 int GetProject(const GlobalOptions& options, const std::string& project_code);
+// upsert project FILE: the one record of FILE through UpsertProject (0: no
+// version check); prints the project stored.
+int UpsertProject(const GlobalOptions& options, const PushFileOptions& file,
+                  int64_t expected_version);
 int GetEnterprise(const GlobalOptions& options, const std::string& credit_code);
 
 // Filters as typed on the command line; empty means "any".
@@ -167,6 +171,9 @@ int LibraryDecide(const GlobalOptions& options, const std::string& code,
                   const LibraryOptions& library);
 int LibraryRemove(const GlobalOptions& options, const std::string& code,
                   const LibraryOptions& library);
+// library remove CODE CODE...: RemoveEntries, a result a code.
+int LibraryRemoveMany(const GlobalOptions& options, const std::vector<std::string>& codes,
+                      const LibraryOptions& library);
 int LibraryList(const GlobalOptions& options, const LibraryOptions& library);
 int LibraryHistory(const GlobalOptions& options, const std::string& code,
                    const LibraryOptions& library);

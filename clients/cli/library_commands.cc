@@ -150,6 +150,46 @@ int LibraryDecide(const GlobalOptions& options, const std::string& code,
   return kExitOk;
 }
 
+int LibraryRemoveMany(const GlobalOptions& options, const std::vector<std::string>& codes,
+                      const LibraryOptions& library) {
+  v1::RemoveEntriesRequest request;
+  v1::LibraryTier tier;
+  v1::RemovalReason reason;
+  if (!ParseTier(library.tier, true, &tier)) return kExitUsage;
+  if (!ParseEnum("reason_code", *v1::RemovalReason_descriptor(), library.reason_code, &reason)) {
+    return kExitUsage;
+  }
+  request.set_request_id(GivenOrRandomRequestId(library.request_id));
+  for (const std::string& code : codes) {
+    v1::EntryRemoval& r = *request.add_removals();
+    r.set_project_code(code);
+    r.set_tier(tier);
+    r.set_reason_code(reason);
+    r.set_reason(library.reason);
+  }
+  v1::RemoveEntriesResponse response;
+  auto stub = NewLibraryStub(options);
+  if (!CallWrite(options, request.request_id(), [&](grpc::ClientContext* c) {
+        return stub->RemoveEntries(c, request, &response);
+      })) {
+    return kExitFailure;
+  }
+  if (options.format == OutputFormat::kJson) {
+    std::cout << ToJsonLine(response) << "\n";
+    return response.rejected() == 0 ? kExitOk : kExitFailure;
+  }
+  Table table({"项目代码", "层级", "结果", "原因"});
+  for (const v1::RemovalResult& r : response.results()) {
+    std::string why = r.error_message();
+    for (const v1::Violation& v : r.violations()) absl::StrAppend(&why, " [", v.rule_id(), "]");
+    table.AddRow({r.project_code(), EnumLabel(*v1::LibraryTier_descriptor(), r.tier()),
+                  EnumLabel(*v1::Outcome_descriptor(), r.outcome()), why});
+  }
+  Emit(options, table, "出库结果");
+  std::cout << "removed " << response.removed() << ", rejected " << response.rejected() << "\n";
+  return response.rejected() == 0 ? kExitOk : kExitFailure;
+}
+
 int LibraryRemove(const GlobalOptions& options, const std::string& code,
                   const LibraryOptions& library) {
   v1::RemoveEntryRequest request;

@@ -78,4 +78,46 @@ int PushProjects(const GlobalOptions& options, const PushFileOptions& file) {
   return push.status.ok() && push.NoneRejected() ? kExitOk : kExitFailure;
 }
 
+int UpsertProject(const GlobalOptions& options, const PushFileOptions& file,
+                  int64_t expected_version) {
+  absl::StatusOr<Input> input =
+      OpenInput(file.path, file.format_in, *v1::Project::descriptor(), options.encoding);
+  if (!input.ok()) {
+    std::cerr << "error: " << input.status().message() << "\n";
+    return kExitUsage;
+  }
+  v1::UpsertProjectRequest request;
+  int64_t line = 0;
+  std::vector<RowError> errors;
+  if (!input->reader->Next(request.mutable_project(), &line, &errors)) {
+    std::cerr << "error: " << file.path << " holds no record\n";
+    return kExitUsage;
+  }
+  for (const RowError& e : errors) std::cerr << "error: " << e.ToString() << "\n";
+  if (!errors.empty()) return kExitUsage;
+  v1::Project ignored;
+  if (input->reader->Next(&ignored, &line, &errors)) {
+    std::cerr << "error: " << file.path << " holds more than one record: use push projects\n";
+    return kExitUsage;
+  }
+  request.set_request_id(GivenOrRandomRequestId(""));
+  request.set_expected_version(expected_version);
+  v1::UpsertProjectResponse response;
+  auto stub = NewRegistryStub(options);
+  if (!CallWrite(options, request.request_id(), [&](grpc::ClientContext* c) {
+        return stub->UpsertProject(c, request, &response);
+      })) {
+    return kExitFailure;
+  }
+  for (const v1::Violation& w : response.warnings()) {
+    std::cerr << "warning [" << w.rule_id() << "] " << w.field() << ": " << w.message() << "\n";
+  }
+  std::cerr << EnumLabel(*v1::Outcome_descriptor(), response.outcome()) << "\n";
+  if (options.format == OutputFormat::kJson) {
+    std::cout << ToJsonLine(response) << "\n";
+    return kExitOk;
+  }
+  return GetProject(options, response.project().project_code());  // as stored, with names
+}
+
 }  // namespace techreno::cli

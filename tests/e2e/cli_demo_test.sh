@@ -394,6 +394,19 @@ assert sheet["C1"].value == "报告期 period", sheet["C1"].value
 assert sheet["D2"].value == 420, sheet["D2"].value  # 万元 as a number
 PY
 
+# One project through UpsertProject (a JSON line, as get --format=json prints
+# it, edited); several library removals through RemoveEntries, a result each.
+"$CLI" --token="$county" --format=json get project "$DEMO_P2" 2>/dev/null |
+  sed 's/"name": *"[^"]*"/"name": "智能仓储物流系统升级改造项目"/' >"$work/one.jsonl"
+"$CLI" --token="$county" upsert project "$work/one.jsonl" >"$work/out" 2>&1 \
+  || fail "upsert project failed"
+expect "智能仓储物流系统升级改造项目"
+"$CLI" --token="$city" library remove "$DEMO_P3" "$DEMO_P4" --tier=city --reason_code=OTHER \
+  --reason="测试批量出库" >"$work/out" 2>&1 || true
+expect_re "^$DEMO_P3 "
+expect_re "^$DEMO_P4 "
+expect "removed"
+
 # TLS, then mutual TLS: a CA, a server certificate for localhost and a client one.
 tls=$work/tls
 mkdir -p "$tls"
