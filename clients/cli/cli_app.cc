@@ -37,6 +37,11 @@ CLI::Validator Choice(std::vector<std::string> words, std::string prefix,
   });
 }
 
+CLI::Validator TierChoice() {
+  return Choice({"county", "city", "province"}, "library_tier_",
+                {{"县", "county"}, {"市", "city"}, {"省", "province"}});
+}
+
 void AddRequestIdFlag(CLI::App& command, std::string& request_id) {
   command.add_option("--request_id", request_id,
                      "idempotency key (default: a random one, printed when a retry may be "

@@ -58,6 +58,9 @@ CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::strin
 CLI::Validator Choice(std::vector<std::string> words, std::string prefix,
                       std::map<std::string, std::string> aliases = {});
 
+// A library tier: county, city or province (县, 市, 省), or a LibraryTier name.
+CLI::Validator TierChoice();
+
 // The flags several commands share, bound to the caller's fields.
 void AddRequestIdFlag(CLI::App& command, std::string& request_id);
 void AddLimitFlags(CLI::App& command, int64_t& limit, bool& all);

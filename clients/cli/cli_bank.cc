@@ -144,8 +144,7 @@ void AddScore(CLI::App& bank, CommandTable& table) {
   cmd->add_option("--type", o->types, "renovation types, ',' separated (EQUIPMENT_RENEWAL, ...)");
   cmd->add_option("--min_tier", o->min_tier,
                   "accepted in the county, city or province library tier or a higher one")
-      ->check(Choice({"county", "city", "province"}, "library_tier_",
-                     {{"县", "county"}, {"市", "city"}, {"省", "province"}}));
+      ->check(TierChoice());
   cmd->add_option("--min_need_wan", o->min_need_wan, "minimum financing need, 万元");
   cmd->add_option("--max_need_wan", o->max_need_wan, "maximum financing need, 万元");
   cmd->add_flag("--on_schedule", o->on_schedule, "only projects not behind schedule");

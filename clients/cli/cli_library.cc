@@ -18,9 +18,7 @@ constexpr char kTierHelp[] =
 
 // --tier: county, city or province (县, 市, 省), or a LibraryTier name.
 void AddTierFlag(CLI::App& command, std::string& tier, bool required) {
-  CLI::Option* flag = command.add_option("--tier", tier, kTierHelp)
-                          ->check(Choice({"county", "city", "province"}, "library_tier_",
-                                         {{"县", "county"}, {"市", "city"}, {"省", "province"}}));
+  CLI::Option* flag = command.add_option("--tier", tier, kTierHelp)->check(TierChoice());
   if (required) flag->required();
 }
 
