@@ -32,6 +32,7 @@ test_packages=(
   clang libclang-rt-14-dev            # libFuzzer targets (clang's runtime is a separate package)
   openssl                             # the end-to-end test's TLS certificates
   python3-openpyxl                    # reads the CLI's .xlsx back in the end-to-end test
+  chromium fonts-wqy-microhei         # renders the semi-annual report (a CJK font for its text)
 )
 
 with_tests=0 list=0

@@ -186,9 +186,29 @@ void AddComplianceAndLagging(CLI::App& app, CommandTable& table) {
   table.Bind(lagging, [l](const GlobalOptions& g) { return ListLagging(g, *l); });
 }
 
+void AddReport(CLI::App& app, CommandTable& table) {
+  auto o = std::make_shared<ReportOptions>();
+  CLI::App* cmd = AddCommand(
+      app, "report",
+      "the semi-annual report: one self-contained HTML file for A4 (inline charts, no network) "
+      "— investment against target by region and belt, the monthly trend against the plan's "
+      "27.5 % path, industries, new-start/continuing/completed, compliance, lagging projects, "
+      "the key-project library and the bank matching funnel; --pdf prints it with Chromium",
+      "techreno report --half=2026H1 --region=440100 --pdf=广州市2026上半年.pdf");
+  cmd->group(kMonitoringGroup);
+  cmd->add_option("--half", o->half, "the half-year: YYYYH1 (Jan–Jun) or YYYYH2 (Jul–Dec)")
+      ->required();
+  cmd->add_option("--region", o->region, "region code (default: your scope)");
+  cmd->add_option("--output", o->output, "the HTML file (default 技改半年报-HALF.html)");
+  cmd->add_option("--pdf", o->pdf,
+                  "also print a PDF (headless chromium; $TECHRENO_CHROMIUM names another)");
+  table.Bind(cmd, [o](const GlobalOptions& g) { return WriteReport(g, *o); });
+}
+
 }  // namespace
 
 void AddMonitoringCommands(CLI::App& app, CommandTable& table) {
+  AddReport(app, table);
   AddProgress(app, table);
   AddLocks(app, table);
   AddTargets(app, table);

@@ -136,6 +136,15 @@ struct LaggingOptions {
 };
 int ListLagging(const GlobalOptions& options, const LaggingOptions& lagging);
 
+// report --half=YYYYH1|H2: the semi-annual report (report_command.cc).
+struct ReportOptions {
+  std::string half;    // "2026H1"
+  std::string region;  // "" = the caller's scope
+  std::string output;  // HTML file; "" = 技改半年报-HALF.html
+  std::string pdf;     // "" = no PDF
+};
+int WriteReport(const GlobalOptions& options, const ReportOptions& report);
+
 // ------------------------------------------------------------------ library
 
 // Flags of the `library` subcommands, as typed; empty means "not given".

@@ -407,6 +407,55 @@ expect_re "^$DEMO_P3 "
 expect_re "^$DEMO_P4 "
 expect "removed"
 
+# The semi-annual report: rendered by headless Chromium to PNG and PDF with no
+# console error, and its figures equal to what the calls return.
+half="${DEMO_FROM:0:4}H$(( ${DEMO_FROM:5:2} <= 6 ? 1 : 2 ))"
+"$CLI" --token="$province" report --half="$half" --output="$work/report.html" \
+  --pdf="$work/report.pdf" >"$work/out" 2>&1 || fail "report failed"
+head -c 4 "$work/report.pdf" | grep -q "%PDF" || fail "the report's PDF is not a PDF"
+chromium --headless --disable-gpu --no-sandbox --enable-logging=stderr --v=0 \
+  --screenshot="$work/report.png" --window-size=1240,1754 "file://$work/report.html" \
+  >/dev/null 2>"$work/chromium.log" || fail "chromium could not render the report"
+[ -s "$work/report.png" ] || fail "no screenshot"
+grep -Ei "CONSOLE|Uncaught|ERR_" "$work/chromium.log" && fail "console errors rendering the report"
+h_from=${DEMO_FROM:0:4}-$([ "${half:5}" = 1 ] && echo 01 || echo 07)
+h_to=${DEMO_FROM:0:4}-$([ "${half:5}" = 1 ] && echo 06 || echo 12)
+"$CLI" --token="$province" --format=json aggregates --from="$h_from" --to="$h_to" \
+  --granularity=half --group_by=region --tier=city >"$work/by-city.jsonl" 2>/dev/null
+"$CLI" --token="$province" --format=json aggregates --from="$h_from" --to="$h_to" \
+  --granularity=month >"$work/by-month.jsonl" 2>/dev/null
+"$CLI" --token="$province" --format=json bank stats --from="$h_from" --to="$h_to" \
+  >"$work/bank.jsonl" 2>/dev/null
+/usr/bin/python3 - "$work/report.html" "$work/by-city.jsonl" "$work/by-month.jsonl" \
+  "$work/bank.jsonl" >"$work/out" 2>&1 <<'PY' || fail "the report's figures differ from the calls'"
+import json, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+shown = dict(re.findall(r'data-figure="([^"]+)" data-value="([^"]+)"', html))
+def rows(path):
+    out = []
+    for line in open(path, encoding="utf-8"):
+        m = json.loads(line)
+        out.extend(m.get("rows", [m]))
+    return out
+checked = 0
+for r in rows(sys.argv[2]):
+    if "key" not in r:
+        continue  # the total line
+    key = "region.%s.completed_fen" % r["key"]["region"]["code"]
+    assert shown[key] == str(r.get("completed_fen", "0")), (key, shown.get(key), r)
+    checked += 1
+for r in rows(sys.argv[3]):
+    key = "month.%s.completed_fen" % r["period_label"]
+    assert shown[key] == str(r.get("completed_fen", "0")), (key, shown.get(key))
+    checked += 1
+bank = [json.loads(l) for l in open(sys.argv[4], encoding="utf-8")]
+total = bank[0].get("total", {})
+assert shown["bank.recommended_projects"] == str(total.get("recommended_projects", "0"))
+checked += 1
+assert checked >= 5, checked
+print("report figures checked:", checked)
+PY
+
 # TLS, then mutual TLS: a CA, a server certificate for localhost and a client one.
 tls=$work/tls
 mkdir -p "$tls"
