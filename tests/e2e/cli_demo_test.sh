@@ -426,8 +426,14 @@ h_to=${DEMO_FROM:0:4}-$([ "${half:5}" = 1 ] && echo 06 || echo 12)
   --granularity=month >"$work/by-month.jsonl" 2>/dev/null
 "$CLI" --token="$province" --format=json bank stats --from="$h_from" --to="$h_to" \
   >"$work/bank.jsonl" 2>/dev/null
+"$CLI" --token="$province" --format=json aggregates --from="$h_from" --to="$h_to" \
+  --granularity=half --group_by=industry >"$work/by-industry.jsonl" 2>/dev/null
+"$CLI" --token="$province" --format=json compliance --from="$h_from" --to="$h_to" \
+  >"$work/compliance.jsonl" 2>/dev/null
+"$CLI" --token="$province" --format=json library totals >"$work/library.jsonl" 2>/dev/null
 /usr/bin/python3 - "$work/report.html" "$work/by-city.jsonl" "$work/by-month.jsonl" \
-  "$work/bank.jsonl" >"$work/out" 2>&1 <<'PY' || fail "the report's figures differ from the calls'"
+  "$work/bank.jsonl" "$work/by-industry.jsonl" "$work/compliance.jsonl" "$work/library.jsonl" \
+  >"$work/out" 2>&1 <<'PY' || fail "the report's figures differ from the calls'"
 import json, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
 shown = dict(re.findall(r'data-figure="([^"]+)" data-value="([^"]+)"', html))
@@ -452,7 +458,26 @@ bank = [json.loads(l) for l in open(sys.argv[4], encoding="utf-8")]
 total = bank[0].get("total", {})
 assert shown["bank.recommended_projects"] == str(total.get("recommended_projects", "0"))
 checked += 1
-assert checked >= 5, checked
+for r in rows(sys.argv[5]):
+    if "key" not in r:
+        continue
+    key = "industry.%s.completed_fen" % r["key"]["industry_division"]
+    assert shown[key] == str(r.get("completed_fen", "0")), (key, shown.get(key))
+    checked += 1
+for line in open(sys.argv[6], encoding="utf-8"):
+    m = json.loads(line)
+    for c in m.get("regions", [m]):
+        if c.get("tier") == "REGION_TIER_COUNTY" or "region" not in c:
+            continue  # a province-wide report lists the province and its cities
+        key = "compliance.%s.reported" % c["region"]["code"]
+        assert shown[key] == str(c.get("total", {}).get("reported", "0")), (key, shown.get(key))
+        checked += 1
+tiers = {"LIBRARY_TIER_COUNTY": 1, "LIBRARY_TIER_CITY": 2, "LIBRARY_TIER_PROVINCE": 3}
+for r in rows(sys.argv[7]):
+    key = "library.%d.%s.entries" % (tiers[r["tier"]], r.get("region", {}).get("code", ""))
+    assert shown[key] == str(r.get("entries", "0")), (key, shown.get(key))
+    checked += 1
+assert checked >= 12, checked
 print("report figures checked:", checked)
 PY
 
