@@ -182,6 +182,8 @@ void AddComplianceAndLagging(CLI::App& app, CommandTable& table) {
   lagging->add_option("--threshold", l->threshold,
                       "percentage points behind schedule (default 20)");
   lagging->add_option("--months", l->months, "months without a report (default 3; 0 = off)");
+  lagging->add_option("--as_of", l->as_of,
+                      "judge the schedule as of this month YYYY-MM (default: last month)");
   AddLimitFlags(*lagging, l->limit, l->all);
   table.Bind(lagging, [l](const GlobalOptions& g) { return ListLagging(g, *l); });
 }

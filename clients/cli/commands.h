@@ -129,6 +129,7 @@ int ShowCompliance(const GlobalOptions& options, const std::string& from, const 
 // lagging: empty threshold / months = the server's defaults (20 points, 3 months).
 struct LaggingOptions {
   std::string region;
+  std::string as_of;  // "YYYY-MM"; "" = the last complete month
   std::string threshold;
   std::string months;
   int64_t limit = 50;

@@ -26,6 +26,7 @@ constexpr int64_t kMaxPageSize = 1000;  // the contract's upper bound
 // points, 3 months). False (after saying why) when one does not parse.
 bool BuildCriteria(const LaggingOptions& lagging, v1::ListLaggingProjectsRequest* request) {
   request->set_region_code(lagging.region);
+  request->set_as_of_period(lagging.as_of);
   if (!lagging.threshold.empty()) {
     double points;
     if (!absl::SimpleAtod(lagging.threshold, &points)) {

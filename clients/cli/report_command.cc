@@ -231,7 +231,7 @@ std::string ByDimension(const GlobalOptions& o, const Half& half, const std::str
   std::vector<Bar> bars;
   for (const v1::AggregateRow& r : *rows) {
     const std::string key =
-        industry ? r.key().industry_division() : absl::StrCat(r.key().project_stage());
+        industry ? r.key().industry_division() : v1::ProjectStage_Name(r.key().project_stage());
     const std::string name =
         industry ? IndustryLabel(r.key().industry_division(), r.key().industry_division_name())
                  : EnumLabel(*v1::ProjectStage_descriptor(), r.key().project_stage());

@@ -431,8 +431,13 @@ h_to=${DEMO_FROM:0:4}-$([ "${half:5}" = 1 ] && echo 06 || echo 12)
 "$CLI" --token="$province" --format=json compliance --from="$h_from" --to="$h_to" \
   >"$work/compliance.jsonl" 2>/dev/null
 "$CLI" --token="$province" --format=json library totals >"$work/library.jsonl" 2>/dev/null
+"$CLI" --token="$province" --format=json aggregates --from="$h_from" --to="$h_to" \
+  --granularity=half --group_by=stage >"$work/by-stage.jsonl" 2>/dev/null
+"$CLI" --token="$province" --format=json lagging --as_of="$h_to" --limit=10 \
+  >"$work/lagging.jsonl" 2>/dev/null
 /usr/bin/python3 - "$work/report.html" "$work/by-city.jsonl" "$work/by-month.jsonl" \
   "$work/bank.jsonl" "$work/by-industry.jsonl" "$work/compliance.jsonl" "$work/library.jsonl" \
+  "$work/by-stage.jsonl" "$work/lagging.jsonl" \
   >"$work/out" 2>&1 <<'PY' || fail "the report's figures differ from the calls'"
 import json, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
@@ -477,6 +482,17 @@ for r in rows(sys.argv[7]):
     key = "library.%d.%s.entries" % (tiers[r["tier"]], r.get("region", {}).get("code", ""))
     assert shown[key] == str(r.get("entries", "0")), (key, shown.get(key))
     checked += 1
+for r in rows(sys.argv[8]):
+    if "key" not in r:
+        continue
+    key = "stage.%s.project_count" % r["key"]["project_stage"]
+    assert shown[key] == str(r.get("project_count", "0")), (key, shown.get(key))
+    checked += 1
+lagging = re.findall(r'data-figure="lagging" data-value="([^"]+)"', html)
+want = [p["project_code"] for l in open(sys.argv[9], encoding="utf-8")
+        for p in json.loads(l).get("projects", [json.loads(l)])]
+assert lagging == want[:10], (lagging, want)
+checked += len(lagging)
 assert checked >= 12, checked
 print("report figures checked:", checked)
 PY
