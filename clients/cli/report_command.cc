@@ -414,16 +414,23 @@ int WriteReport(const GlobalOptions& options, const ReportOptions& report) {
                   Funnel(options, half, region), "</section></body></html>\n");
   const std::string path =
       report.output.empty() ? absl::StrCat("技改半年报-", report.half, ".html") : report.output;
-  std::ofstream(path, std::ios::binary) << html;
+  std::ofstream out(path, std::ios::binary);
+  out << html;
+  out.close();
+  if (!out) {
+    std::cerr << "error: cannot write " << path << "\n";
+    return kExitUsage;
+  }
   std::cerr << "wrote " << path << "\n";
   if (report.pdf.empty()) return kExitOk;
   const char* chromium = std::getenv("TECHRENO_CHROMIUM");
-  const std::string command =
-      absl::StrCat(chromium != nullptr ? chromium : "chromium",
-                   " --headless --disable-gpu --no-sandbox --no-pdf-header-footer --print-to-pdf='",
-                   absl::StrReplaceAll(report.pdf, {{"'", "'\\''"}}), "' 'file://",
-                   absl::StrReplaceAll(std::filesystem::absolute(path).string(), {{"'", "'\\''"}}),
-                   "' >/dev/null 2>&1");
+  const std::string command = absl::StrCat(
+      chromium != nullptr ? chromium : "chromium",
+      " --headless --disable-gpu --no-sandbox --disable-dev-shm-usage --no-pdf-header-footer "
+      "--print-to-pdf='",
+      absl::StrReplaceAll(report.pdf, {{"'", "'\\''"}}), "' 'file://",
+      absl::StrReplaceAll(std::filesystem::absolute(path).string(), {{"'", "'\\''"}}),
+      "' >/dev/null 2>&1");
   if (std::system(command.c_str()) != 0) {
     std::cerr << "error: could not print the PDF with Chromium (install Debian's chromium, or "
                  "set TECHRENO_CHROMIUM); the HTML is written\n";
