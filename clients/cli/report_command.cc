@@ -387,6 +387,24 @@ int WriteReport(const GlobalOptions& options, const ReportOptions& report) {
                   absl::StrCat(year, first ? "-01" : "-07"),
                   absl::StrCat(year, first ? "-06" : "-12")};
   const std::string& region = report.region;
+  // The first figures, read before anything is written: a server that cannot
+  // be reached, a wrong token or a region outside the caller's scope fails
+  // the report instead of filling it with "无法取得".
+  {
+    v1::QueryAggregatesRequest probe;
+    probe.set_granularity(v1::GRANULARITY_HALF_YEAR);
+    probe.set_from_period(half.from);
+    probe.set_to_period(half.to);
+    if (!region.empty()) probe.add_region_codes(region);
+    grpc::ClientContext context;
+    PrepareContext(options, kCallTimeout, &context);
+    v1::QueryAggregatesResponse ignored;
+    if (grpc::Status s = NewMonitoringStub(options)->QueryAggregates(&context, probe, &ignored);
+        !s.ok()) {
+      ReportRpcError(options, s);
+      return kExitFailure;
+    }
+  }
   const std::string scope =
       region.empty() ? "全省（您的权限范围）" : RegionLabel(v1::RegionRef(), region);
   const bool province = region.empty() || region == "440000";

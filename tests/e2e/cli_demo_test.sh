@@ -413,6 +413,10 @@ half="${DEMO_FROM:0:4}H$(( ${DEMO_FROM:5:2} <= 6 ? 1 : 2 ))"
 "$CLI" --token="$province" report --half="$half" --output="$work/report.html" \
   --pdf="$work/report.pdf" >"$work/out" 2>&1 || fail "report failed"
 head -c 4 "$work/report.pdf" | grep -q "%PDF" || fail "the report's PDF is not a PDF"
+"$CLI" --token=tr_wrong report --half="$half" --output="$work/no.html" >"$work/out" 2>&1 \
+  && fail "a report with a wrong token succeeded"
+expect "UNAUTHENTICATED"
+[ -e "$work/no.html" ] && fail "a report that could read nothing was written"
 chromium --headless --disable-gpu --no-sandbox --disable-dev-shm-usage \
   --enable-logging=stderr --v=0 \
   --screenshot="$work/report.png" --window-size=1240,1754 "file://$work/report.html" \
