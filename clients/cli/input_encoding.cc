@@ -44,13 +44,20 @@ absl::StatusOr<TextEncoding> ChooseEncoding(absl::string_view named, std::istrea
   return IsUtf8Prefix(sample) ? TextEncoding::kUtf8 : TextEncoding::kGb18030;
 }
 
-absl::StatusOr<std::string> Utf8Copy(std::istream& in) {
+absl::StatusOr<std::string> NewTempFile(absl::string_view prefix) {
   const char* dir = std::getenv("TMPDIR");
   std::string path =
-      absl::StrCat(dir != nullptr && *dir != '\0' ? dir : "/tmp", "/techreno-input-XXXXXX");
+      absl::StrCat(dir != nullptr && *dir != '\0' ? dir : "/tmp", "/", prefix, "-XXXXXX");
   const int fd = mkstemp(path.data());
-  if (fd < 0) return absl::UnavailableError("cannot create a temporary file for the UTF-8 copy");
+  if (fd < 0) return absl::UnavailableError("cannot create a temporary file for the input's copy");
   close(fd);
+  return path;
+}
+
+absl::StatusOr<std::string> Utf8Copy(std::istream& in) {
+  absl::StatusOr<std::string> created = NewTempFile("techreno-input");
+  if (!created.ok()) return created.status();
+  const std::string& path = *created;
   std::ofstream out(path, std::ios::binary);
   iconv_t cd = iconv_open("UTF-8", "GB18030");
   if (cd == reinterpret_cast<iconv_t>(-1)) {

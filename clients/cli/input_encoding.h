@@ -23,6 +23,10 @@ absl::StatusOr<TextEncoding> ChooseEncoding(absl::string_view named, std::istrea
 // Bytes GB18030 does not define are an error naming their byte offset.
 absl::StatusOr<std::string> Utf8Copy(std::istream& in);
 
+// A new empty file under $TMPDIR (else /tmp) named PREFIX-XXXXXX, for the
+// copies inputs are read through (this one, and xlsx_reader.h's); its path.
+absl::StatusOr<std::string> NewTempFile(absl::string_view prefix);
+
 // Well-formed UTF-8, except that the last character may be cut short.
 bool IsUtf8Prefix(absl::string_view sample);
 

@@ -143,8 +143,7 @@ absl::StatusOr<GlobalOptions> Resolve(const CLI::App& app, const std::vector<Set
 // Runs `action` with its tables going where --format says: for csv and xlsx
 // the tables are the data (stdout or --output), and whatever else the command
 // prints goes to stderr.
-int RunWithTables(const Action& action, GlobalOptions options, const std::string& encoding,
-                  const std::string& output) {
+int RunWithTables(const Action& action, GlobalOptions options, const std::string& output) {
   const bool xlsx = options.format == OutputFormat::kXlsx;
   if (options.format != OutputFormat::kCsv && !xlsx) return action(options);
   std::unique_ptr<TableOutput> tables;
@@ -169,8 +168,7 @@ int RunWithTables(const Action& action, GlobalOptions options, const std::string
         return kExitUsage;
       }
     }
-    tables = NewCsvOutput(output.empty() ? real_stdout : file,
-                          encoding == "gb18030" ? CsvEncoding::kGb18030 : CsvEncoding::kUtf8Bom);
+    tables = NewCsvOutput(output.empty() ? real_stdout : file, CsvOutputEncoding(options));
   }
   options.tables = tables.get();
   std::streambuf* terminal = std::cout.rdbuf(std::cerr.rdbuf());
@@ -266,7 +264,7 @@ int Main(int argc, char** argv) {
   if (encoding == "utf8") encoding = "utf-8";
   if (encoding == "gbk") encoding = "gb18030";
   options->encoding = encoding;
-  return RunWithTables(*action, *options, encoding, output);
+  return RunWithTables(*action, *options, output);
 }
 
 }  // namespace

@@ -14,21 +14,7 @@
 namespace techreno::cli {
 namespace {
 
-class Writer {
- public:
-  Writer(std::ostream& out, TextEncoding encoding) : out_(out), encoding_(encoding) {
-    if (encoding_ == TextEncoding::kUtf8) out_ << "\xEF\xBB\xBF";
-  }
-  void Line(const std::string& utf8) {
-    out_ << (encoding_ == TextEncoding::kGb18030 ? ToGb18030(utf8) : utf8) << "\r\n";
-  }
-
- private:
-  std::ostream& out_;
-  TextEncoding encoding_;
-};
-
-absl::Status CopyCsv(std::istream& in, const Rejections& rejected, Writer& out) {
+absl::Status CopyCsv(std::istream& in, const Rejections& rejected, CsvLines& out) {
   CsvReader reader(&in);
   CsvRecord record;
   bool header = true;
@@ -77,8 +63,8 @@ absl::Status WriteRejects(const Input& input, const Rejections& rejected, const 
   if (input.format == InputFormat::kJsonLines) {
     CopyJsonLines(in, rejected, out);
   } else {
-    Writer writer(out, input.encoding);
-    if (absl::Status s = CopyCsv(in, rejected, writer); !s.ok()) return s;
+    CsvLines lines(out, input.encoding);
+    if (absl::Status s = CopyCsv(in, rejected, lines); !s.ok()) return s;
   }
   out.close();
   return out ? absl::OkStatus() : absl::UnavailableError(absl::StrCat("cannot write ", path));

@@ -21,13 +21,13 @@ namespace {
 
 class CsvOutput final : public TableOutput {
  public:
-  CsvOutput(std::ostream& out, CsvEncoding encoding) : out_(out), encoding_(encoding) {}
+  CsvOutput(std::ostream& out, TextEncoding encoding) : out_(out), lines_(out, encoding) {}
 
   void Write(const Table& table, const std::string& title) override {
     (void)title;  // CSV has no place for it: one table after another
-    if (tables_++ > 0) Line("");
-    Line(CsvLine(table.header()));
-    for (const auto& row : table.rows()) Line(CsvLine(row));
+    if (tables_++ > 0) lines_.Line("");
+    lines_.Line(CsvLine(table.header()));
+    for (const auto& row : table.rows()) lines_.Line(CsvLine(row));
   }
 
   absl::Status Close() override {
@@ -36,19 +36,8 @@ class CsvOutput final : public TableOutput {
   }
 
  private:
-  void Line(const std::string& utf8) {
-    if (encoding_ == CsvEncoding::kUtf8Bom) {
-      if (!started_) out_ << "\xEF\xBB\xBF";
-      out_ << utf8 << "\r\n";
-    } else {
-      out_ << ToGb18030(utf8) << "\r\n";
-    }
-    started_ = true;
-  }
-
   std::ostream& out_;
-  CsvEncoding encoding_;
-  bool started_ = false;
+  CsvLines lines_;
   int tables_ = 0;
 };
 
@@ -195,7 +184,22 @@ std::string ToGb18030(const std::string& utf8) {
   return out;
 }
 
-std::unique_ptr<TableOutput> NewCsvOutput(std::ostream& out, CsvEncoding encoding) {
+void CsvLines::Line(const std::string& utf8) {
+  if (encoding_ == TextEncoding::kGb18030) {
+    out_ << ToGb18030(utf8);
+  } else {
+    if (!started_) out_ << "\xEF\xBB\xBF";
+    out_ << utf8;
+  }
+  out_ << "\r\n";
+  started_ = true;
+}
+
+TextEncoding CsvOutputEncoding(const GlobalOptions& options) {
+  return options.encoding == "gb18030" ? TextEncoding::kGb18030 : TextEncoding::kUtf8;
+}
+
+std::unique_ptr<TableOutput> NewCsvOutput(std::ostream& out, TextEncoding encoding) {
   return std::make_unique<CsvOutput>(out, encoding);
 }
 

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "clients/cli/format.h"
+#include "clients/cli/input_encoding.h"
 #include "clients/cli/options.h"
 
 namespace techreno::cli {
@@ -33,10 +34,25 @@ class TableOutput {
   virtual absl::Status Close() = 0;
 };
 
-enum class CsvEncoding { kUtf8Bom, kGb18030 };
+// CSV lines to `out` (which must outlive it), CRLF-ended: UTF-8 with a
+// byte-order mark before the first line (so that Excel reads UTF-8), or
+// GB18030. What the CSV output, the template and the rejects file write.
+class CsvLines {
+ public:
+  CsvLines(std::ostream& out, TextEncoding encoding) : out_(out), encoding_(encoding) {}
+  void Line(const std::string& utf8);
+
+ private:
+  std::ostream& out_;
+  TextEncoding encoding_;
+  bool started_ = false;
+};
+
+// The encoding of CSV written for options.encoding: GB18030 when named, else UTF-8.
+TextEncoding CsvOutputEncoding(const GlobalOptions& options);
 
 // CSV to `out` (which must outlive the output).
-std::unique_ptr<TableOutput> NewCsvOutput(std::ostream& out, CsvEncoding encoding);
+std::unique_ptr<TableOutput> NewCsvOutput(std::ostream& out, TextEncoding encoding);
 // An .xlsx workbook written at Close.
 absl::StatusOr<std::unique_ptr<TableOutput>> NewXlsxOutput(const std::string& path);
 

@@ -94,8 +94,7 @@ int WriteTemplate(const GlobalOptions& options, const std::string& kind) {
     return kExitOk;
   }
   // A template is a file: CSV on stdout unless csv or xlsx was asked for.
-  auto csv = NewCsvOutput(
-      std::cout, options.encoding == "gb18030" ? CsvEncoding::kGb18030 : CsvEncoding::kUtf8Bom);
+  auto csv = NewCsvOutput(std::cout, CsvOutputEncoding(options));
   csv->Write(table, title);
   return csv->Close().ok() ? kExitOk : kExitFailure;
 }

@@ -3,8 +3,6 @@
 #include "clients/cli/xlsx_reader.h"
 
 #include <libxml/xmlreader.h>
-#include <stdlib.h>
-#include <unistd.h>
 #include <zip.h>
 
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cli/csv.h"
+#include "clients/cli/input_encoding.h"
 
 namespace techreno::cli {
 namespace {
@@ -220,12 +219,9 @@ absl::StatusOr<std::string> XlsxToCsvFile(const std::string& path) {
   auto rows = ParseSheet(*sheet_text, shared);
   if (!rows.ok()) return rows.status();
 
-  const char* dir = std::getenv("TMPDIR");
-  std::string csv =
-      absl::StrCat(dir != nullptr && *dir != '\0' ? dir : "/tmp", "/techreno-xlsx-XXXXXX");
-  const int fd = mkstemp(csv.data());
-  if (fd < 0) return absl::UnavailableError("cannot create a temporary file for the sheet");
-  close(fd);
+  absl::StatusOr<std::string> created = NewTempFile("techreno-xlsx");
+  if (!created.ok()) return created.status();
+  const std::string& csv = *created;
   std::ofstream out(csv, std::ios::binary);
   size_t width = 0;  // the header's: Excel leaves trailing empty cells out
   for (const std::vector<std::string>& cells : *rows) {
