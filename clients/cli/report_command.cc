@@ -19,8 +19,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -125,20 +123,19 @@ std::string MonthChart(const std::vector<Month>& months) {
 
 double WanOf(int64_t fen) { return static_cast<double>(fen) / 1'000'000.0; }
 
-// One QueryAggregates answer, every page.
-absl::StatusOr<std::vector<v1::AggregateRow>> Aggregates(const GlobalOptions& options,
-                                                         v1::QueryAggregatesRequest request) {
+// One QueryAggregates answer, every page, into `rows`; the failed call's status.
+grpc::Status Aggregates(const GlobalOptions& options, v1::QueryAggregatesRequest request,
+                        std::vector<v1::AggregateRow>* rows) {
   auto stub = NewMonitoringStub(options);
-  std::vector<v1::AggregateRow> rows;
   request.set_page_size(1000);
   for (;;) {
     grpc::ClientContext context;
     PrepareContext(options, kCallTimeout, &context);
     v1::QueryAggregatesResponse response;
     grpc::Status s = stub->QueryAggregates(&context, request, &response);
-    if (!s.ok()) return absl::UnavailableError(s.error_message());
-    rows.insert(rows.end(), response.rows().begin(), response.rows().end());
-    if (response.next_page_token().empty()) return rows;
+    if (!s.ok()) return s;
+    rows->insert(rows->end(), response.rows().begin(), response.rows().end());
+    if (response.next_page_token().empty()) return grpc::Status::OK;
     request.set_page_token(response.next_page_token());
   }
 }
@@ -147,32 +144,41 @@ struct Half {
   std::string label, from, to;
 };
 
-std::string Unavailable(const absl::Status& s) {
-  return absl::StrCat("<p class=\"note\">（无法取得：", Escape(std::string(s.message())), "）</p>");
+std::string Unavailable(const grpc::Status& s) {
+  return absl::StrCat("<p class=\"note\">（无法取得：", Escape(s.error_message()), "）</p>");
 }
 
-std::string ByRegion(const GlobalOptions& o, const Half& half, const std::string& region,
-                     bool belts) {
+// The half's months in the caller's region, in buckets of `granularity`.
+v1::QueryAggregatesRequest HalfQuery(const Half& half, const std::string& region,
+                                     v1::Granularity granularity) {
   v1::QueryAggregatesRequest q;
-  q.set_granularity(v1::GRANULARITY_HALF_YEAR);
+  q.set_granularity(granularity);
   q.set_from_period(half.from);
   q.set_to_period(half.to);
+  if (!region.empty()) q.add_region_codes(region);
+  return q;
+}
+
+// The half by region (the province by city; a city, or a county, by county)
+// or by belt.
+v1::QueryAggregatesRequest RegionQuery(const Half& half, const std::string& region, bool belts) {
+  v1::QueryAggregatesRequest q = HalfQuery(half, region, v1::GRANULARITY_HALF_YEAR);
   if (belts) {
     q.add_group_by(v1::AGGREGATE_DIMENSION_REGION_GROUP);
   } else {
     q.add_group_by(v1::AGGREGATE_DIMENSION_REGION);
-    // The province by city; a city (or a county) by county.
     q.set_region_tier(region.empty() || region == "440000" ? v1::REGION_TIER_CITY
                                                            : v1::REGION_TIER_COUNTY);
   }
-  if (!region.empty()) q.add_region_codes(region);
-  auto rows = Aggregates(o, q);
-  if (!rows.ok()) return Unavailable(rows.status());
+  return q;
+}
+
+std::string ByRegion(const std::vector<v1::AggregateRow>& rows, bool belts) {
   std::string html =
       "<table><tr><th>地区</th><th>完成投资(万元)</th><th>同比</th><th>目标(万元)</th>"
       "<th>完成目标</th></tr>";
   std::vector<Bar> bars;
-  for (const v1::AggregateRow& r : *rows) {
+  for (const v1::AggregateRow& r : rows) {
     const std::string key = belts ? r.key().region_group().id() : r.key().region().code();
     const std::string name =
         belts ? r.key().region_group().name() : RegionLabel(r.key().region(), key);
@@ -191,18 +197,14 @@ std::string ByRegion(const GlobalOptions& o, const Half& half, const std::string
 }
 
 std::string Trend(const GlobalOptions& o, const Half& half, const std::string& region) {
-  v1::QueryAggregatesRequest q;
-  q.set_granularity(v1::GRANULARITY_MONTH);
-  q.set_from_period(half.from);
-  q.set_to_period(half.to);
-  if (!region.empty()) q.add_region_codes(region);
-  auto rows = Aggregates(o, q);
-  if (!rows.ok()) return Unavailable(rows.status());
+  std::vector<v1::AggregateRow> rows;
+  grpc::Status s = Aggregates(o, HalfQuery(half, region, v1::GRANULARITY_MONTH), &rows);
+  if (!s.ok()) return Unavailable(s);
   std::string html =
       "<table><tr><th>月份</th><th>完成投资(万元)</th><th>上年同月(万元)</th><th>同比</th>"
       "<th>本年累计(万元)</th></tr>";
   std::vector<Month> months;
-  for (const v1::AggregateRow& r : *rows) {
+  for (const v1::AggregateRow& r : rows) {
     const std::string m = r.period_label();
     absl::StrAppend(
         &html, "<tr>", Text(m), Wan("month." + m + ".completed_fen", r.completed_fen()),
@@ -216,20 +218,16 @@ std::string Trend(const GlobalOptions& o, const Half& half, const std::string& r
 
 std::string ByDimension(const GlobalOptions& o, const Half& half, const std::string& region,
                         v1::AggregateDimension dimension) {
-  v1::QueryAggregatesRequest q;
-  q.set_granularity(v1::GRANULARITY_HALF_YEAR);
-  q.set_from_period(half.from);
-  q.set_to_period(half.to);
+  v1::QueryAggregatesRequest q = HalfQuery(half, region, v1::GRANULARITY_HALF_YEAR);
   q.add_group_by(dimension);
-  if (!region.empty()) q.add_region_codes(region);
-  auto rows = Aggregates(o, q);
-  if (!rows.ok()) return Unavailable(rows.status());
+  std::vector<v1::AggregateRow> rows;
+  if (grpc::Status s = Aggregates(o, q, &rows); !s.ok()) return Unavailable(s);
   const bool industry = dimension == v1::AGGREGATE_DIMENSION_INDUSTRY_DIVISION;
   std::string html = absl::StrCat("<table><tr><th>", industry ? "行业" : "阶段",
                                   "</th><th>项目数</th><th>计划总投资(万元)</th>"
                                   "<th>完成投资(万元)</th><th>同比</th></tr>");
   std::vector<Bar> bars;
-  for (const v1::AggregateRow& r : *rows) {
+  for (const v1::AggregateRow& r : rows) {
     const std::string key =
         industry ? r.key().industry_division() : v1::ProjectStage_Name(r.key().project_stage());
     const std::string name =
@@ -260,7 +258,7 @@ std::string Compliance(const GlobalOptions& o, const Half& half, const std::stri
   q.set_page_size(500);  // the most a page holds: every city, or a city's counties
   v1::GetReportingComplianceResponse r;
   if (grpc::Status s = stub->GetReportingCompliance(&context, q, &r); !s.ok()) {
-    return Unavailable(absl::UnavailableError(s.error_message()));
+    return Unavailable(s);
   }
   std::string html =
       "<table><tr><th>地区</th><th>应报</th><th>已报</th><th>未报</th><th>迟报</th>"
@@ -290,7 +288,7 @@ std::string Lagging(const GlobalOptions& o, const Half& half, const std::string&
   q.set_page_size(10);
   v1::ListLaggingProjectsResponse r;
   if (grpc::Status s = stub->ListLaggingProjects(&context, q, &r); !s.ok()) {
-    return Unavailable(absl::UnavailableError(s.error_message()));
+    return Unavailable(s);
   }
   std::string html =
       "<table><tr><th>项目代码</th><th>项目名称</th><th>县区</th><th>计划投资(万元)</th>"
@@ -316,7 +314,7 @@ std::string Library(const GlobalOptions& o, const std::string& region) {
   q.set_region_code(region);
   v1::GetLibraryTotalsResponse r;
   if (grpc::Status s = stub->GetLibraryTotals(&context, q, &r); !s.ok()) {
-    return Unavailable(absl::UnavailableError(s.error_message()));
+    return Unavailable(s);
   }
   std::string html =
       "<table><tr><th>层级</th><th>地区</th><th>入库项目</th><th>计划投资(万元)</th>"
@@ -342,7 +340,7 @@ std::string Funnel(const GlobalOptions& o, const Half& half, const std::string& 
   q.set_region_code(region);
   v1::GetMatchingStatsResponse r;
   if (grpc::Status s = stub->GetMatchingStats(&context, q, &r); !s.ok()) {
-    return Unavailable(absl::UnavailableError(s.error_message()));
+    return Unavailable(s);
   }
   const v1::MatchingRow& t = r.total();
   std::vector<Bar> bars = {{"推荐项目", static_cast<double>(t.recommended_projects())},
@@ -387,23 +385,13 @@ int WriteReport(const GlobalOptions& options, const ReportOptions& report) {
                   absl::StrCat(year, first ? "-01" : "-07"),
                   absl::StrCat(year, first ? "-06" : "-12")};
   const std::string& region = report.region;
-  // The first figures, read before anything is written: a server that cannot
-  // be reached, a wrong token or a region outside the caller's scope fails
-  // the report instead of filling it with "无法取得".
-  {
-    v1::QueryAggregatesRequest probe;
-    probe.set_granularity(v1::GRANULARITY_HALF_YEAR);
-    probe.set_from_period(half.from);
-    probe.set_to_period(half.to);
-    if (!region.empty()) probe.add_region_codes(region);
-    grpc::ClientContext context;
-    PrepareContext(options, kCallTimeout, &context);
-    v1::QueryAggregatesResponse ignored;
-    if (grpc::Status s = NewMonitoringStub(options)->QueryAggregates(&context, probe, &ignored);
-        !s.ok()) {
-      ReportRpcError(options, s);
-      return kExitFailure;
-    }
+  // The first section's figures, read before anything is written: a server
+  // that cannot be reached, a wrong token or a region outside the caller's
+  // scope fails the report instead of filling it with "无法取得".
+  std::vector<v1::AggregateRow> by_region;
+  if (grpc::Status s = Aggregates(options, RegionQuery(half, region, false), &by_region); !s.ok()) {
+    ReportRpcError(options, s);
+    return kExitFailure;
   }
   const std::string scope =
       region.empty() ? "全省（您的权限范围）" : RegionLabel(v1::RegionRef(), region);
@@ -415,10 +403,12 @@ int WriteReport(const GlobalOptions& options, const ReportOptions& report) {
       half.label, "（", half.from, " 至 ", half.to, "）· 生成于 ",
       FormatChinaTime(google::protobuf::util::TimeUtil::GetCurrentTime()), "</p>");
   absl::StrAppend(&html, "<section><h2>一、完成投资与目标（按地区）</h2>",
-                  ByRegion(options, half, region, false), "</section>");
+                  ByRegion(by_region, false), "</section>");
   if (province) {
-    absl::StrAppend(&html, "<section><h2>二、按经济带</h2>", ByRegion(options, half, region, true),
-                    "</section>");
+    std::vector<v1::AggregateRow> by_belt;
+    grpc::Status s = Aggregates(options, RegionQuery(half, region, true), &by_belt);
+    absl::StrAppend(&html, "<section><h2>二、按经济带</h2>",
+                    s.ok() ? ByRegion(by_belt, true) : Unavailable(s), "</section>");
   }
   absl::StrAppend(&html, "<section><h2>三、月度走势</h2>", Trend(options, half, region),
                   "</section><section><h2>四、行业构成</h2>",
