@@ -68,8 +68,7 @@ class EnterprisePush {
     for (const RowError& e : errors) {
       findings_.AddRow(
           {absl::StrCat(e.line), partial.credit_code(), "NOT_SENT", e.column, e.message});
-      rejected_[e.line].push_back(e.column.empty() ? e.message
-                                                   : absl::StrCat(e.column, ": ", e.message));
+      NoteRejected(e, rejected_);
     }
   }
 
@@ -158,11 +157,7 @@ int PushEnterprises(const GlobalOptions& options, const PushFileOptions& file) {
   }
   const int code = push.Finish(complete);
   ReportRejects(*input, file.path, push.rejected(), file.rejects);
-  if (interrupted_at > 0) {
-    std::cerr << "interrupted (Ctrl-C): the records before line " << interrupted_at
-              << " are written; go on with:\n  techreno push enterprises " << file.path
-              << " --from_line=" << interrupted_at << "\n";
-  }
+  ReportInterrupted(interrupted_at, "techreno push enterprises " + file.path);
   return code;
 }
 

@@ -81,4 +81,14 @@ InterruptCatcher::~InterruptCatcher() {
 
 bool InterruptCatcher::Interrupted() { return interrupted; }
 
+bool ReportInterrupted(int64_t line, const std::string& command) {
+  if (line == 0) return false;
+  std::fprintf(stderr,
+               "interrupted (Ctrl-C): every record before line %lld was sent and is committed (or "
+               "rejected, as shown); none from there on was sent. Go on with:\n  %s "
+               "--from_line=%lld\n",
+               static_cast<long long>(line), command.c_str(), static_cast<long long>(line));
+  return true;
+}
+
 }  // namespace techreno::cli

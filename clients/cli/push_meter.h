@@ -49,6 +49,11 @@ class InterruptCatcher {
   static bool Interrupted();
 };
 
+// After a push Ctrl-C stopped at file line `line` (0: it was not stopped):
+// what is committed and the command that goes on (`command` is e.g.
+// "techreno push projects FILE"); false when it was not stopped.
+bool ReportInterrupted(int64_t line, const std::string& command);
+
 }  // namespace techreno::cli
 
 #endif  // TECHRENO_CLIENTS_CLI_PUSH_METER_H_

@@ -78,7 +78,8 @@ int PushProgress(const GlobalOptions& options, const PushFileOptions& file) {
   const Pushed<ProgressPush> push =
       StreamFile<ProgressPush>(options, *NewMonitoringStub(options), *input, file.from_line);
   ReportRejects(*input, path, push.sent.rejected, file.rejects);
-  if (ReportInterrupted(push.sent, "techreno progress push " + path)) return kExitFailure;
+  if (ReportInterrupted(push.sent.interrupted_line, "techreno progress push " + path))
+    return kExitFailure;
   if (!push.status.ok()) {
     // Every chunk answered was committed: the rest can go in a new push.
     if (const int64_t next = FirstUnansweredLine(push.response.received(), push.sent); next > 0) {

@@ -74,7 +74,8 @@ int PushProjects(const GlobalOptions& options, const PushFileOptions& file) {
   const Pushed<ProjectsPush> push =
       StreamFile<ProjectsPush>(options, *NewRegistryStub(options), *input, file.from_line);
   ReportRejects(*input, file.path, push.sent.rejected, file.rejects);
-  if (ReportInterrupted(push.sent, "techreno push projects " + file.path)) return kExitFailure;
+  if (ReportInterrupted(push.sent.interrupted_line, "techreno push projects " + file.path))
+    return kExitFailure;
   return push.status.ok() && push.NoneRejected() ? kExitOk : kExitFailure;
 }
 

@@ -136,8 +136,7 @@ bool SendRecords(RecordReader& reader, int64_t total_bytes, int64_t from_line,
       ++sent->local_rejects;
       for (const RowError& e : errors) {
         sent->findings.push_back({e.line, Kind::LocalCells(*record, e)});
-        sent->rejected[e.line].push_back(
-            e.column.empty() ? e.message : absl::StrCat(e.column, ": ", e.message));
+        NoteRejected(e, sent->rejected);
       }
       continue;
     }
@@ -202,18 +201,6 @@ void ReportPush(const GlobalOptions& options, Pushed<Kind>& pushed) {
   }
   if (json) std::cout << ToJsonLine(pushed.response) << "\n";
   PrintSummary(Kind::Counts(pushed.response), pushed.sent.local_rejects, report);
-}
-
-// After a push Ctrl-C stopped: what is committed and the command that goes
-// on (`command` is e.g. "techreno push projects FILE"); false when it was not
-// stopped.
-inline bool ReportInterrupted(const Sent& sent, const std::string& command) {
-  if (sent.interrupted_line == 0) return false;
-  std::cerr << "interrupted (Ctrl-C): every record before line " << sent.interrupted_line
-            << " was sent and is committed (or rejected, as shown); none from there on was "
-               "sent. Go on with:\n  "
-            << command << " --from_line=" << sent.interrupted_line << "\n";
-  return true;
 }
 
 // The file line of the first record the server did not answer (0: none):

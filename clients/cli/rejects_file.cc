@@ -44,6 +44,11 @@ void CopyJsonLines(std::istream& in, const Rejections& rejected, std::ostream& o
 
 }  // namespace
 
+void NoteRejected(const RowError& error, Rejections& rejected) {
+  rejected[error.line].push_back(
+      error.column.empty() ? error.message : absl::StrCat(error.column, ": ", error.message));
+}
+
 std::string DefaultRejectsPath(const std::string& input_path) {
   const size_t slash = input_path.rfind('/');
   const size_t dot = input_path.rfind('.');

@@ -19,6 +19,9 @@ namespace techreno::cli {
 // Why each rejected record was rejected, by its file line.
 using Rejections = std::map<int64_t, std::vector<std::string>>;
 
+// Notes a record the reader could not parse: "column: message".
+void NoteRejected(const RowError& error, Rejections& rejected);
+
 // "dir/projects.csv" -> "dir/projects.rejects.csv" (the input's extension kept).
 std::string DefaultRejectsPath(const std::string& input_path);
 
