@@ -82,16 +82,39 @@ void UpdateEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e) {
        e.version());
 }
 
+// Reads add the project's investment completed since start (Project's
+// output field), from monitoring's read interface; writes compare stored and
+// sent content and leave it out.
+#define TECHRENO_PROJECT_READ_COLUMNS                               \
+  TECHRENO_PROJECT_COLUMNS                                          \
+  ", coalesce((SELECT pp.completed_fen FROM v_project_progress pp " \
+  "WHERE pp.project_code = registry_projects.project_code), 0)"
+
+namespace {
+
+// A row of TECHRENO_PROJECT_READ_COLUMNS.
+v1::Project ProjectReadFromRow(const pqxx::row& r) {
+  v1::Project p = ProjectFromRow(r);
+  p.set_completed_investment_fen(r[r.size() - 1].as<int64_t>());
+  return p;
+}
+
+}  // namespace
+
 std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::string& project_code,
                                        bool for_update) {
   constexpr char kSelect[] =
-      "SELECT " TECHRENO_PROJECT_COLUMNS " FROM registry_projects WHERE project_code = $1";
+      "SELECT " TECHRENO_PROJECT_READ_COLUMNS " FROM registry_projects WHERE project_code = $1";
   constexpr char kLocked[] = "SELECT " TECHRENO_PROJECT_COLUMNS
                              " FROM registry_projects WHERE project_code = $1 FOR UPDATE";
-  pqxx::result r = for_update ? Exec(tx, "reg_prj_load_lock", kLocked, project_code)
-                              : Exec(tx, "reg_prj_load", kSelect, project_code);
+  if (for_update) {
+    pqxx::result r = Exec(tx, "reg_prj_load_lock", kLocked, project_code);
+    if (r.empty()) return std::nullopt;
+    return ProjectFromRow(r[0]);
+  }
+  pqxx::result r = Exec(tx, "reg_prj_load", kSelect, project_code);
   if (r.empty()) return std::nullopt;
-  return ProjectFromRow(r[0]);
+  return ProjectReadFromRow(r[0]);
 }
 
 std::vector<std::optional<v1::Enterprise>> LoadEnterprises(
@@ -329,7 +352,7 @@ std::vector<v1::Project> QueryProjects(pqxx::transaction_base& tx, const Project
       f.has_updated_since() ? TimeUtil::TimestampToMicroseconds(f.updated_since()) : 0;
   pqxx::result r = Exec(
       tx, "reg_prj_query",
-      "SELECT " TECHRENO_PROJECT_COLUMNS
+      "SELECT " TECHRENO_PROJECT_READ_COLUMNS
       " FROM registry_projects "
       "WHERE ($1 = '' OR county_code = $1) AND ($2 = '' OR city_code = $2) "
       "AND ($3 = '' OR county_code = $3) AND ($4 = '' OR city_code = $4) "
@@ -347,7 +370,7 @@ std::vector<v1::Project> QueryProjects(pqxx::transaction_base& tx, const Project
       f.enterprise_credit_code(), q.after_code, q.limit);
   std::vector<v1::Project> out;
   out.reserve(r.size());
-  for (const auto& row : r) out.push_back(ProjectFromRow(row));
+  for (const auto& row : r) out.push_back(ProjectReadFromRow(row));
   return out;
 }
 

@@ -22,6 +22,8 @@ void InsertEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e);
 void UpdateEnterprise(pqxx::transaction_base& tx, const v1::Enterprise& e);
 
 // ---- projects
+// A read (for_update false) fills completed_investment_fen, the sum of the
+// project's monitoring reports; a locked load for a write leaves it 0.
 std::optional<v1::Project> LoadProject(pqxx::transaction_base& tx, const std::string& project_code,
                                        bool for_update);
 // The batch forms of the write path: one statement for all of a batch.
@@ -69,6 +71,7 @@ struct ProjectQuery {
   std::string after_code;  // keyset: codes strictly greater
   int limit = 100;
 };
+// With completed_investment_fen filled, as LoadProject's reads.
 std::vector<v1::Project> QueryProjects(pqxx::transaction_base& tx, const ProjectQuery& q);
 
 // History: audit rows of a project, newest first, with id < before_id (0 = any).

@@ -2,6 +2,7 @@
 // their calendar rules, corrections, locks, the rollup kept exact, targets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <thread>
@@ -113,6 +114,23 @@ TEST_F(MonitoringTest, ReportsCorrectionsAndTotals) {
   ASSERT_TRUE(Submit(County("440103"), Report(code, "2024-01", 120'000'000), &r4).ok());
   EXPECT_EQ(r4.outcome(), v1::OUTCOME_UNCHANGED);
   EXPECT_EQ(r4.report().version(), 2);
+  // The registry's reads show the project's total since start: 120 + 50 + 10 (万 × 100).
+  {
+    auto registry = env_->Registry();
+    v1::GetProjectRequest get;
+    get.set_project_code(code);
+    v1::Project p;
+    ASSERT_TRUE(registry->GetProject(TestEnv::Context(County("440103")).get(), get, &p).ok());
+    EXPECT_EQ(p.completed_investment_fen(), 180'000'000);
+    v1::ListProjectsRequest list;
+    list.set_county_code("440103");
+    v1::ListProjectsResponse page;
+    ASSERT_TRUE(registry->ListProjects(TestEnv::Context(County("440103")).get(), list, &page).ok());
+    auto listed = std::find_if(page.projects().begin(), page.projects().end(),
+                               [&](const v1::Project& x) { return x.project_code() == code; });
+    ASSERT_NE(listed, page.projects().end());
+    EXPECT_EQ(listed->completed_investment_fen(), 180'000'000);
+  }
   // Each write left one audit row: the stored row after it, and before it
   // for the correction; the unchanged re-send left none.
   ASSERT_TRUE(store::RunInTransaction(env_->pool(), [&](pqxx::transaction_base& tx) {
