@@ -1,0 +1,117 @@
+// A Guangdong-shaped data set of enterprises, projects and monthly progress
+// reports, the same from the same seed, scale and month (random.h says why
+// the standard library's distributions are not used).
+//
+// Scale 1 is Guangdong (about 100,000 projects over its 124 county-level
+// units); 10 and 100 are for load, 0.01 for a demo. Each county's data
+// depends only on (seed, scale, as_of, county), so counties are generated one
+// at a time, in any order, and memory stays at one county's data.
+//
+// The shape (see guangdong_mix.h for the per-city figures):
+//  - enterprises with valid credit codes registered in their county, their
+//    industry from the county's belt mix, sizes and 两化融合 flags;
+//  - projects with planned investment drawn from a long-tailed (log-normal)
+//    distribution whose median is about twice the statistics' 500万 threshold,
+//    so that about one project in five is under it (accepted, left out of the
+//    statistics); renovation types, support and financing needs; at scale 1
+//    the last full year's investment is about the plan's 2017 figure (3,930亿);
+//  - starts growing by the plan's 27.5 % a year, so that with every project
+//    spending along the same S-curves the investment completed per month
+//    grows by 27.5 % a year too: this year's months against last year's come
+//    out near 1.275 (GrowthOf() measures it);
+//  - monthly reports along an S-curve (3x² − 2x³) of each project's actual
+//    spend, split as the statistics bureau splits investment (building,
+//    installation, equipment and tools, other: 56.67 / 8.01 / 15.35 / 19.97 %
+//    on average, as Guangzhou's 2015 figures, varying by project); a fifth of
+//    the projects take 20–60 % longer than planned (the lagging ones);
+//  - 1.5 % of project-months never reported, 3 % corrected after a first
+//    filing, and 4 % of the months of closed half-years filed late.
+// Amounts are whole multiples of 0.01 万元 (100 yuan), as counties report them.
+#ifndef TECHRENO_CLIENTS_LOADGEN_GENERATOR_H_
+#define TECHRENO_CLIENTS_LOADGEN_GENERATOR_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "clients/loadgen/guangdong_mix.h"
+#include "libs/codes/codes.h"
+#include "techreno/v1/monitoring.pb.h"
+#include "techreno/v1/registry.pb.h"
+
+namespace techreno::loadgen {
+
+struct GeneratorOptions {
+  uint64_t seed = 2015;
+  double scale = 1;     // 1: Guangdong's size, ~100,000 projects
+  codes::Period as_of;  // the last month reported (normally last month)
+};
+
+// One project-month as the county filed it.
+struct GeneratedReport {
+  v1::ProgressReport report;  // the figures as they stand in the end
+  // When the county corrected the month: what it filed first.
+  std::optional<v1::ProgressReport> first_filed;
+  // Filed after its half-year's deadline (only months of closed half-years).
+  bool late = false;
+};
+
+// One county's data set.
+struct CountyData {
+  std::string county_code;
+  std::vector<v1::Enterprise> enterprises;
+  std::vector<v1::Project> projects;     // project codes supplied, source_record_id set
+  std::vector<GeneratedReport> reports;  // by period, then project code
+  int64_t missing = 0;                   // project-months the county never reported
+};
+
+// "LG<seed>": every generated project's source_record_id starts with it and "-".
+std::string SourceRecordPrefix(uint64_t seed);
+
+// Request ids a county system would use: the same record gets the same id on
+// every run with the same seed, so re-pushing a data set replays instead of
+// writing twice.
+std::string EnterpriseRequestId(uint64_t seed, const v1::Enterprise& e);
+std::string ProjectRequestId(uint64_t seed, const v1::Project& p);
+// `correction`: the second filing of a corrected month.
+std::string ReportRequestId(uint64_t seed, const v1::ProgressReport& r, bool correction);
+
+class Generator {
+ public:
+  // INVALID_ARGUMENT for a scale outside (0, 100] or a month before 2004 (the
+  // data set reaches back up to four years before `as_of`).
+  static absl::StatusOr<Generator> Create(const GeneratorOptions& options);
+
+  const GeneratorOptions& options() const { return options_; }
+  // Every county-level unit, in code order.
+  std::vector<std::string> Counties() const;
+  // Projects the county gets (at least 1).
+  int ProjectCount(const std::string& county_code) const;
+  // January of the year before as_of: from here on, monthly totals follow the
+  // growth path (earlier months lack the projects that ended before it).
+  codes::Period GrowthFrom() const;
+  CountyData County(const std::string& county_code) const;
+
+ private:
+  Generator(GeneratorOptions options, GuangdongMix mix) : options_(options), mix_(std::move(mix)) {}
+  GeneratorOptions options_;
+  GuangdongMix mix_;
+};
+
+// True when `period`'s half-year deadline (June 30, December 31) has passed
+// in the month after as_of, when the data set is pushed.
+bool HalfClosedBy(const codes::Period& period, const codes::Period& as_of);
+
+// Investment completed per period (fen) over the final figures of `reports`.
+void AddMonthlyTotals(const CountyData& county, std::map<int, int64_t>* by_period_index);
+
+// This year's months (January .. as_of) against the same months of last
+// year, over monthly totals by period index: the growth the plan puts at 1.275.
+double GrowthOf(const std::map<int, int64_t>& by_period_index, const codes::Period& as_of);
+
+}  // namespace techreno::loadgen
+
+#endif  // TECHRENO_CLIENTS_LOADGEN_GENERATOR_H_

@@ -1,0 +1,387 @@
+// techreno-loadgen: a Guangdong-shaped data set (generator.h), written as
+// files for the techreno CLI or pushed by simulated county systems
+// (county_push.h) and checked against the server afterwards (server_check.h).
+//
+//   techreno-loadgen generate --out=DIR [--scale=1] [--seed=2015] [--as_of=YYYY-MM]
+//   techreno-loadgen simulate [--scale=1] [--concurrency=8] [--tokens=FILE] [--db=DSN]
+//   techreno-loadgen check    (the simulation's check alone)
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "clients/loadgen/county_push.h"
+#include "clients/loadgen/county_tokens.h"
+#include "clients/loadgen/dataset_files.h"
+#include "clients/loadgen/generator.h"
+#include "clients/loadgen/server_check.h"
+#include "libs/store/reference_data.h"
+
+namespace techreno::loadgen {
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+struct DataOptions {
+  uint64_t seed = 2015;
+  double scale = 1;
+  std::string as_of;                  // "" = last month (China Standard Time)
+  std::vector<std::string> counties;  // empty = all
+};
+
+struct GenerateOptions {
+  std::string out;
+  std::string format = "csv";
+};
+
+struct SimulateOptions {
+  std::string server = "127.0.0.1:50051";
+  std::string tokens = "loadgen-tokens.env";
+  std::string db;
+  int concurrency = 8;
+  bool check = true;
+  std::string history_keys;
+  int give_up_after_s = 120;
+};
+
+void AddDataOptions(CLI::App* app, DataOptions& d) {
+  app->add_option("--seed", d.seed,
+                  "the data set's seed: the same seed, scale and month give "
+                  "the same data")
+      ->capture_default_str();
+  app->add_option("--scale", d.scale,
+                  "1: Guangdong's size (~100,000 projects); 10 and 100 for load; 0.01 for a demo")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0001, 100.0));
+  app->add_option("--as_of", d.as_of,
+                  "the last month reported, YYYY-MM (default: last month, China time)");
+  app->add_option("--county", d.counties, "only these county-level units (codes; repeat or comma)")
+      ->delimiter(',');
+}
+
+absl::StatusOr<Generator> MakeGenerator(const DataOptions& d) {
+  GeneratorOptions g{d.seed, d.scale, {}};
+  if (d.as_of.empty()) {
+    g.as_of = codes::PeriodFromIndex(codes::CurrentPeriod(absl::Now()).Index() - 1);
+  } else {
+    absl::StatusOr<codes::Period> p = codes::ParsePeriod(d.as_of);
+    if (!p.ok()) return absl::InvalidArgumentError(absl::StrCat("--as_of: ", p.status().message()));
+    g.as_of = *p;
+  }
+  return Generator::Create(g);
+}
+
+// The counties asked for (all by default); INVALID_ARGUMENT names one that is not county-level.
+absl::StatusOr<std::vector<std::string>> ChosenCounties(const Generator& gen,
+                                                        const DataOptions& d) {
+  if (d.counties.empty()) return gen.Counties();
+  for (const std::string& c : d.counties) {
+    if (gen.ProjectCount(c) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--county ", c, " is not a county-level unit of Guangdong"));
+    }
+  }
+  return d.counties;
+}
+
+std::string Yi(int64_t fen) { return absl::StrFormat("%.2f 亿元", fen / 1e10); }
+
+// Counts and the growth path of a data set, on stderr.
+struct DataSummary {
+  int64_t enterprises = 0, projects = 0, reports = 0, corrections = 0, missing = 0, late = 0;
+  std::map<int, int64_t> monthly;
+  void Add(const CountyData& c) {
+    enterprises += c.enterprises.size();
+    projects += c.projects.size();
+    reports += c.reports.size();
+    missing += c.missing;
+    for (const GeneratedReport& g : c.reports) {
+      corrections += g.first_filed.has_value();
+      late += g.late;
+    }
+    AddMonthlyTotals(c, &monthly);
+  }
+  void Print(const Generator& gen) const {
+    const codes::Period as_of = gen.options().as_of;
+    int64_t this_year = 0, last_year = 0;
+    for (const auto& [index, fen] : monthly) {
+      const codes::Period p = codes::PeriodFromIndex(index);
+      if (p.year == as_of.year) this_year += fen;
+      if (p.year == as_of.year - 1) last_year += fen;
+    }
+    std::fprintf(stderr,
+                 "data set (seed %llu, scale %g, reports to %s): %lld enterprises, %lld projects, "
+                 "%lld monthly reports (%lld corrected later, %lld filed late), %lld never "
+                 "reported\n"
+                 "investment completed: %d %s, %d-01..%s %s; growth over the same months of %d "
+                 "%.3f (plan: 1.275)\n",
+                 static_cast<unsigned long long>(gen.options().seed), gen.options().scale,
+                 codes::FormatPeriod(as_of).c_str(), static_cast<long long>(enterprises),
+                 static_cast<long long>(projects), static_cast<long long>(reports),
+                 static_cast<long long>(corrections), static_cast<long long>(late),
+                 static_cast<long long>(missing), as_of.year - 1, Yi(last_year).c_str(), as_of.year,
+                 codes::FormatPeriod(as_of).c_str(), Yi(this_year).c_str(), as_of.year - 1,
+                 GrowthOf(monthly, as_of));
+  }
+};
+
+int Generate(const DataOptions& d, const GenerateOptions& o) {
+  absl::StatusOr<Generator> gen = MakeGenerator(d);
+  absl::StatusOr<std::vector<std::string>> counties =
+      gen.ok() ? ChosenCounties(*gen, d) : gen.status();
+  if (!counties.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(counties.status().message()).c_str());
+    return kExitUsage;
+  }
+  absl::StatusOr<DatasetFiles> files =
+      DatasetFiles::Open(o.out, o.format == "csv" ? FileFormat::kCsv : FileFormat::kJsonLines);
+  if (!files.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(files.status().message()).c_str());
+    return kExitFailed;
+  }
+  DataSummary summary;
+  for (size_t i = 0; i < counties->size(); ++i) {
+    const CountyData data = gen->County((*counties)[i]);
+    summary.Add(data);
+    if (absl::Status s = files->Add(data, gen->options().as_of); !s.ok()) {
+      std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
+      return kExitFailed;
+    }
+    if ((i + 1) % 20 == 0)
+      std::fprintf(stderr, "%zu of %zu counties written\n", i + 1, counties->size());
+  }
+  if (absl::Status s = files->Close(); !s.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
+    return kExitFailed;
+  }
+  summary.Print(*gen);
+  const char* ext = o.format == "csv" ? "csv" : "jsonl";
+  std::fprintf(stderr,
+               "written to %s: enterprises.%s, projects.%s, progress.%s (months as first "
+               "filed), corrections.%s (push after progress), history-keys.txt\n",
+               o.out.c_str(), ext, ext, ext, ext);
+  return 0;
+}
+
+// Runs `work` for each county on `concurrency` threads, printing progress
+// every 5 s; returns the first failure's message per county.
+template <typename Work>
+std::map<std::string, std::string> ForEachCounty(const std::vector<std::string>& counties,
+                                                 int concurrency, const char* what, Work work,
+                                                 const std::function<std::string()>& progress) {
+  std::atomic<size_t> next{0}, done{0};
+  std::mutex mu;
+  std::map<std::string, std::string> failures;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < std::max(1, concurrency); ++t) {
+    threads.emplace_back([&] {
+      for (size_t i; (i = next++) < counties.size(); ++done) {
+        absl::Status s = work(counties[i]);
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          failures[counties[i]] = std::string(s.message());
+        }
+      }
+    });
+  }
+  std::atomic<bool> finished{false};
+  std::thread meter([&] {
+    for (int ticks = 1; !finished; ++ticks) {
+      absl::SleepFor(absl::Milliseconds(100));
+      if (ticks % 50 == 0 && !finished) {
+        std::fprintf(stderr, "%s: %zu of %zu counties done; %s\n", what, done.load(),
+                     counties.size(), progress().c_str());
+      }
+    }
+  });
+  for (std::thread& t : threads) t.join();
+  finished = true;
+  meter.join();
+  return failures;
+}
+
+// "  county 440103 stopped: why" for the first five, then how many more.
+void PrintFailures(const std::map<std::string, std::string>& failures, const char* verb) {
+  size_t shown = 0;
+  for (const auto& [county, why] : failures) {
+    if (++shown > 5) {
+      std::fprintf(stderr, "  ... and %zu more counties\n", failures.size() - 5);
+      break;
+    }
+    std::fprintf(stderr, "  county %s %s: %s\n", county.c_str(), verb, why.c_str());
+  }
+}
+
+int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
+  absl::StatusOr<Generator> gen = MakeGenerator(d);
+  absl::StatusOr<std::vector<std::string>> counties =
+      gen.ok() ? ChosenCounties(*gen, d) : gen.status();
+  if (!counties.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(counties.status().message()).c_str());
+    return kExitUsage;
+  }
+  absl::StatusOr<std::map<std::string, std::string>> tokens =
+      CountyTokens(o.tokens, *counties, o.db);
+  if (!tokens.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(tokens.status().message()).c_str());
+    return kExitFailed;
+  }
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  auto channel = grpc::CreateCustomChannel(o.server, grpc::InsecureChannelCredentials(), args);
+  const uint64_t seed = gen->options().seed;
+
+  std::mutex mu;
+  PushTally pushed;
+  DataSummary summary;
+  std::ofstream history;
+  if (!o.history_keys.empty()) history.open(o.history_keys, std::ios::trunc);
+  const absl::Time start = absl::Now();
+  auto rate = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    const double s = absl::ToDoubleSeconds(absl::Now() - start);
+    const int64_t n = pushed.enterprises + pushed.records;
+    return absl::StrFormat("%d records, %.0f records/s, %d retries", n, n / std::max(s, 1e-3),
+                           pushed.retries);
+  };
+  int rc = 0;
+  if (push) {
+    auto failures = ForEachCounty(
+        *counties, o.concurrency, "push",
+        [&](const std::string& county) {
+          const CountyData data = gen->County(county);
+          PushTally tally;
+          absl::Status s = PushCounty(
+              {channel, tokens->at(county), seed, absl::Seconds(o.give_up_after_s)}, data, &tally);
+          std::lock_guard<std::mutex> lock(mu);
+          pushed.Add(tally);
+          summary.Add(data);
+          if (history.is_open()) WriteHistoryKeys(data, gen->options().as_of, history);
+          return s;
+        },
+        rate);
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    summary.Print(*gen);
+    std::fprintf(stderr,
+                 "pushed by %zu county systems (%d at once) in %.1f s: %lld enterprises, then "
+                 "%lld projects and reports (%.0f records/s): accepted %lld, unchanged %lld "
+                 "(replayed %lld), rejected %lld; %lld retries\n",
+                 counties->size(), o.concurrency, seconds,
+                 static_cast<long long>(pushed.enterprises), static_cast<long long>(pushed.records),
+                 (pushed.enterprises + pushed.records) / std::max(seconds, 1e-3),
+                 static_cast<long long>(pushed.accepted), static_cast<long long>(pushed.unchanged),
+                 static_cast<long long>(pushed.replayed), static_cast<long long>(pushed.rejected),
+                 static_cast<long long>(pushed.retries));
+    for (const std::string& r : pushed.rejections)
+      std::fprintf(stderr, "  rejected: %s\n", r.c_str());
+    PrintFailures(failures, "stopped");
+    if (!failures.empty() || pushed.rejected > 0) rc = kExitFailed;
+    if (history.is_open()) {
+      history.close();
+      std::fprintf(stderr, "on-time months of closed half-years listed in %s\n",
+                   o.history_keys.c_str());
+    }
+  }
+  if (!o.check) return rc;
+  CheckTally checked;
+  auto failures = ForEachCounty(
+      *counties, o.concurrency, "check",
+      [&](const std::string& county) {
+        const CountyData data = gen->County(county);
+        CheckTally tally;
+        absl::Status s = CheckCounty(channel, tokens->at(county), seed, data, &tally);
+        std::lock_guard<std::mutex> lock(mu);
+        checked.Add(tally);
+        return s;
+      },
+      [&] { return std::string(); });
+  PrintFailures(failures, "not checked");
+  const bool same = checked.mismatches == 0 && failures.empty();
+  const std::string verdict =
+      !failures.empty() ? absl::StrCat(failures.size(), " counties could not be read (above)")
+      : same ? "every one present once, its completed investment equal to the generated reports "
+               "(nothing lost, nothing duplicated)"
+             : absl::StrCat(checked.mismatches, " differ");
+  std::fprintf(stderr, "check: %lld projects in %zu counties against the server: %s\n",
+               static_cast<long long>(checked.projects), counties->size(), verdict.c_str());
+  for (const std::string& e : checked.examples) std::fprintf(stderr, "  %s\n", e.c_str());
+  return same ? rc : kExitFailed;
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"techreno-loadgen: a Guangdong-shaped data set, and county systems pushing it",
+               "techreno-loadgen"};
+  app.require_subcommand(1);
+  DataOptions data;
+  GenerateOptions gen;
+  SimulateOptions sim;
+
+  CLI::App* generate =
+      app.add_subcommand("generate",
+                         "write the data set as files for the techreno CLI (push enterprises, push "
+                         "projects, progress push)");
+  AddDataOptions(generate, data);
+  generate->add_option("--out", gen.out, "directory to write into (created)")->required();
+  generate->add_option("--format", gen.format, "csv (UTF-8 with BOM, 万元) or jsonl")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  generate->footer("example: techreno-loadgen generate --scale=0.01 --county=440103 --out=liwan");
+
+  auto add_server_options = [&](CLI::App* cmd) {
+    AddDataOptions(cmd, data);
+    cmd->add_option("--server", sim.server, "techreno-server host:port")
+        ->envname("TECHRENO_SERVER")
+        ->capture_default_str();
+    cmd->add_option("--tokens", sim.tokens,
+                    "file of county_code=token lines; counties without one get a principal "
+                    "(needs --db) and their token is added")
+        ->capture_default_str();
+    cmd->add_option("--db", sim.db, "libpq connection string, to create county principals")
+        ->envname("TECHRENO_DB");
+    cmd->add_option("--concurrency", sim.concurrency, "county systems pushing at once")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+  };
+  CLI::App* simulate = app.add_subcommand(
+      "simulate",
+      "county systems push the data set at once, each with its own token, retrying "
+      "with the same request ids while the server is away; then check the server");
+  add_server_options(simulate);
+  simulate->add_option("--check", sim.check, "check the server afterwards")->capture_default_str();
+  simulate->add_option("--history_keys", sim.history_keys,
+                       "write the on-time months of closed half-years here "
+                       "(for deploy/local/demo/history.sql)");
+  simulate
+      ->add_option("--give_up_after", sim.give_up_after_s,
+                   "seconds a county keeps retrying while the server is away")
+      ->capture_default_str();
+  simulate->footer(
+      "example: techreno-loadgen simulate --scale=0.01 --db=\"dbname=techreno\" --concurrency=16");
+  CLI::App* check = app.add_subcommand(
+      "check", "check that the server holds the data set exactly (as simulate does after pushing)");
+  add_server_options(check);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+  if (generate->parsed()) return Generate(data, gen);
+  return Simulate(data, sim, simulate->parsed());
+}
+
+}  // namespace
+}  // namespace techreno::loadgen
+
+int main(int argc, char** argv) { return techreno::loadgen::Run(argc, argv); }

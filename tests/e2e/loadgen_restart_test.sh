@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The county simulator against a server that is killed (kill -9) and started
+# again three times while the counties push: every county must retry with the
+# same request ids and finish, and the server must end up holding exactly the
+# generated data set — checked by the simulator through the API, and here
+# with SQL against the generator's own counts (no record missing, none twice,
+# each correction applied once). A second run replays everything and writes
+# nothing.
+# Usage (ctest does this): loadgen_restart_test.sh BUILD_DIR; needs $TECHRENO_TEST_DSN.
+set -euo pipefail
+build=$1
+if [ -z "${TECHRENO_TEST_DSN:-}" ]; then
+  [ -n "${TECHRENO_REQUIRE_DB:-}" ] && { echo "FAIL: no TECHRENO_TEST_DSN"; exit 1; }
+  echo "skipped: set TECHRENO_TEST_DSN"; exit 0
+fi
+LOADGEN=$build/clients/loadgen/techreno-loadgen
+SERVER=$build/services/server/techreno-server
+work=$(mktemp -d)
+db=techreno_loadgen_$$
+server_pid=
+sim_pid=
+cleanup() {
+  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  psql -X -q "$TECHRENO_TEST_DSN" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*"
+  echo "--- simulator:"; cat "$work/sim.log" 2>/dev/null || true
+  echo "--- server:"; tail -20 "$work/server.log" 2>/dev/null || true
+  exit 1
+}
+sql() { psql -X -qAt "$TECHRENO_TEST_DSN dbname=$db" -c "$1"; }
+
+psql -X -q "$TECHRENO_TEST_DSN" -c "CREATE DATABASE $db" >/dev/null
+export TECHRENO_DB="$TECHRENO_TEST_DSN dbname=$db"
+port=50700
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+export TECHRENO_SERVER=127.0.0.1:$port
+
+start_server() {
+  "$SERVER" --listen="$TECHRENO_SERVER" >>"$work/server.log" 2>&1 &
+  server_pid=$!
+}
+start_server
+for _ in $(seq 1 100); do grep -q "listening on port" "$work/server.log" && break; sleep 0.1; done
+grep -q "listening on port" "$work/server.log" || fail "server did not start"
+
+# A fixed month, so that the data set is the same whenever the test runs.
+data=(--seed=7 --scale=0.03 --as_of=2026-05)
+"$LOADGEN" simulate "${data[@]}" --tokens="$work/tokens.env" --concurrency=12 \
+  >"$work/sim.log" 2>&1 &
+sim_pid=$!
+# Three kills while the counties push (the push takes well over 10 s here).
+for delay in 1.5 3 3; do
+  sleep "$delay"
+  kill -0 "$sim_pid" 2>/dev/null || fail "the push ended before the server was killed"
+  kill -9 "$server_pid"
+  wait "$server_pid" 2>/dev/null || true
+  sleep 0.5
+  start_server
+done
+rc=0
+wait "$sim_pid" || rc=$?
+sim_pid=
+[ "$rc" = 0 ] || fail "the simulator exited $rc"
+grep -q "nothing lost, nothing duplicated" "$work/sim.log" || fail "the simulator's check did not pass"
+retries=$(sed -n 's/.* \([0-9]*\) retries$/\1/p' "$work/sim.log" | tail -1)
+[ "${retries:-0}" -gt 0 ] || fail "no retries: the kills did not land during the push"
+
+# The generator's own counts, from its summary (the same data set, written to files).
+"$LOADGEN" generate "${data[@]}" --out="$work/files" >"$work/gen.log" 2>&1 || fail "generate failed"
+summary=$(grep '^data set' "$work/gen.log")
+num() { sed -n "s/.* \([0-9]*\) $1.*/\1/p" <<<"$summary"; }
+enterprises=$(num enterprises) projects=$(num projects) reports=$(num "monthly reports")
+corrected=$(sed -n 's/.*(\([0-9]*\) corrected later.*/\1/p' <<<"$summary")
+[ -n "$enterprises" ] && [ -n "$projects" ] && [ -n "$reports" ] && [ -n "$corrected" ] ||
+  fail "cannot read the generator's summary: $summary"
+[ "$(sql 'SELECT count(*) FROM registry_enterprises')" = "$enterprises" ] || fail "enterprises"
+[ "$(sql 'SELECT count(*) FROM registry_projects')" = "$projects" ] || fail "projects"
+[ "$(sql 'SELECT max(version) FROM registry_projects')" = 1 ] || fail "a project was written twice"
+[ "$(sql 'SELECT count(*) FROM monitoring_reports')" = "$reports" ] || fail "reports"
+# Every correction applied exactly once: versions above 1 add up to the corrections.
+[ "$(sql 'SELECT sum(version - 1) FROM monitoring_reports')" = "$corrected" ] ||
+  fail "corrections: $(sql 'SELECT sum(version - 1) FROM monitoring_reports'), generated $corrected"
+# And the amounts: the files' final figures (progress, then corrections over them) sum to the database's.
+expected=$(/usr/bin/python3 - "$work/files" <<'PY'
+import csv, sys
+from decimal import Decimal
+final = {}
+for name in ("progress.csv", "corrections.csv"):
+    with open(f"{sys.argv[1]}/{name}", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            final[(row["project_code"], row["period"])] = Decimal(row["completed_investment_wan"])
+print(int(sum(final.values()) * 1000000))
+PY
+)
+[ "$(sql 'SELECT sum(completed_fen) FROM monitoring_reports')" = "$expected" ] ||
+  fail "amounts: $(sql 'SELECT sum(completed_fen) FROM monitoring_reports') fen stored, $expected generated"
+
+# Again: every record is a replay, nothing is written.
+"$LOADGEN" simulate "${data[@]}" --tokens="$work/tokens.env" --concurrency=12 \
+  >"$work/sim.log" 2>&1 || fail "the second run failed"
+grep -Eq "accepted 0, unchanged [0-9]+ \(replayed [0-9]+\), rejected 0" "$work/sim.log" ||
+  fail "the second run wrote something"
+[ "$(sql 'SELECT count(*) FROM monitoring_reports')" = "$reports" ] || fail "reports after the rerun"
+echo "PASS: $projects projects and $reports reports exactly once after 3 kills ($retries retries)"
