@@ -2,6 +2,7 @@
 // progress (each month as first filed) and corrections (the corrected months'
 // final figures, to push after progress), in CSV (UTF-8 with a BOM, amounts in
 // 万元, as `techreno template` writes them) or JSON lines (protobuf's JSON).
+// (`techreno-loadgen generate` adds totals.csv: data_summary.h.)
 // Plus history-keys.txt: "project_code@period" of the months of closed
 // half-years that the county filed on time (see deploy/local/demo/history.sql).
 #ifndef TECHRENO_CLIENTS_LOADGEN_DATASET_FILES_H_

@@ -125,18 +125,27 @@ struct Timing {
   int End() const { return start + actual_months - 1; }
 };
 
-// Starts from `first` to `last` with density growing by kGrowth a year
-// (inverse of the continuous exponential's distribution function).
-int DrawStart(Random& rng, int first, int last) {
+// The n-th point of the base-2 van der Corput sequence shifted by `offset`
+// (mod 1): any run of consecutive points spreads evenly over [0, 1), so what
+// is drawn with them follows its distribution closely even in a small county.
+double EvenlySpread(int n, double offset) {
+  double q = offset;
+  for (double bit = 0.5; n > 0; n >>= 1, bit /= 2) q += (n & 1) * bit;
+  return q - std::floor(q);
+}
+
+// The start at quantile u of starts from `first` to `last` with density
+// growing by kGrowth a year (inverse of the exponential's distribution).
+int StartAt(double u, int first, int last) {
   const double span = last - first + 1;
   const double rate = std::log(kGrowth) / 12;
-  const double x = std::log1p(rng.Uniform() * std::expm1(rate * span)) / rate;
+  const double x = std::log1p(u * std::expm1(rate * span)) / rate;
   return std::min(last, first + static_cast<int>(x));
 }
 
-Timing DrawTiming(Random& rng, int first_start, int last_start) {
+Timing DrawTiming(Random& rng, double start_quantile, int first_start, int last_start) {
   Timing t;
-  t.start = DrawStart(rng, first_start, last_start);
+  t.start = StartAt(start_quantile, first_start, last_start);
   t.planned_months = 6 + static_cast<int>((kMaxPlannedMonths - 5) * std::pow(rng.Uniform(), 1.5));
   t.planned_months = std::min(t.planned_months, kMaxPlannedMonths);
   t.actual_months = t.planned_months;
@@ -178,9 +187,7 @@ double NormalQuantile(double p) {
 // months gets small and large projects alike, and the growth path shows.
 // Returns the standard normal value of the project with `rank` in start order.
 double SizeScore(int rank, int count, double offset) {
-  double q = offset;
-  for (double bit = 0.5; rank > 0; rank >>= 1, bit /= 2) q += (rank & 1) * bit;
-  q -= std::floor(q);
+  const double q = EvenlySpread(rank, offset);
   return NormalQuantile(std::clamp(q, 0.5 / count, 1 - 0.5 / count));
 }
 
@@ -324,11 +331,14 @@ CountyData Generator::County(const std::string& county_code) const {
   }
 
   // Projects that ended before GrowthFrom() never reached the system.
-  std::vector<Timing> timings(projects);
-  for (Timing& t : timings) {
-    do {
-      t = DrawTiming(rng, growth_from - kHistoryMonths, as_of + kPlannedAhead);
-    } while (t.End() < growth_from);
+  // Starts evenly spread over their distribution (Poisson noise in the
+  // number of starts per year would blur the growth path in small data sets).
+  std::vector<Timing> timings;
+  const double start_offset = rng.Uniform();
+  for (int n = 0; static_cast<int>(timings.size()) < projects; ++n) {
+    const Timing t = DrawTiming(rng, EvenlySpread(n, start_offset), growth_from - kHistoryMonths,
+                                as_of + kPlannedAhead);
+    if (t.End() >= growth_from) timings.push_back(t);
   }
   std::vector<int> by_start(projects);
   for (int i = 0; i < projects; ++i) by_start[i] = i;

@@ -21,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "clients/loadgen/county_push.h"
 #include "clients/loadgen/county_tokens.h"
+#include "clients/loadgen/data_summary.h"
 #include "clients/loadgen/dataset_files.h"
 #include "clients/loadgen/generator.h"
 #include "clients/loadgen/server_check.h"
@@ -37,6 +38,7 @@ struct DataOptions {
   double scale = 1;
   std::string as_of;                  // "" = last month (China Standard Time)
   std::vector<std::string> counties;  // empty = all
+  std::vector<std::string> exclude;   // counties left out
 };
 
 struct GenerateOptions {
@@ -51,6 +53,7 @@ struct SimulateOptions {
   int concurrency = 8;
   bool check = true;
   std::string history_keys;
+  std::string totals;
   int give_up_after_s = 120;
 };
 
@@ -66,6 +69,9 @@ void AddDataOptions(CLI::App* app, DataOptions& d) {
   app->add_option("--as_of", d.as_of,
                   "the last month reported, YYYY-MM (default: last month, China time)");
   app->add_option("--county", d.counties, "only these county-level units (codes; repeat or comma)")
+      ->delimiter(',');
+  app->add_option("--exclude", d.exclude,
+                  "leave these county-level units out (codes; e.g. a county with data of its own)")
       ->delimiter(',');
 }
 
@@ -84,56 +90,21 @@ absl::StatusOr<Generator> MakeGenerator(const DataOptions& d) {
 // The counties asked for (all by default); INVALID_ARGUMENT names one that is not county-level.
 absl::StatusOr<std::vector<std::string>> ChosenCounties(const Generator& gen,
                                                         const DataOptions& d) {
-  if (d.counties.empty()) return gen.Counties();
-  for (const std::string& c : d.counties) {
-    if (gen.ProjectCount(c) == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--county ", c, " is not a county-level unit of Guangdong"));
+  for (const auto* list : {&d.counties, &d.exclude}) {
+    for (const std::string& c : *list) {
+      if (gen.ProjectCount(c) == 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(list == &d.counties ? "--county " : "--exclude ", c,
+                         " is not a county-level unit of Guangdong"));
+      }
     }
   }
-  return d.counties;
+  std::vector<std::string> out;
+  for (const std::string& c : d.counties.empty() ? gen.Counties() : d.counties) {
+    if (std::find(d.exclude.begin(), d.exclude.end(), c) == d.exclude.end()) out.push_back(c);
+  }
+  return out;
 }
-
-std::string Yi(int64_t fen) { return absl::StrFormat("%.2f 亿元", fen / 1e10); }
-
-// Counts and the growth path of a data set, on stderr.
-struct DataSummary {
-  int64_t enterprises = 0, projects = 0, reports = 0, corrections = 0, missing = 0, late = 0;
-  std::map<int, int64_t> monthly;
-  void Add(const CountyData& c) {
-    enterprises += c.enterprises.size();
-    projects += c.projects.size();
-    reports += c.reports.size();
-    missing += c.missing;
-    for (const GeneratedReport& g : c.reports) {
-      corrections += g.first_filed.has_value();
-      late += g.late;
-    }
-    AddMonthlyTotals(c, &monthly);
-  }
-  void Print(const Generator& gen) const {
-    const codes::Period as_of = gen.options().as_of;
-    int64_t this_year = 0, last_year = 0;
-    for (const auto& [index, fen] : monthly) {
-      const codes::Period p = codes::PeriodFromIndex(index);
-      if (p.year == as_of.year) this_year += fen;
-      if (p.year == as_of.year - 1) last_year += fen;
-    }
-    std::fprintf(stderr,
-                 "data set (seed %llu, scale %g, reports to %s): %lld enterprises, %lld projects, "
-                 "%lld monthly reports (%lld corrected later, %lld filed late), %lld never "
-                 "reported\n"
-                 "investment completed: %d %s, %d-01..%s %s; growth over the same months of %d "
-                 "%.3f (plan: 1.275)\n",
-                 static_cast<unsigned long long>(gen.options().seed), gen.options().scale,
-                 codes::FormatPeriod(as_of).c_str(), static_cast<long long>(enterprises),
-                 static_cast<long long>(projects), static_cast<long long>(reports),
-                 static_cast<long long>(corrections), static_cast<long long>(late),
-                 static_cast<long long>(missing), as_of.year - 1, Yi(last_year).c_str(), as_of.year,
-                 codes::FormatPeriod(as_of).c_str(), Yi(this_year).c_str(), as_of.year - 1,
-                 GrowthOf(monthly, as_of));
-  }
-};
 
 int Generate(const DataOptions& d, const GenerateOptions& o) {
   absl::StatusOr<Generator> gen = MakeGenerator(d);
@@ -164,11 +135,15 @@ int Generate(const DataOptions& d, const GenerateOptions& o) {
     std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
     return kExitFailed;
   }
-  summary.Print(*gen);
+  summary.Print(gen->options(), stderr);
+  if (absl::Status s = summary.WriteTotals(o.out + "/totals.csv", gen->options()); !s.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
+    return kExitFailed;
+  }
   const char* ext = o.format == "csv" ? "csv" : "jsonl";
   std::fprintf(stderr,
                "written to %s: enterprises.%s, projects.%s, progress.%s (months as first "
-               "filed), corrections.%s (push after progress), history-keys.txt\n",
+               "filed), corrections.%s (push after progress), history-keys.txt, totals.csv\n",
                o.out.c_str(), ext, ext, ext, ext);
   return 0;
 }
@@ -271,7 +246,7 @@ int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
         },
         rate);
     const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-    summary.Print(*gen);
+    summary.Print(gen->options(), stderr);
     std::fprintf(stderr,
                  "pushed by %zu county systems (%d at once) in %.1f s: %lld enterprises, then "
                  "%lld projects and reports (%.0f records/s): accepted %lld, unchanged %lld "
@@ -286,6 +261,12 @@ int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
       std::fprintf(stderr, "  rejected: %s\n", r.c_str());
     PrintFailures(failures, "stopped");
     if (!failures.empty() || pushed.rejected > 0) rc = kExitFailed;
+    if (!o.totals.empty()) {
+      if (absl::Status s = summary.WriteTotals(o.totals, gen->options()); !s.ok()) {
+        std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
+        rc = kExitFailed;
+      }
+    }
     if (history.is_open()) {
       history.close();
       std::fprintf(stderr, "on-time months of closed half-years listed in %s\n",
@@ -361,6 +342,9 @@ int Run(int argc, char** argv) {
   simulate->add_option("--history_keys", sim.history_keys,
                        "write the on-time months of closed half-years here "
                        "(for deploy/local/demo/history.sql)");
+  simulate->add_option("--totals", sim.totals,
+                       "write the investment completed per region and year (within the "
+                       "statistics, 万元) here, as CSV");
   simulate
       ->add_option("--give_up_after", sim.give_up_after_s,
                    "seconds a county keeps retrying while the server is away")

@@ -177,7 +177,7 @@ TEST(Generator, ThePlansShape) {
   EXPECT_GT(late, 0);
   EXPECT_NEAR(static_cast<double>(missing) / (reports + missing), 0.015, 0.01);
   // This year's months against last year's: on the plan's 27.5 % path.
-  EXPECT_NEAR(GrowthOf(monthly, kAsOf), 1.275, 0.05);
+  EXPECT_NEAR(GrowthOf(monthly, kAsOf), 1.275, 0.03);
 }
 
 TEST(DatasetFiles, TheCliReadsBackTheSameRecords) {

@@ -18,9 +18,13 @@
 -- same from every table. Idempotent: every run sets the same values.
 --
 -- Run as the PostgreSQL superuser (or the database's owner), with the reports
--- as project_code@period, comma-separated:
---   psql "$DSN" -v ON_ERROR_STOP=1 -v keys=CODE@YYYY-MM,... -f history.sql
+-- as project_code@period, one a line, on standard input (a generated data set
+-- has tens of thousands: techreno-loadgen's history-keys.txt):
+--   psql "$DSN" -v ON_ERROR_STOP=1 -f history.sql <keys.txt
 BEGIN;
+
+CREATE TEMP TABLE demo_keys (key text NOT NULL) ON COMMIT DROP;
+\copy demo_keys FROM pstdin
 
 CREATE TEMP TABLE demo_history ON COMMIT DROP AS
 SELECT key AS entity_key,
@@ -28,7 +32,8 @@ SELECT key AS entity_key,
        split_part(key, '@', 2) AS period,
        (split_part(key, '@', 2) || '-25 10:00:00+08')::timestamptz AS filed_at,
        (split_part(key, '@', 2) || '-28 16:00:00+08')::timestamptz AS corrected_at
-FROM unnest(string_to_array(:'keys', ',')) AS key;
+FROM demo_keys;
+ANALYZE demo_history;
 
 -- Only months of a closed half-year, filed by today: anything else is a mistake.
 DO $$

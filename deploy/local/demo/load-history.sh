@@ -25,9 +25,8 @@ dsn=${4:?superuser DSN}
 here=$(cd "$(dirname "$0")" && pwd)
 log=$dir/history.log
 
-keys_of() { tail -n +2 "$1" | cut -d, -f2,3 | tr , @ | paste -sd, -; }
-keys=$(keys_of "$dir/history-filed.csv")
-corrected=$(keys_of "$dir/history-corrected.csv")
+keys_of() { tail -n +2 "$1" | cut -d, -f2,3 | tr , @; }  # CODE@YYYY-MM, one a line
+corrected=$(keys_of "$dir/history-corrected.csv" | paste -sd, -)
 n_filed=$(($(wc -l <"$dir/history-filed.csv") - 1))
 n_corrected=$(($(wc -l <"$dir/history-corrected.csv") - 1))
 sql() { psql -X -q -v ON_ERROR_STOP=1 "$dsn" "$@"; }
@@ -48,6 +47,6 @@ if [ "$done_already" -lt "$n_corrected" ]; then
     }
   done
 fi
-sql -v keys="$keys" -f "$here/history.sql"
+keys_of "$dir/history-filed.csv" | sql -f "$here/history.sql"
 echo "$n_filed reports of the months before this half-year loaded as filed on the 25th of" \
   "their month, $n_corrected of them corrected on the 28th (demo only: see $here/history.sql)"
