@@ -76,7 +76,7 @@ absl::Status PushEnterprises(const PushSettings& s, const CountyData& data, Push
   Backoff backoff(s.give_up_after);
   for (const v1::Enterprise& e : data.enterprises) {
     v1::UpsertEnterpriseRequest request;
-    request.set_request_id(EnterpriseRequestId(s.seed, e));
+    request.set_request_id(EnterpriseRequestId(s.tag, e));
     *request.mutable_enterprise() = e;
     for (;;) {
       grpc::ClientContext context;
@@ -156,19 +156,19 @@ void PushTally::Add(const PushTally& o) {
   }
 }
 
-std::vector<v1::PushProgressRequest> FilingOrder(uint64_t seed, const CountyData& data) {
+std::vector<v1::PushProgressRequest> FilingOrder(const std::string& tag, const CountyData& data) {
   std::vector<v1::PushProgressRequest> out;
   out.reserve(data.reports.size());
   for (const GeneratedReport& g : data.reports) {
     v1::PushProgressRequest& r = out.emplace_back();
     *r.mutable_report() = g.first_filed ? *g.first_filed : g.report;
-    r.set_request_id(ReportRequestId(seed, r.report(), false));
+    r.set_request_id(ReportRequestId(tag, r.report(), false));
   }
   for (const GeneratedReport& g : data.reports) {
     if (!g.first_filed) continue;
     v1::PushProgressRequest& r = out.emplace_back();
     *r.mutable_report() = g.report;
-    r.set_request_id(ReportRequestId(seed, g.report, true));
+    r.set_request_id(ReportRequestId(tag, g.report, true));
   }
   return out;
 }
@@ -179,7 +179,7 @@ absl::Status PushCounty(const PushSettings& s, const CountyData& data, PushTally
   std::vector<v1::PushProjectsRequest> projects;
   for (const v1::Project& p : data.projects) {
     v1::PushProjectsRequest& r = projects.emplace_back();
-    r.set_request_id(ProjectRequestId(s.seed, p));
+    r.set_request_id(ProjectRequestId(s.tag, p));
     *r.mutable_project() = p;
   }
   auto registry = v1::ProjectRegistry::NewStub(s.channel);
@@ -189,7 +189,7 @@ absl::Status PushCounty(const PushSettings& s, const CountyData& data, PushTally
 
   auto monitoring = v1::InvestmentMonitoring::NewStub(s.channel);
   return PushInChunks<v1::PushProgressChunk, v1::PushProgressResponse>(
-      s, FilingOrder(s.seed, data),
+      s, FilingOrder(s.tag, data),
       [&](grpc::ClientContext* c) { return monitoring->PushProgressChunks(c); }, tally);
 }
 

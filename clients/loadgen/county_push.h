@@ -40,7 +40,7 @@ struct PushTally {
 struct PushSettings {
   std::shared_ptr<grpc::Channel> channel;
   std::string token;  // the county's own
-  uint64_t seed = 0;  // for the request ids
+  std::string tag;    // the data set's (DataSetTag), for the request ids
   // How long the county keeps trying while the server is away, per call.
   absl::Duration give_up_after = absl::Minutes(2);
 };
@@ -54,7 +54,7 @@ absl::Status PushCounty(const PushSettings& settings, const CountyData& data, Pu
 
 // The reports in the order the county files them: each month's first filing
 // by period, then the corrections (request ids from ReportRequestId).
-std::vector<v1::PushProgressRequest> FilingOrder(uint64_t seed, const CountyData& data);
+std::vector<v1::PushProgressRequest> FilingOrder(const std::string& tag, const CountyData& data);
 
 }  // namespace techreno::loadgen
 

@@ -63,22 +63,23 @@ std::string PlaceName(const std::string& county_code) {
 }
 
 // "91" + county + "MA" + 7 characters from the index + check: unique per
-// (county, index), different for each seed.
-std::string CreditCode(uint64_t seed, const std::string& county, int index) {
-  uint64_t n = (static_cast<uint64_t>(index) * 2654435761u + seed * 7919u) % 27'512'614'111ull;
+// (county, index), different for each data set (`mix`: a hash of its tag).
+std::string CreditCode(uint64_t mix, const std::string& county, int index) {
+  uint64_t n =
+      (static_cast<uint64_t>(index) * 2654435761u + mix % 1'000'003 * 7919u) % 27'512'614'111ull;
   std::string org(7, '0');
   for (int i = 6; i >= 0; --i, n /= 31) org[i] = kCreditCharset[n % 31];
   const std::string first17 = absl::StrCat("91", county, "MA", org);
   return first17 + codes::CreditCheckChar(first17);
 }
 
-std::vector<v1::Enterprise> MakeEnterprises(Random& rng, uint64_t seed, const CountyMix& county,
+std::vector<v1::Enterprise> MakeEnterprises(Random& rng, uint64_t mix, const CountyMix& county,
                                             int count) {
   const std::string place = PlaceName(county.county_code);
   std::vector<v1::Enterprise> out(count);
   for (int i = 0; i < count; ++i) {
     v1::Enterprise& e = out[i];
-    e.set_credit_code(CreditCode(seed, county.county_code, i));
+    e.set_credit_code(CreditCode(mix, county.county_code, i));
     e.set_county_code(county.county_code);
     e.set_industry_code(county.city->mix->codes[rng.Pick(county.city->mix->codes)].first);
     e.set_above_designated_size(rng.Chance(0.85));
@@ -193,11 +194,11 @@ double SizeScore(int rank, int count, double offset) {
 
 v1::Project MakeProject(Random& rng, const CountyMix& county, const v1::Enterprise& owner,
                         const IndustryWords& words, const Timing& t, const std::string& code,
-                        const std::array<double, 4>& shares, double size_score, uint64_t seed,
-                        int serial) {
+                        const std::array<double, 4>& shares, double size_score,
+                        const std::string& tag, int serial) {
   v1::Project p;
   p.set_project_code(code);
-  p.set_source_record_id(absl::StrFormat("%s-%05d", SourceRecordPrefix(seed), serial));
+  p.set_source_record_id(absl::StrFormat("%s-%05d", tag, serial));
   p.set_enterprise_credit_code(owner.credit_code());
   p.set_county_code(county.county_code);
   p.set_industry_code(owner.industry_code());
@@ -267,16 +268,27 @@ void AddReports(Random& rng, const v1::Project& p, const Timing& t,
 
 }  // namespace
 
-std::string SourceRecordPrefix(uint64_t seed) { return absl::StrCat("LG", seed); }
+// FNV-1a over the text: the same on every machine.
+uint64_t HashText(absl::string_view text) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h;
+}
 
-std::string EnterpriseRequestId(uint64_t seed, const v1::Enterprise& e) {
-  return absl::StrCat("lg", seed, "-e-", e.credit_code());
+std::string DataSetTag(const GeneratorOptions& o) {
+  const uint64_t h =
+      HashText(absl::StrCat(o.seed, "/", o.scale, "/", codes::FormatPeriod(o.as_of)));
+  return absl::StrFormat("LG%d-%02d", o.seed, 10 + h % 90);
 }
-std::string ProjectRequestId(uint64_t seed, const v1::Project& p) {
-  return absl::StrCat("lg", seed, "-p-", p.project_code());
+
+std::string EnterpriseRequestId(const std::string& tag, const v1::Enterprise& e) {
+  return absl::StrCat(tag, "-e-", e.credit_code());
 }
-std::string ReportRequestId(uint64_t seed, const v1::ProgressReport& r, bool correction) {
-  return absl::StrCat("lg", seed, "-r-", r.project_code(), "-", r.period(), correction ? "-c" : "");
+std::string ProjectRequestId(const std::string& tag, const v1::Project& p) {
+  return absl::StrCat(tag, "-p-", p.project_code());
+}
+std::string ReportRequestId(const std::string& tag, const v1::ProgressReport& r, bool correction) {
+  return absl::StrCat(tag, "-r-", r.project_code(), "-", r.period(), correction ? "-c" : "");
 }
 
 absl::StatusOr<Generator> Generator::Create(const GeneratorOptions& options) {
@@ -315,14 +327,13 @@ CountyData Generator::County(const std::string& county_code) const {
   auto county = std::find_if(mix_.counties.begin(), mix_.counties.end(),
                              [&](const CountyMix& c) { return c.county_code == county_code; });
   if (county == mix_.counties.end()) return out;
-  const uint64_t seed = options_.seed;
-  Random rng(seed, absl::StrCat(county_code, "/", options_.scale, "/",
-                                codes::FormatPeriod(options_.as_of)));
+  Random rng(options_.seed, absl::StrCat(county_code, "/", options_.scale, "/",
+                                         codes::FormatPeriod(options_.as_of)));
   const int projects = ProjectCount(county_code);
   const int as_of = options_.as_of.Index();
   const int growth_from = GrowthFrom().Index();
 
-  out.enterprises = MakeEnterprises(rng, seed, *county,
+  out.enterprises = MakeEnterprises(rng, HashText(tag_), *county,
                                     std::max(1, static_cast<int>(std::lround(projects / 1.5))));
   for (v1::Enterprise& e : out.enterprises) {
     const IndustryWords& words = mix_.WordsFor(e.industry_code());
@@ -355,16 +366,17 @@ CountyData Generator::County(const std::string& county_code) const {
     const Timing& t = timings[serial - 1];
     const v1::Enterprise& owner = out.enterprises[rng.Below(out.enterprises.size())];
     const int year = codes::PeriodFromIndex(t.start).year;
-    // Department 07 (filed on the national platform by the industry
-    // department), type 03 (tech-renovation): never one techreno assigns.
+    // Department DD of the tag (10-99), type 03 (tech-renovation): never a
+    // code techreno assigns (department 00).
+    const std::string department = tag_.substr(tag_.size() - 2);
     const std::string digits =
-        absl::StrFormat("%d%s0703%05d", year, county_code, ++serial_of_year[year]);
+        absl::StrFormat("%d%s%s03%05d", year, county_code, department, ++serial_of_year[year]);
     const std::string code =
-        absl::StrCat(digits.substr(0, 4), "-", digits.substr(4, 6), "-07-03-", digits.substr(14, 5),
-                     std::string(1, codes::AssignedCheckChar(digits)));
+        absl::StrCat(digits.substr(0, 4), "-", digits.substr(4, 6), "-", department, "-03-",
+                     digits.substr(14, 5), std::string(1, codes::AssignedCheckChar(digits)));
     const std::array<double, 4> shares = ProjectSplit(rng);
     v1::Project p = MakeProject(rng, *county, owner, mix_.WordsFor(owner.industry_code()), t, code,
-                                shares, size_score[serial - 1], seed, serial);
+                                shares, size_score[serial - 1], tag_, serial);
     p.set_status(t.start > as_of ? v1::PROJECT_STATUS_PLANNED
                                  : v1::PROJECT_STATUS_UNDER_CONSTRUCTION);
     AddReports(rng, p, t, shares, as_of, &out);

@@ -68,16 +68,21 @@ struct CountyData {
   int64_t missing = 0;                   // project-months the county never reported
 };
 
-// "LG<seed>": every generated project's source_record_id starts with it and "-".
-std::string SourceRecordPrefix(uint64_t seed);
+// A data set's tag, "LG<seed>-<DD>": DD (10–99) is a hash of its seed, scale
+// and month, and its projects' department code ("YYYY-RRRRRR-DD-03-NNNNNC").
+// Every generated source_record_id starts with the tag and "-", the request
+// ids carry it, and enterprise credit codes depend on it. A database is meant
+// to hold one data set: two collide only when their DD match (the
+// simulator's check would show it).
+std::string DataSetTag(const GeneratorOptions& options);
 
 // Request ids a county system would use: the same record gets the same id on
-// every run with the same seed, so re-pushing a data set replays instead of
-// writing twice.
-std::string EnterpriseRequestId(uint64_t seed, const v1::Enterprise& e);
-std::string ProjectRequestId(uint64_t seed, const v1::Project& p);
+// every run of the same data set, so re-pushing it replays instead of writing
+// twice.
+std::string EnterpriseRequestId(const std::string& tag, const v1::Enterprise& e);
+std::string ProjectRequestId(const std::string& tag, const v1::Project& p);
 // `correction`: the second filing of a corrected month.
-std::string ReportRequestId(uint64_t seed, const v1::ProgressReport& r, bool correction);
+std::string ReportRequestId(const std::string& tag, const v1::ProgressReport& r, bool correction);
 
 class Generator {
  public:
@@ -94,10 +99,13 @@ class Generator {
   // growth path (earlier months lack the projects that ended before it).
   codes::Period GrowthFrom() const;
   CountyData County(const std::string& county_code) const;
+  const std::string& tag() const { return tag_; }  // DataSetTag(options())
 
  private:
-  Generator(GeneratorOptions options, GuangdongMix mix) : options_(options), mix_(std::move(mix)) {}
+  Generator(GeneratorOptions options, GuangdongMix mix)
+      : options_(options), tag_(DataSetTag(options)), mix_(std::move(mix)) {}
   GeneratorOptions options_;
+  std::string tag_;
   GuangdongMix mix_;
 };
 

@@ -214,7 +214,7 @@ int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   auto channel = grpc::CreateCustomChannel(o.server, grpc::InsecureChannelCredentials(), args);
-  const uint64_t seed = gen->options().seed;
+  const std::string& tag = gen->tag();
 
   std::mutex mu;
   PushTally pushed;
@@ -237,7 +237,7 @@ int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
           const CountyData data = gen->County(county);
           PushTally tally;
           absl::Status s = PushCounty(
-              {channel, tokens->at(county), seed, absl::Seconds(o.give_up_after_s)}, data, &tally);
+              {channel, tokens->at(county), tag, absl::Seconds(o.give_up_after_s)}, data, &tally);
           std::lock_guard<std::mutex> lock(mu);
           pushed.Add(tally);
           summary.Add(data);
@@ -280,7 +280,7 @@ int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
       [&](const std::string& county) {
         const CountyData data = gen->County(county);
         CheckTally tally;
-        absl::Status s = CheckCounty(channel, tokens->at(county), seed, data, &tally);
+        absl::Status s = CheckCounty(channel, tokens->at(county), tag, data, &tally);
         std::lock_guard<std::mutex> lock(mu);
         checked.Add(tally);
         return s;

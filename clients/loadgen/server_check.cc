@@ -57,10 +57,10 @@ void CheckTally::Add(const CheckTally& o) {
 }
 
 absl::Status CheckCounty(const std::shared_ptr<grpc::Channel>& channel, const std::string& token,
-                         uint64_t seed, const CountyData& data, CheckTally* tally) {
+                         const std::string& tag, const CountyData& data, CheckTally* tally) {
   auto stub = v1::ProjectRegistry::NewStub(channel);
   absl::flat_hash_map<std::string, int64_t> stored;
-  const std::string prefix = absl::StrCat(SourceRecordPrefix(seed), "-");
+  const std::string prefix = absl::StrCat(tag, "-");
   if (absl::Status s = ReadProjects(*stub, token, data.county_code, prefix, &stored); !s.ok()) {
     return s;
   }

@@ -28,11 +28,11 @@ struct CheckTally {
   void Add(const CheckTally& other);
 };
 
-// Compares the county's projects of this data set (source_record_id
-// "LG<seed>-...") on the server with `data`. Fails only when
+// Compares the county's projects of the data set tagged `tag` (their
+// source_record_id starts with it: DataSetTag) on the server with `data`. Fails only when
 // the server cannot be read (the status says why); differences go to `tally`.
 absl::Status CheckCounty(const std::shared_ptr<grpc::Channel>& channel, const std::string& token,
-                         uint64_t seed, const CountyData& data, CheckTally* tally);
+                         const std::string& tag, const CountyData& data, CheckTally* tally);
 
 }  // namespace techreno::loadgen
 

@@ -14,6 +14,7 @@ if [ -z "${TECHRENO_TEST_DSN:-}" ]; then
   echo "skipped: set TECHRENO_TEST_DSN"; exit 0
 fi
 LOADGEN=$build/clients/loadgen/techreno-loadgen
+CLI=$build/clients/cli/techreno
 SERVER=$build/services/server/techreno-server
 work=$(mktemp -d)
 db=techreno_loadgen_$$
@@ -99,6 +100,24 @@ PY
 )
 [ "$(sql 'SELECT sum(completed_fen) FROM monitoring_reports')" = "$expected" ] ||
   fail "amounts: $(sql 'SELECT sum(completed_fen) FROM monitoring_reports') fen stored, $expected generated"
+
+# The same data set as files for the CLI: one county's, pushed by hand with
+# its own token, comes back unchanged record for record (the files and the
+# simulator's streams are one data set). Its corrections.csv holds the final
+# figures of the corrected months.
+county=440606
+token=$(sed -n "s/^$county=//p" "$work/tokens.env")
+[ -n "$token" ] || fail "no token for $county in the simulator's token file"
+"$LOADGEN" generate "${data[@]}" --county=$county --out="$work/one" >/dev/null 2>&1 ||
+  fail "generate --county failed"
+[ "$(grep -c '' "$work/one/corrections.csv")" -gt 1 ] || fail "$county has no corrections to push"
+for what in "push enterprises enterprises" "push projects projects" "progress push corrections"; do
+  read -r verb noun file <<<"$what"
+  "$CLI" --token="$token" "$verb" "$noun" "$work/one/$file.csv" >"$work/out" 2>&1 ||
+    fail "$verb $noun $file.csv: $(tail -5 "$work/out")"
+  grep -Eq "accepted 0(, | \(corrected 0\), )unchanged [1-9]" "$work/out" ||
+    fail "$verb $noun $file.csv changed something: $(tail -3 "$work/out")"
+done
 
 # Again: every record is a replay, nothing is written.
 "$LOADGEN" simulate "${data[@]}" --tokens="$work/tokens.env" --concurrency=12 \

@@ -51,6 +51,13 @@ TEST(Generator, SameSeedSameDataOtherSeedOtherData) {
     EXPECT_EQ(Serialized(a.County(county)), Serialized(b.County(county))) << county;
     EXPECT_NE(Serialized(a.County(county)), Serialized(c.County(county))) << county;
   }
+  // Each data set has a tag of its own: its projects' codes and source ids differ.
+  EXPECT_EQ(a.tag(), b.tag());
+  EXPECT_NE(a.tag(), Make(0.06).tag());
+  EXPECT_NE(a.tag(), Make(0.05, 2015, {2026, 10}).tag());
+  const CountyData liwan = a.County("440103");
+  EXPECT_EQ(liwan.projects[0].source_record_id().rfind(a.tag() + "-", 0), 0u);
+  EXPECT_EQ(liwan.projects[0].project_code().substr(12, 2), a.tag().substr(a.tag().size() - 2));
   // A county's data does not depend on which counties were generated before it.
   const Generator d = Make(0.05);
   (void)d.County("440604");
