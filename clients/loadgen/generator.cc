@@ -211,10 +211,10 @@ v1::Project MakeProject(Random& rng, const CountyMix& county, const v1::Enterpri
   p.set_name(absl::StrCat(words.product_line, kTypeWords[type], "项目"));
   const int support = kSupportWeights[rng.Pick(kSupportWeights)].first;
   if (support != 0) p.add_requested_support(static_cast<v1::SupportInstrument>(support));
-  // Log-normal around 1,050万 × the city's factor, 50万 .. 30亿: at scale 1 the last full
+  // Log-normal around 1,240万 × the city's factor, 50万 .. 30亿: at scale 1 the last full
   // year comes to about the plan's 2017 figure (3,930亿).
   const double wan =
-      std::clamp(1050 * county.city->size_factor * std::exp(size_score), 50.0, 300'000.0);
+      std::clamp(1240 * county.city->size_factor * std::exp(size_score), 50.0, 300'000.0);
   p.set_planned_investment_fen(RoundTo(wan * kWan, kWan));
   p.set_planned_equipment_investment_fen(
       static_cast<int64_t>(p.planned_investment_fen() * shares[2] / kCent) * kCent);
@@ -296,8 +296,8 @@ absl::StatusOr<Generator> Generator::Create(const GeneratorOptions& options) {
     return absl::InvalidArgumentError(
         absl::StrCat("scale must be > 0 and ≤ 100 (1: Guangdong's size), got ", options.scale));
   }
-  if (options.as_of.year < 2004 || options.as_of.year > 2099) {
-    return absl::InvalidArgumentError("as_of must be a month of 2004–2099");
+  if (options.as_of.year < 2006 || options.as_of.year > 2099) {
+    return absl::InvalidArgumentError("as_of must be a month of 2006–2099");
   }
   absl::StatusOr<GuangdongMix> mix = LoadGuangdongMix();
   if (!mix.ok()) return mix.status();
@@ -319,7 +319,7 @@ int Generator::ProjectCount(const std::string& county_code) const {
   return 0;
 }
 
-codes::Period Generator::GrowthFrom() const { return {options_.as_of.year - 1, 1}; }
+codes::Period Generator::GrowthFrom() const { return {options_.as_of.year - 2, 1}; }
 
 CountyData Generator::County(const std::string& county_code) const {
   CountyData out;

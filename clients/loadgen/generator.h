@@ -86,8 +86,8 @@ std::string ReportRequestId(const std::string& tag, const v1::ProgressReport& r,
 
 class Generator {
  public:
-  // INVALID_ARGUMENT for a scale outside (0, 100] or a month before 2004 (the
-  // data set reaches back up to four years before `as_of`).
+  // INVALID_ARGUMENT for a scale outside (0, 100] or a month before 2006 (the
+  // data set reaches back up to five years before `as_of`).
   static absl::StatusOr<Generator> Create(const GeneratorOptions& options);
 
   const GeneratorOptions& options() const { return options_; }
@@ -95,8 +95,9 @@ class Generator {
   std::vector<std::string> Counties() const;
   // Projects the county gets (at least 1).
   int ProjectCount(const std::string& county_code) const;
-  // January of the year before as_of: from here on, monthly totals follow the
-  // growth path (earlier months lack the projects that ended before it).
+  // January two years before as_of's: from here on, monthly totals follow the
+  // growth path (earlier months lack the projects that ended before it), so
+  // that last year compares with the year before as this year with last.
   codes::Period GrowthFrom() const;
   CountyData County(const std::string& county_code) const;
   const std::string& tag() const { return tag_; }  // DataSetTag(options())

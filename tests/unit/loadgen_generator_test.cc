@@ -185,6 +185,9 @@ TEST(Generator, ThePlansShape) {
   EXPECT_NEAR(static_cast<double>(missing) / (reports + missing), 0.015, 0.01);
   // This year's months against last year's: on the plan's 27.5 % path.
   EXPECT_NEAR(GrowthOf(monthly, kAsOf), 1.275, 0.03);
+  // And last year against the year before, whole years (a report of last
+  // year's second half compares with complete figures).
+  EXPECT_NEAR(GrowthOf(monthly, {kAsOf.year - 1, 12}), 1.275, 0.03);
 }
 
 TEST(DatasetFiles, TheCliReadsBackTheSameRecords) {
