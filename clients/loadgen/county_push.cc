@@ -86,11 +86,13 @@ absl::Status PushEnterprises(const PushSettings& s, const CountyData& data, Push
       const grpc::Status status = stub->UpsertEnterprise(&context, request, &response);
       if (status.ok()) {
         ++tally->enterprises;
+        if (s.live != nullptr) ++s.live->answered;
         backoff.Reset(s.give_up_after);
         break;
       }
       if (!Transient(status.error_code()) || !backoff.Wait()) return ToStatus(status);
       ++tally->retries;
+      if (s.live != nullptr) ++s.live->retries;
     }
   }
   return absl::OkStatus();
@@ -124,6 +126,7 @@ absl::Status PushInChunks(const PushSettings& s, const std::vector<Request>& rec
     while (stream->Read(&answer)) {
       for (const auto& r : answer.results()) Count(r, tally);
       answered += answer.results_size();
+      if (s.live != nullptr) s.live->answered += answer.results_size();
     }
     writer.join();
     const grpc::Status status = stream->Finish();
@@ -137,6 +140,7 @@ absl::Status PushInChunks(const PushSettings& s, const std::vector<Request>& rec
     }
     if (!backoff.Wait()) return ToStatus(status);
     ++tally->retries;
+    if (s.live != nullptr) ++s.live->retries;
   }
   return absl::OkStatus();
 }
@@ -161,14 +165,14 @@ std::vector<v1::PushProgressRequest> FilingOrder(const std::string& tag, const C
   out.reserve(data.reports.size());
   for (const GeneratedReport& g : data.reports) {
     v1::PushProgressRequest& r = out.emplace_back();
-    *r.mutable_report() = g.first_filed ? *g.first_filed : g.report;
+    *r.mutable_report() = data.Report(g, /*first_filing=*/true);
     r.set_request_id(ReportRequestId(tag, r.report(), false));
   }
   for (const GeneratedReport& g : data.reports) {
-    if (!g.first_filed) continue;
+    if (!g.corrected) continue;
     v1::PushProgressRequest& r = out.emplace_back();
-    *r.mutable_report() = g.report;
-    r.set_request_id(ReportRequestId(tag, g.report, true));
+    *r.mutable_report() = data.Report(g);
+    r.set_request_id(ReportRequestId(tag, r.report(), true));
   }
   return out;
 }

@@ -10,6 +10,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,12 +38,20 @@ struct PushTally {
   void Add(const PushTally& other);
 };
 
+struct LiveCounts {
+  std::atomic<int64_t> answered{0};  // records answered
+  std::atomic<int64_t> retries{0};
+};
+
 struct PushSettings {
   std::shared_ptr<grpc::Channel> channel;
   std::string token;  // the county's own
   std::string tag;    // the data set's (DataSetTag), for the request ids
   // How long the county keeps trying while the server is away, per call.
   absl::Duration give_up_after = absl::Minutes(2);
+  // When set, counts as they happen (shared by all counties, for the
+  // progress line; a county's tally is complete only when its push ends).
+  LiveCounts* live = nullptr;
 };
 
 // Pushes `data`: enterprises, projects, then the reports as first filed (by

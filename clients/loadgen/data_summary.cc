@@ -1,7 +1,6 @@
 #include "clients/loadgen/data_summary.h"
 
 #include <fstream>
-#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -21,17 +20,12 @@ void DataSummary::Add(const CountyData& c) {
   projects += c.projects.size();
   reports += c.reports.size();
   missing += c.missing;
-  std::set<std::string> in_statistics;
-  for (const v1::Project& p : c.projects) {
-    if (p.planned_investment_fen() >= kStatisticsThresholdFen)
-      in_statistics.insert(p.project_code());
-  }
   for (const GeneratedReport& g : c.reports) {
-    corrections += g.first_filed.has_value();
+    corrections += g.corrected;
     late += g.late;
-    if (in_statistics.count(g.report.project_code()) == 0) continue;
-    in_statistics_[{c.county_code, std::stoi(g.report.period().substr(0, 4))}] +=
-        g.report.completed_investment_fen();
+    if (c.projects[g.project].planned_investment_fen() < kStatisticsThresholdFen) continue;
+    in_statistics_[{c.county_code, codes::PeriodFromIndex(g.period_index).year}] +=
+        g.figures.completed;
   }
   AddMonthlyTotals(c, &monthly_);
 }

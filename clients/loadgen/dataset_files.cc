@@ -131,10 +131,11 @@ absl::Status DatasetFiles::Add(const CountyData& county, const codes::Period& as
     csv ? CsvProject(p, projects_) : void(projects_ << Json(p) << "\n");
   }
   for (const GeneratedReport& g : county.reports) {
-    const v1::ProgressReport& first = g.first_filed ? *g.first_filed : g.report;
+    const v1::ProgressReport first = county.Report(g, /*first_filing=*/true);
     csv ? CsvReport(first, progress_) : void(progress_ << Json(first) << "\n");
-    if (g.first_filed) {
-      csv ? CsvReport(g.report, corrections_) : void(corrections_ << Json(g.report) << "\n");
+    if (g.corrected) {
+      const v1::ProgressReport final = county.Report(g);
+      csv ? CsvReport(final, corrections_) : void(corrections_ << Json(final) << "\n");
     }
   }
   WriteHistoryKeys(county, as_of, history_keys_);
@@ -156,9 +157,9 @@ absl::Status DatasetFiles::Close() {
 
 void WriteHistoryKeys(const CountyData& county, const codes::Period& as_of, std::ostream& out) {
   for (const GeneratedReport& g : county.reports) {
-    const auto period = codes::ParsePeriod(g.report.period());
-    if (g.late || !period.ok() || !HalfClosedBy(*period, as_of)) continue;
-    out << g.report.project_code() << "@" << g.report.period() << "\n";
+    const codes::Period period = codes::PeriodFromIndex(g.period_index);
+    if (g.late || !HalfClosedBy(period, as_of)) continue;
+    out << county.ProjectCode(g) << "@" << codes::FormatPeriod(period) << "\n";
   }
 }
 

@@ -105,14 +105,15 @@ std::array<double, 4> ProjectSplit(Random& rng) {
 
 // `amount` (a multiple of kCent) by the project's shares: installation,
 // equipment and other rounded down to kCent, building works the rest (≥ 0).
-v1::InvestmentSplit SplitAmount(int64_t amount, const std::array<double, 4>& shares) {
+Figures SplitAmount(int64_t amount, const std::array<double, 4>& shares) {
   auto part = [&](int i) { return static_cast<int64_t>(amount * shares[i] / kCent) * kCent; };
-  v1::InvestmentSplit s;
-  s.set_installation_fen(part(1));
-  s.set_equipment_tools_fen(part(2));
-  s.set_other_fen(part(3));
-  s.set_building_works_fen(amount - s.installation_fen() - s.equipment_tools_fen() - s.other_fen());
-  return s;
+  Figures f;
+  f.completed = amount;
+  f.installation = part(1);
+  f.equipment = part(2);
+  f.other = part(3);
+  f.building = amount - f.installation - f.equipment - f.other;
+  return f;
 }
 
 // Cumulative share of a project's spend after fraction x of its months.
@@ -230,9 +231,9 @@ v1::Project MakeProject(Random& rng, const CountyMix& county, const v1::Enterpri
   return p;
 }
 
-void AddReports(Random& rng, const v1::Project& p, const Timing& t,
+void AddReports(Random& rng, int project, int64_t planned, const Timing& t,
                 const std::array<double, 4>& shares, int as_of, CountyData* out) {
-  const int64_t spend = RoundTo(p.planned_investment_fen() * rng.Uniform(0.85, 1.02), kCent);
+  const int64_t spend = RoundTo(planned * rng.Uniform(0.85, 1.02), kCent);
   auto cumulative = [&](int months) {
     return RoundTo(spend * SCurve(static_cast<double>(months) / t.actual_months), kCent);
   };
@@ -243,26 +244,20 @@ void AddReports(Random& rng, const v1::Project& p, const Timing& t,
       continue;
     }
     GeneratedReport g;
-    v1::ProgressReport& r = g.report;
-    r.set_project_code(p.project_code());
-    r.set_period(codes::FormatPeriod(codes::PeriodFromIndex(t.start + k)));
-    r.set_completed_investment_fen(cumulative(k + 1) - cumulative(k));
-    *r.mutable_split() = SplitAmount(r.completed_investment_fen(), shares);
-    r.set_status(last ? v1::PROJECT_STATUS_COMPLETED : v1::PROJECT_STATUS_UNDER_CONSTRUCTION);
-    if (k == 0) r.set_note("项目开工");
-    if (last) r.set_note("项目竣工投产");
-    r.set_source_record_id(absl::StrCat(p.source_record_id(), "-", r.period()));
+    g.project = project;
+    g.period_index = t.start + k;
+    g.first_month = k == 0;
+    g.last_month = last;
+    g.figures = SplitAmount(cumulative(k + 1) - cumulative(k), shares);
     if (rng.Chance(0.03)) {  // filed with other figures first, then corrected
-      g.first_filed = r;
-      int64_t first = RoundTo(r.completed_investment_fen() * rng.Uniform(0.7, 1.3), kCent);
-      if (first == r.completed_investment_fen()) first += kCent;
-      g.first_filed->set_completed_investment_fen(first);
-      *g.first_filed->mutable_split() = SplitAmount(first, shares);
-      r.set_note(absl::StrCat(r.note(), r.note().empty() ? "" : "；", "更正上报数"));
+      g.corrected = true;
+      int64_t first = RoundTo(g.figures.completed * rng.Uniform(0.7, 1.3), kCent);
+      if (first == g.figures.completed) first += kCent;
+      g.first_filed = SplitAmount(first, shares);
     }
-    g.late = HalfClosedBy(codes::PeriodFromIndex(t.start + k), codes::PeriodFromIndex(as_of)) &&
+    g.late = HalfClosedBy(codes::PeriodFromIndex(g.period_index), codes::PeriodFromIndex(as_of)) &&
              rng.Chance(0.04);
-    out->reports.push_back(std::move(g));
+    out->reports.push_back(g);
   }
 }
 
@@ -379,13 +374,14 @@ CountyData Generator::County(const std::string& county_code) const {
                                 shares, size_score[serial - 1], tag_, serial);
     p.set_status(t.start > as_of ? v1::PROJECT_STATUS_PLANNED
                                  : v1::PROJECT_STATUS_UNDER_CONSTRUCTION);
-    AddReports(rng, p, t, shares, as_of, &out);
+    AddReports(rng, static_cast<int>(out.projects.size()), p.planned_investment_fen(), t, shares,
+               as_of, &out);
     out.projects.push_back(std::move(p));
   }
   std::sort(out.reports.begin(), out.reports.end(),
-            [](const GeneratedReport& a, const GeneratedReport& b) {
-              return std::tie(a.report.period(), a.report.project_code()) <
-                     std::tie(b.report.period(), b.report.project_code());
+            [&](const GeneratedReport& a, const GeneratedReport& b) {
+              return a.period_index != b.period_index ? a.period_index < b.period_index
+                                                      : out.ProjectCode(a) < out.ProjectCode(b);
             });
   return out;
 }
@@ -396,9 +392,26 @@ bool HalfClosedBy(const codes::Period& period, const codes::Period& as_of) {
 
 void AddMonthlyTotals(const CountyData& county, std::map<int, int64_t>* by_period_index) {
   for (const GeneratedReport& g : county.reports) {
-    const auto period = codes::ParsePeriod(g.report.period());
-    if (period.ok()) (*by_period_index)[period->Index()] += g.report.completed_investment_fen();
+    (*by_period_index)[g.period_index] += g.figures.completed;
   }
+}
+
+v1::ProgressReport CountyData::Report(const GeneratedReport& g, bool first_filing) const {
+  const Figures& f = first_filing && g.corrected ? g.first_filed : g.figures;
+  v1::ProgressReport r;
+  r.set_project_code(ProjectCode(g));
+  r.set_period(codes::FormatPeriod(codes::PeriodFromIndex(g.period_index)));
+  r.set_completed_investment_fen(f.completed);
+  r.mutable_split()->set_building_works_fen(f.building);
+  r.mutable_split()->set_installation_fen(f.installation);
+  r.mutable_split()->set_equipment_tools_fen(f.equipment);
+  r.mutable_split()->set_other_fen(f.other);
+  r.set_status(g.last_month ? v1::PROJECT_STATUS_COMPLETED : v1::PROJECT_STATUS_UNDER_CONSTRUCTION);
+  std::string note = g.first_month ? "项目开工" : g.last_month ? "项目竣工投产" : "";
+  if (g.corrected && !first_filing) absl::StrAppend(&note, note.empty() ? "" : "；", "更正上报数");
+  r.set_note(note);
+  r.set_source_record_id(absl::StrCat(projects[g.project].source_record_id(), "-", r.period()));
+  return r;
 }
 
 double GrowthOf(const std::map<int, int64_t>& by_period_index, const codes::Period& as_of) {

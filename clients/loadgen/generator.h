@@ -32,7 +32,6 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,13 +49,21 @@ struct GeneratorOptions {
   codes::Period as_of;  // the last month reported (normally last month)
 };
 
-// One project-month as the county filed it.
+// A month's investment in fen: the total and its split (the parts add up to it).
+struct Figures {
+  int64_t completed = 0, building = 0, installation = 0, equipment = 0, other = 0;
+};
+
+// One project-month as the county filed it, kept compact (a large county at
+// scale 10 has about a million of them): CountyData::Report makes the message.
 struct GeneratedReport {
-  v1::ProgressReport report;  // the figures as they stand in the end
-  // When the county corrected the month: what it filed first.
-  std::optional<v1::ProgressReport> first_filed;
-  // Filed after its half-year's deadline (only months of closed half-years).
-  bool late = false;
+  int32_t project = 0;       // index into CountyData::projects
+  int32_t period_index = 0;  // codes::Period::Index()
+  Figures figures;           // as they stand in the end
+  bool corrected = false;    // filed first with `first_filed`, then corrected
+  Figures first_filed;
+  bool late = false;  // filed after its half-year's deadline (only closed half-years)
+  bool first_month = false, last_month = false;  // of the project (last: COMPLETED)
 };
 
 // One county's data set.
@@ -66,6 +73,14 @@ struct CountyData {
   std::vector<v1::Project> projects;     // project codes supplied, source_record_id set
   std::vector<GeneratedReport> reports;  // by period, then project code
   int64_t missing = 0;                   // project-months the county never reported
+
+  const std::string& ProjectCode(const GeneratedReport& g) const {
+    return projects[g.project].project_code();
+  }
+  // The report as filed: its final figures, or with `first_filing` those it
+  // was first filed with (the same for a month never corrected). Its
+  // source_record_id is the project's and the month's.
+  v1::ProgressReport Report(const GeneratedReport& g, bool first_filing = false) const;
 };
 
 // A data set's tag, "LG<seed>-<DD>": DD (10–99) is a hash of its seed, scale

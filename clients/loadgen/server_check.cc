@@ -67,7 +67,7 @@ absl::Status CheckCounty(const std::shared_ptr<grpc::Channel>& channel, const st
   absl::flat_hash_map<std::string, int64_t> expected;
   for (const v1::Project& p : data.projects) expected[p.project_code()] = 0;
   for (const GeneratedReport& g : data.reports) {
-    expected[g.report.project_code()] += g.report.completed_investment_fen();
+    expected[data.ProjectCode(g)] += g.figures.completed;
   }
   for (const auto& [code, total] : expected) {
     ++tally->projects;

@@ -34,8 +34,8 @@ std::string Serialized(const CountyData& d) {
   for (const auto& e : d.enterprises) out += e.SerializeAsString();
   for (const auto& p : d.projects) out += p.SerializeAsString();
   for (const auto& r : d.reports) {
-    out += r.report.SerializeAsString() + (r.late ? "L" : "-");
-    if (r.first_filed) out += r.first_filed->SerializeAsString();
+    out += d.Report(r).SerializeAsString() + (r.late ? "L" : "-");
+    if (r.corrected) out += d.Report(r, true).SerializeAsString();
   }
   return out;
 }
@@ -107,22 +107,22 @@ TEST(Generator, ReportsFollowTheirProjectAndSplitExactly) {
     for (const auto& p : d.projects) projects[p.project_code()] = &p;
     std::map<std::string, int> completed;
     for (const GeneratedReport& r : d.reports) {
-      const v1::ProgressReport& rep = r.report;
+      const v1::ProgressReport rep = d.Report(r);
       ASSERT_EQ(projects.count(rep.project_code()), 1u);
       const v1::Project& p = *projects[rep.project_code()];
       EXPECT_GE(rep.period(), p.start_period());
       EXPECT_LE(rep.period(), codes::FormatPeriod(kAsOf));
       EXPECT_EQ(rep.completed_investment_fen() % 10'000, 0);  // 0.01 万元
-      for (const v1::ProgressReport* x : {&rep, r.first_filed ? &*r.first_filed : nullptr}) {
-        if (x == nullptr) continue;
-        const auto& s = x->split();
+      for (const v1::ProgressReport& x : {rep, d.Report(r, /*first_filing=*/true)}) {
+        const auto& s = x.split();
         EXPECT_GE(s.building_works_fen(), 0);
         EXPECT_EQ(
             s.building_works_fen() + s.installation_fen() + s.equipment_tools_fen() + s.other_fen(),
-            x->completed_investment_fen());
+            x.completed_investment_fen());
       }
-      if (r.first_filed) {
-        EXPECT_NE(r.first_filed->completed_investment_fen(), rep.completed_investment_fen());
+      if (r.corrected) {
+        EXPECT_NE(d.Report(r, true).completed_investment_fen(), rep.completed_investment_fen());
+        EXPECT_NE(rep.note().find("更正"), std::string::npos);
       }
       if (r.late) {
         EXPECT_TRUE(HalfClosedBy(*codes::ParsePeriod(rep.period()), kAsOf)) << rep.period();
@@ -156,11 +156,11 @@ TEST(Generator, ThePlansShape) {
     for (const GeneratedReport& r : d.reports) {
       ++reports;
       late += r.late;
-      corrected += r.first_filed.has_value();
-      parts[0] += r.report.split().building_works_fen();
-      parts[1] += r.report.split().installation_fen();
-      parts[2] += r.report.split().equipment_tools_fen();
-      parts[3] += r.report.split().other_fen();
+      corrected += r.corrected;
+      parts[0] += r.figures.building;
+      parts[1] += r.figures.installation;
+      parts[2] += r.figures.equipment;
+      parts[3] += r.figures.other;
     }
     missing += d.missing;
     AddMonthlyTotals(d, &monthly);
@@ -190,21 +190,23 @@ TEST(Generator, ThePlansShape) {
   EXPECT_NEAR(GrowthOf(monthly, {kAsOf.year - 1, 12}), 1.275, 0.03);
 }
 
-TEST(DatasetFiles, TheCliReadsBackTheSameRecords) {
-  const Generator g = Make(0.05);
-  const CountyData d = g.County("440103");
+// Writes `d` in `format` into a fresh directory, reads every file back with
+// the CLI's reader and compares record by record; returns the directory.
+std::string WriteAndReadBack(const CountyData& d, FileFormat format) {
   char dir[] = "/tmp/loadgen_test_XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
+  EXPECT_NE(mkdtemp(dir), nullptr);
   {
-    absl::StatusOr<DatasetFiles> files = DatasetFiles::Open(dir, FileFormat::kCsv);
-    ASSERT_TRUE(files.ok()) << files.status();
-    ASSERT_TRUE(files->Add(d, kAsOf).ok());
-    ASSERT_TRUE(files->Close().ok());
+    absl::StatusOr<DatasetFiles> files = DatasetFiles::Open(dir, format);
+    EXPECT_TRUE(files.ok()) << files.status();
+    if (!files.ok()) return dir;
+    EXPECT_TRUE(files->Add(d, kAsOf).ok());
+    EXPECT_TRUE(files->Close().ok());
   }
+  const std::string ext = format == FileFormat::kCsv ? ".csv" : ".jsonl";
   auto read_all = [&](const std::string& name, const google::protobuf::Message& prototype) {
     std::vector<std::string> out;
     absl::StatusOr<cli::Input> in =
-        cli::OpenInput(absl::StrCat(dir, "/", name), "", *prototype.GetDescriptor());
+        cli::OpenInput(absl::StrCat(dir, "/", name, ext), "", *prototype.GetDescriptor());
     EXPECT_TRUE(in.ok()) << in.status();
     if (!in.ok()) return out;
     std::unique_ptr<google::protobuf::Message> m(prototype.New());
@@ -218,18 +220,34 @@ TEST(DatasetFiles, TheCliReadsBackTheSameRecords) {
   };
   std::vector<std::string> want;
   for (const auto& e : d.enterprises) want.push_back(e.SerializeAsString());
-  EXPECT_EQ(read_all("enterprises.csv", v1::Enterprise()), want);
+  EXPECT_EQ(read_all("enterprises", v1::Enterprise()), want);
   want.clear();
   for (const auto& p : d.projects) want.push_back(p.SerializeAsString());
-  EXPECT_EQ(read_all("projects.csv", v1::Project()), want);
+  EXPECT_EQ(read_all("projects", v1::Project()), want);
   want.clear();
   std::vector<std::string> corrections;
   for (const auto& r : d.reports) {
-    want.push_back((r.first_filed ? *r.first_filed : r.report).SerializeAsString());
-    if (r.first_filed) corrections.push_back(r.report.SerializeAsString());
+    want.push_back(d.Report(r, /*first_filing=*/true).SerializeAsString());
+    if (r.corrected) corrections.push_back(d.Report(r).SerializeAsString());
   }
-  EXPECT_EQ(read_all("progress.csv", v1::ProgressReport()), want);
-  EXPECT_EQ(read_all("corrections.csv", v1::ProgressReport()), corrections);
+  EXPECT_EQ(read_all("progress", v1::ProgressReport()), want);
+  EXPECT_EQ(read_all("corrections", v1::ProgressReport()), corrections);
+  return dir;
+}
+
+void RemoveDir(const std::string& dir) {
+  for (const char* f : {"enterprises", "projects", "progress", "corrections"}) {
+    for (const char* ext : {".csv", ".jsonl"}) std::remove(absl::StrCat(dir, "/", f, ext).c_str());
+  }
+  std::remove(absl::StrCat(dir, "/history-keys.txt").c_str());
+  rmdir(dir.c_str());
+}
+
+TEST(DatasetFiles, TheCliReadsBackTheSameRecordsFromCsv) {
+  const CountyData d = Make(0.05).County("440103");
+  ASSERT_FALSE(d.reports.empty());
+  const std::string dir = WriteAndReadBack(d, FileFormat::kCsv);
+  // The months of closed half-years filed on time, for history.sql.
   std::ifstream keys(absl::StrCat(dir, "/history-keys.txt"));
   std::string key;
   int n = 0;
@@ -240,11 +258,11 @@ TEST(DatasetFiles, TheCliReadsBackTheSameRecords) {
     EXPECT_TRUE(HalfClosedBy(*codes::ParsePeriod(key.substr(at + 1)), kAsOf)) << key;
   }
   EXPECT_GT(n, 0);
-  for (const char* f :
-       {"enterprises.csv", "projects.csv", "progress.csv", "corrections.csv", "history-keys.txt"}) {
-    std::remove(absl::StrCat(dir, "/", f).c_str());
-  }
-  rmdir(dir);
+  RemoveDir(dir);
+}
+
+TEST(DatasetFiles, TheCliReadsBackTheSameRecordsFromJsonLines) {
+  RemoveDir(WriteAndReadBack(Make(0.05).County("441900"), FileFormat::kJsonLines));
 }
 
 }  // namespace
