@@ -1,6 +1,5 @@
 #include "clients/loadgen/dataset_files.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -10,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/records.h"
+#include "libs/store/audit.h"
 
 namespace techreno::loadgen {
 namespace {
@@ -46,13 +46,8 @@ void Line(std::ostream& out, const std::vector<std::string>& cells) {
   out << absl::StrJoin(cells, ",") << "\r\n";
 }
 
-std::string Json(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  return out;
-}
+// Protobuf's JSON with the proto field names, as the audit log writes it.
+std::string Json(const google::protobuf::Message& m) { return store::ToAuditJson(m); }
 
 void CsvEnterprise(const v1::Enterprise& e, std::ostream& out) {
   Line(out, {e.credit_code(), Cell(e.name()), e.county_code(), e.industry_code(),

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "CLI/CLI.hpp"
@@ -106,14 +107,28 @@ absl::StatusOr<std::vector<std::string>> ChosenCounties(const Generator& gen,
   return out;
 }
 
-int Generate(const DataOptions& d, const GenerateOptions& o) {
+// The data set and the counties asked for; on a mistake in the options, says
+// what it is on stderr and returns nullopt (a usage error).
+struct DataSet {
+  Generator gen;
+  std::vector<std::string> counties;
+};
+std::optional<DataSet> ChooseDataSet(const DataOptions& d) {
   absl::StatusOr<Generator> gen = MakeGenerator(d);
   absl::StatusOr<std::vector<std::string>> counties =
       gen.ok() ? ChosenCounties(*gen, d) : gen.status();
   if (!counties.ok()) {
     std::fprintf(stderr, "error: %s\n", std::string(counties.status().message()).c_str());
-    return kExitUsage;
+    return std::nullopt;
   }
+  return DataSet{*std::move(gen), *std::move(counties)};
+}
+
+int Generate(const DataOptions& d, const GenerateOptions& o) {
+  std::optional<DataSet> set = ChooseDataSet(d);
+  if (!set.has_value()) return kExitUsage;
+  const Generator& gen = set->gen;
+  const std::vector<std::string>& counties = set->counties;
   absl::StatusOr<DatasetFiles> files =
       DatasetFiles::Open(o.out, o.format == "csv" ? FileFormat::kCsv : FileFormat::kJsonLines);
   if (!files.ok()) {
@@ -121,22 +136,22 @@ int Generate(const DataOptions& d, const GenerateOptions& o) {
     return kExitFailed;
   }
   DataSummary summary;
-  for (size_t i = 0; i < counties->size(); ++i) {
-    const CountyData data = gen->County((*counties)[i]);
+  for (size_t i = 0; i < counties.size(); ++i) {
+    const CountyData data = gen.County(counties[i]);
     summary.Add(data);
-    if (absl::Status s = files->Add(data, gen->options().as_of); !s.ok()) {
+    if (absl::Status s = files->Add(data, gen.options().as_of); !s.ok()) {
       std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
       return kExitFailed;
     }
     if ((i + 1) % 20 == 0)
-      std::fprintf(stderr, "%zu of %zu counties written\n", i + 1, counties->size());
+      std::fprintf(stderr, "%zu of %zu counties written\n", i + 1, counties.size());
   }
   if (absl::Status s = files->Close(); !s.ok()) {
     std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
     return kExitFailed;
   }
-  summary.Print(gen->options(), stderr);
-  if (absl::Status s = summary.WriteTotals(o.out + "/totals.csv", gen->options()); !s.ok()) {
+  summary.Print(gen.options(), stderr);
+  if (absl::Status s = summary.WriteTotals(o.out + "/totals.csv", gen.options()); !s.ok()) {
     std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
     return kExitFailed;
   }
@@ -306,15 +321,10 @@ int CheckAll(const Simulation& sim, const SimulateOptions& o) {
 }
 
 int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
-  absl::StatusOr<Generator> gen = MakeGenerator(d);
-  absl::StatusOr<std::vector<std::string>> counties =
-      gen.ok() ? ChosenCounties(*gen, d) : gen.status();
-  if (!counties.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(counties.status().message()).c_str());
-    return kExitUsage;
-  }
+  std::optional<DataSet> set = ChooseDataSet(d);
+  if (!set.has_value()) return kExitUsage;
   absl::StatusOr<std::map<std::string, std::string>> tokens =
-      CountyTokens(o.tokens, *counties, o.db);
+      CountyTokens(o.tokens, set->counties, o.db);
   if (!tokens.ok()) {
     std::fprintf(stderr, "error: %s\n", std::string(tokens.status().message()).c_str());
     return kExitFailed;
@@ -322,7 +332,7 @@ int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   const Simulation sim{
-      *gen, *std::move(counties), *std::move(tokens),
+      set->gen, set->counties, *std::move(tokens),
       grpc::CreateCustomChannel(o.server, grpc::InsecureChannelCredentials(), args)};
   const int pushed = push ? PushAll(sim, o) : 0;
   const int checked = o.check ? CheckAll(sim, o) : 0;
