@@ -4,8 +4,10 @@
 # same request ids and finish, and the server must end up holding exactly the
 # generated data set — checked by the simulator through the API, and here
 # with SQL against the generator's own counts (no record missing, none twice,
-# each correction applied once). A second run replays everything and writes
-# nothing.
+# each correction applied once, the same amounts). The server's 2025 figures by
+# city and for the province (QueryAggregates) equal the generator's totals.csv;
+# one county's generated files pushed with the CLI change nothing. A second run
+# replays everything and writes nothing.
 # Usage (ctest does this): loadgen_restart_test.sh BUILD_DIR; needs $TECHRENO_TEST_DSN.
 set -euo pipefail
 build=$1
@@ -100,6 +102,35 @@ PY
 )
 [ "$(sql 'SELECT sum(completed_fen) FROM monitoring_reports')" = "$expected" ] ||
   fail "amounts: $(sql 'SELECT sum(completed_fen) FROM monitoring_reports') fen stored, $expected generated"
+
+# The server's figures are the generator's: investment completed in 2025 within
+# the statistics, by city and for the province, as QueryAggregates answers it and
+# as the generator's totals.csv says.
+province=$("$CLI" admin create-principal --name=guangdong --role=province --scope=440000 2>/dev/null)
+"$CLI" --token="$province" --format=json aggregates --from=2025-01 --to=2025-12 \
+  --granularity=year --group_by=region --tier=city >"$work/agg.json" 2>"$work/out" ||
+  fail "aggregates: $(tail -3 "$work/out")"
+/usr/bin/python3 - "$work/agg.json" "$work/files/totals.csv" >"$work/out" 2>&1 <<'PY' ||
+import csv, json, sys
+from decimal import Decimal
+server = {}
+for line in open(sys.argv[1]):  # one AggregateRow a line: the cities, then the total
+    if not line.strip():
+        continue
+    row = json.loads(line)
+    code = row.get("key", {}).get("region", {}).get("code", "440000")
+    server[code] = int(row.get("completed_fen", 0))
+generated = {r["region_code"]: int(Decimal(r["completed_wan"]) * 1000000)
+             for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))
+             if r["year"] == "2025" and (r["region_code"].endswith("00"))}
+if server != generated:
+    for code in sorted(set(server) | set(generated)):
+        if server.get(code) != generated.get(code):
+            print(code, "server", server.get(code), "generated", generated.get(code))
+    sys.exit(1)
+print(len(server), "regions equal")
+PY
+  fail "the server's 2025 figures differ from the generator's: $(cat "$work/out")"
 
 # The same data set as files for the CLI: one county's, pushed by hand with
 # its own token, comes back unchanged record for record (the files and the
