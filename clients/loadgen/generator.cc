@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -73,8 +72,9 @@ std::string CreditCode(uint64_t mix, const std::string& county, int index) {
   return first17 + codes::CreditCheckChar(first17);
 }
 
+// `count` enterprises of `county`, named "<place><brand><industry word>有限公司".
 std::vector<v1::Enterprise> MakeEnterprises(Random& rng, uint64_t mix, const CountyMix& county,
-                                            int count) {
+                                            const GuangdongMix& words, int count) {
   const std::string place = PlaceName(county.county_code);
   std::vector<v1::Enterprise> out(count);
   for (int i = 0; i < count; ++i) {
@@ -88,7 +88,8 @@ std::vector<v1::Enterprise> MakeEnterprises(Random& rng, uint64_t mix, const Cou
                                                  : v1::REVENUE_BAND_UNDER_20M);
     e.set_integration_pilot(rng.Chance(0.04));
     e.set_integration_certified(e.integration_pilot() && rng.Chance(0.5));
-    e.set_name(place);  // completed with the words of its industry by the caller
+    e.set_name(absl::StrCat(place, kBrands[rng.Below(std::size(kBrands))],
+                            words.WordsFor(e.industry_code()).enterprise_word, "有限公司"));
   }
   return out;
 }
@@ -231,6 +232,47 @@ v1::Project MakeProject(Random& rng, const CountyMix& county, const v1::Enterpri
   return p;
 }
 
+// `count` projects' timings, starting from `first_start` to six months
+// after as_of. Projects that ended before `growth_from` never reached the
+// system: they are drawn and left out. The starts are evenly spread over
+// their distribution (Poisson noise in the number of starts per year would
+// blur the growth path in small data sets).
+std::vector<Timing> DrawTimings(Random& rng, int count, int first_start, int growth_from,
+                                int as_of) {
+  std::vector<Timing> out;
+  const double offset = rng.Uniform();
+  for (int n = 0; static_cast<int>(out.size()) < count; ++n) {
+    const Timing t = DrawTiming(rng, EvenlySpread(n, offset), first_start, as_of + kPlannedAhead);
+    if (t.End() >= growth_from) out.push_back(t);
+  }
+  return out;
+}
+
+// Each project's size score (SizeScore), handed out in start order.
+std::vector<double> SizeScores(Random& rng, const std::vector<Timing>& timings) {
+  const int count = static_cast<int>(timings.size());
+  std::vector<int> by_start(count);
+  for (int i = 0; i < count; ++i) by_start[i] = i;
+  std::stable_sort(by_start.begin(), by_start.end(),
+                   [&](int a, int b) { return timings[a].start < timings[b].start; });
+  std::vector<double> out(count);
+  const double offset = rng.Uniform();
+  for (int rank = 0; rank < count; ++rank) out[by_start[rank]] = SizeScore(rank, count, offset);
+  return out;
+}
+
+// "YYYY-RRRRRR-DD-03-NNNNNC": the start year, the county, department DD of
+// the data set's tag (10-99: never a code techreno assigns, department 00),
+// type 03 (tech-renovation), the county's serial of the year and an ISO 7064
+// check character.
+std::string GeneratedProjectCode(const std::string& tag, int year, const std::string& county,
+                                 int serial) {
+  const std::string department = tag.substr(tag.size() - 2);
+  const std::string digits = absl::StrFormat("%d%s%s03%05d", year, county, department, serial);
+  return absl::StrCat(digits.substr(0, 4), "-", county, "-", department, "-03-",
+                      digits.substr(14, 5), std::string(1, codes::AssignedCheckChar(digits)));
+}
+
 void AddReports(Random& rng, int project, int64_t planned, const Timing& t,
                 const std::array<double, 4>& shares, int as_of, CountyData* out) {
   const int64_t spend = RoundTo(planned * rng.Uniform(0.85, 1.02), kCent);
@@ -261,14 +303,14 @@ void AddReports(Random& rng, int project, int64_t planned, const Timing& t,
   }
 }
 
-}  // namespace
-
 // FNV-1a over the text: the same on every machine.
 uint64_t HashText(absl::string_view text) {
   uint64_t h = 14695981039346656037ull;
   for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   return h;
 }
+
+}  // namespace
 
 std::string DataSetTag(const GeneratorOptions& o) {
   const uint64_t h =
@@ -328,47 +370,19 @@ CountyData Generator::County(const std::string& county_code) const {
   const int as_of = options_.as_of.Index();
   const int growth_from = GrowthFrom().Index();
 
-  out.enterprises = MakeEnterprises(rng, HashText(tag_), *county,
+  out.enterprises = MakeEnterprises(rng, HashText(tag_), *county, mix_,
                                     std::max(1, static_cast<int>(std::lround(projects / 1.5))));
-  for (v1::Enterprise& e : out.enterprises) {
-    const IndustryWords& words = mix_.WordsFor(e.industry_code());
-    e.set_name(absl::StrCat(e.name(), kBrands[rng.Below(std::size(kBrands))], words.enterprise_word,
-                            "有限公司"));
-  }
 
-  // Projects that ended before GrowthFrom() never reached the system.
-  // Starts evenly spread over their distribution (Poisson noise in the
-  // number of starts per year would blur the growth path in small data sets).
-  std::vector<Timing> timings;
-  const double start_offset = rng.Uniform();
-  for (int n = 0; static_cast<int>(timings.size()) < projects; ++n) {
-    const Timing t = DrawTiming(rng, EvenlySpread(n, start_offset), growth_from - kHistoryMonths,
-                                as_of + kPlannedAhead);
-    if (t.End() >= growth_from) timings.push_back(t);
-  }
-  std::vector<int> by_start(projects);
-  for (int i = 0; i < projects; ++i) by_start[i] = i;
-  std::stable_sort(by_start.begin(), by_start.end(),
-                   [&](int a, int b) { return timings[a].start < timings[b].start; });
-  std::vector<double> size_score(projects);
-  const double offset = rng.Uniform();
-  for (int rank = 0; rank < projects; ++rank) {
-    size_score[by_start[rank]] = SizeScore(rank, projects, offset);
-  }
+  const std::vector<Timing> timings =
+      DrawTimings(rng, projects, growth_from - kHistoryMonths, growth_from, as_of);
+  const std::vector<double> size_score = SizeScores(rng, timings);
 
   std::map<int, int> serial_of_year;
   for (int serial = 1; serial <= projects; ++serial) {
     const Timing& t = timings[serial - 1];
     const v1::Enterprise& owner = out.enterprises[rng.Below(out.enterprises.size())];
     const int year = codes::PeriodFromIndex(t.start).year;
-    // Department DD of the tag (10-99), type 03 (tech-renovation): never a
-    // code techreno assigns (department 00).
-    const std::string department = tag_.substr(tag_.size() - 2);
-    const std::string digits =
-        absl::StrFormat("%d%s%s03%05d", year, county_code, department, ++serial_of_year[year]);
-    const std::string code =
-        absl::StrCat(digits.substr(0, 4), "-", digits.substr(4, 6), "-", department, "-03-",
-                     digits.substr(14, 5), std::string(1, codes::AssignedCheckChar(digits)));
+    const std::string code = GeneratedProjectCode(tag_, year, county_code, ++serial_of_year[year]);
     const std::array<double, 4> shares = ProjectSplit(rng);
     v1::Project p = MakeProject(rng, *county, owner, mix_.WordsFor(owner.industry_code()), t, code,
                                 shares, size_score[serial - 1], tag_, serial);
