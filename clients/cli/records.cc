@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/codes/codes.h"
 
 namespace techreno::cli {
 namespace {
@@ -162,6 +163,14 @@ absl::StatusOr<int64_t> ParseFen(absl::string_view text) {
   return fen;
 }
 
+// A month column (period, start_period, ...) as a spreadsheet may hold it —
+// "2026/4", "2026年4月", a date, or a date cell's day number — in the
+// contract's "YYYY-MM"; anything else as is, for the server's rule to name.
+std::string MonthCell(absl::string_view value) {
+  absl::StatusOr<codes::Period> month = codes::ParseMonthAsWritten(value);
+  return month.ok() ? codes::FormatPeriod(*month) : std::string(value);
+}
+
 // Sets one field from one non-empty cell; returns what is wrong, or "".
 std::string SetField(Message* message, const Column& column, absl::string_view value) {
   const FieldDescriptor& field = *column.field;
@@ -171,7 +180,9 @@ std::string SetField(Message* message, const Column& column, absl::string_view v
       if (!IsValidUtf8(value)) {
         return "is not valid UTF-8 text; save the file as UTF-8 (in Excel: \"CSV UTF-8\")";
       }
-      reflection.SetString(message, &field, std::string(value));
+      reflection.SetString(
+          message, &field,
+          absl::EndsWith(field.name(), "period") ? MonthCell(value) : std::string(value));
       return "";
     case FieldDescriptor::CPPTYPE_INT64: {
       absl::StatusOr<int64_t> v = column.wan ? ParseWanToFen(value) : ParseFen(value);

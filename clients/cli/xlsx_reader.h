@@ -3,9 +3,9 @@
 // CSV: libzip opens the workbook, libxml2 reads its XML, and each sheet row
 // becomes the CSV line of the same number — a finding's "line 7" is the
 // sheet's row 7. Cells are the text Excel stores: shared and inline strings
-// as written, numbers as stored ("12500", "18600.5"), booleans 1/0. Type
-// periods (2026-04) as text: a cell Excel turned into a date holds a day
-// number, which the importer then rejects with its line.
+// as written, numbers as stored ("12500", "18600.5"), booleans 1/0. A date
+// cell holds its day number ("46113"): the importer reads the month columns
+// with codes::ParseMonthAsWritten, which takes it as the date's month.
 #ifndef TECHRENO_CLIENTS_CLI_XLSX_READER_H_
 #define TECHRENO_CLIENTS_CLI_XLSX_READER_H_
 

@@ -179,6 +179,14 @@ struct Period {
 // "YYYY-MM" with year 2000–2099 and month 01–12, exactly seven characters.
 absl::StatusOr<Period> ParsePeriod(absl::string_view text);
 std::string FormatPeriod(const Period& p);
+// A month as people and spreadsheets write it in input files, for the CLI:
+// "2026-04" and "2026-4", "2026/4", "2026年4月"; a day after it ("2026-04-01",
+// "2026/4/1", "2026年4月1日"); or the day number a spreadsheet stores for a
+// date cell (Excel's count: 36526 is 2000-01-01, 73050 is 2099-12-31; a
+// fraction, the time of day, is ignored). Not "2026.4": a spreadsheet turns
+// "2026.10" into 2026.1. INVALID_ARGUMENT for anything else, or a month
+// outside 2000-01 .. 2099-12.
+absl::StatusOr<Period> ParseMonthAsWritten(absl::string_view text);
 // The period whose Index() is `index`.
 Period PeriodFromIndex(int index);
 

@@ -359,9 +359,11 @@ second=$(sed -n 's/^received \([0-9]*\),.*/\1/p' "$work/out")
 expect "received 1, accepted 1"
 # A county officer's workbook (written by openpyxl, not by us): the sheet's
 # rows are pushed, a bad row is named by its sheet row and goes to a CSV
-# rejects file; the template's own .xlsx pushes too.
-/usr/bin/python3 - "$work/filled.xlsx" "$DEMO/projects.csv" <<'PY' || fail "openpyxl could not write"
-import csv, sys, openpyxl
+# rejects file; the template's own .xlsx pushes too. Its months are as an
+# officer may type them: the start month a date cell (what Excel makes of
+# "2026-04" typed in), the completion month "2027/3".
+/usr/bin/python3 - "$work/filled.xlsx" "$DEMO/projects.csv" >"$work/months" <<'PY' ||
+import csv, datetime, sys, openpyxl
 rows = list(csv.reader(open(sys.argv[2], encoding="utf-8-sig")))
 book = openpyxl.Workbook()
 sheet = book.active
@@ -371,16 +373,28 @@ good = rows[1][:]
 good[0], good[1] = "LW-XLSX-001", ""
 bad = good[:]
 bad[0], bad[rows[0].index("county_code")] = "LW-XLSX-002", "440304"
+start, end = rows[0].index("start_period"), rows[0].index("planned_completion_period")
 for r in (good, bad):
-    sheet.append([float(v) if v.replace(".", "", 1).isdigit() and "_wan" in h else v
-                  for h, v in zip(rows[0], r)])
+    cells = [float(v) if v.replace(".", "", 1).isdigit() and "_wan" in h else v
+             for h, v in zip(rows[0], r)]
+    y, m = map(int, r[start].split("-"))
+    cells[start] = datetime.datetime(y, m, 1)
+    y, m = map(int, r[end].split("-"))
+    cells[end] = f"{y}/{m}"
+    sheet.append(cells)
 book.save(sys.argv[1])
+print(good[start], good[end])
 PY
+  fail "openpyxl could not write"
 "$CLI" --token="$county" push projects "$work/filled.xlsx" >"$work/out" 2>&1 \
   && fail "the workbook's bad row was accepted"
 expect "received 2, accepted 1"
 expect_re "^3 +LW-XLSX-002 .*region.county_code.scope"
 grep -q "LW-XLSX-002" "$work/filled.rejects.csv" || fail "no CSV rejects for the workbook"
+read -r start_month end_month <"$work/months"
+"$CLI" --token="$county" --format=json list projects --all >"$work/out" 2>/dev/null
+grep "LW-XLSX-001" "$work/out" | grep -q "\"start_period\":\"$start_month\",\"planned_completion_period\":\"$end_month\"" ||
+  fail "the workbook's date cell and 2027/3-style month did not arrive as $start_month, $end_month"
 "$CLI" template projects --format=xlsx --output="$work/tp.xlsx" >"$work/out" 2>&1
 "$CLI" --token="$county" push projects "$work/tp.xlsx" >"$work/out" 2>&1 \
   || fail "the XLSX template did not push"

@@ -1,4 +1,5 @@
-// Fuzzes reporting period parsing, formatting and ordering.
+// Fuzzes reporting period parsing (strict, and as written in input files),
+// formatting and ordering.
 
 #include <cstddef>
 #include <cstdint>
@@ -10,8 +11,28 @@
 
 namespace {
 
+// The lenient reading of input files: whatever it accepts is a month in
+// range that reads back the same from its strict form, and it agrees with
+// the strict parser wherever that one accepts.
+void CheckAsWritten(absl::string_view text) {
+  using namespace techreno::codes;
+  const absl::StatusOr<Period> p = ParseMonthAsWritten(text);
+  if (!p.ok()) {
+    FUZZ_CHECK(techreno::fuzz::IsGoodRejection(p.status()));
+    FUZZ_CHECK(!ParsePeriod(text).ok());
+    return;
+  }
+  FUZZ_CHECK(p->year >= 2000 && p->year <= 2099);
+  FUZZ_CHECK(p->month >= 1 && p->month <= 12);
+  const absl::StatusOr<Period> again = ParseMonthAsWritten(FormatPeriod(*p));
+  FUZZ_CHECK(again.ok() && *again == *p);
+  const absl::StatusOr<Period> strict = ParsePeriod(text);
+  if (strict.ok()) FUZZ_CHECK(*strict == *p);
+}
+
 void CheckOne(absl::string_view text) {
   using namespace techreno::codes;
+  CheckAsWritten(text);
   const absl::StatusOr<Period> p = ParsePeriod(text);
   if (!p.ok()) {
     FUZZ_CHECK(techreno::fuzz::IsGoodRejection(p.status()));

@@ -293,6 +293,28 @@ TEST(ProjectCsvTest, FullRow) {
   EXPECT_EQ(p.financing_need_fen(), 0);    // no column: unset
 }
 
+// Months as a spreadsheet holds them: typed with '/' or 年月, as a date, or a
+// date cell's day number (from an .xlsx) all reach the server as YYYY-MM;
+// anything else goes as it is, for the server's rule to name.
+TEST(ProjectCsvTest, MonthsAsSpreadsheetsWriteThem) {
+  CsvHeader header = Header({"source_record_id", "start_period", "planned_completion_period"});
+  v1::Project p;
+  EXPECT_THAT(MessageFromCsv(header, {2, {"LW-1", "2026/4/1", "2027年3月"}}, &p), NoErrors());
+  EXPECT_EQ(p.start_period(), "2026-04");
+  EXPECT_EQ(p.planned_completion_period(), "2027-03");
+  EXPECT_THAT(MessageFromCsv(header, {3, {"LW-2", "46113", "2026-4"}}, &p), NoErrors());
+  EXPECT_EQ(p.start_period(), "2026-04");
+  EXPECT_EQ(p.planned_completion_period(), "2026-04");
+  EXPECT_THAT(MessageFromCsv(header, {4, {"LW-3", "2026.4", "next year"}}, &p), NoErrors());
+  EXPECT_EQ(p.start_period(), "2026.4");
+  EXPECT_EQ(p.planned_completion_period(), "next year");
+  // Other text columns are never read as months.
+  CsvHeader names = Header({"source_record_id", "name"});
+  EXPECT_THAT(MessageFromCsv(names, {5, {"2026/4", "2026/4"}}, &p), NoErrors());
+  EXPECT_EQ(p.source_record_id(), "2026/4");
+  EXPECT_EQ(p.name(), "2026/4");
+}
+
 TEST(ProjectCsvTest, BadNumberNamesLineAndColumn) {
   CsvHeader header = Header({"source_record_id", "planned_investment_wan"});
   v1::Project p;

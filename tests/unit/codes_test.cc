@@ -551,6 +551,46 @@ TEST(PeriodTest, RejectsMalformedPeriods) {
   }
 }
 
+TEST(PeriodTest, MonthsAsSpreadsheetsWriteThem) {
+  struct Case {
+    const char* text;
+    const char* month;
+  };
+  const Case cases[] = {
+      {"2026-04", "2026-04"},
+      {"2026-4", "2026-04"},
+      {"2026/4", "2026-04"},
+      {"2026/04", "2026-04"},
+      {" 2026-04 ", "2026-04"},
+      {"2026-04-01", "2026-04"},
+      {"2026/4/30", "2026-04"},
+      {"2026年4月", "2026-04"},
+      {"2026年4", "2026-04"},
+      {"2026年4月1日", "2026-04"},
+      {"2026年12月31日", "2026-12"},
+      // Excel's day numbers of date cells: 46113 is 2026-04-01, 46112 2026-03-31.
+      {"46113", "2026-04"},
+      {"46112", "2026-03"},
+      {"46113.75", "2026-04"},
+      {"36526", "2000-01"},
+      {"73050", "2099-12"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<Period> p = ParseMonthAsWritten(c.text);
+    ASSERT_TRUE(p.ok()) << c.text << ": " << p.status();
+    EXPECT_EQ(FormatPeriod(*p), c.month) << c.text;
+  }
+  for (const char* bad :
+       {"2026.4",   "2026.10",    "2026-13",    "2026-0",  "2026-04-32", "2026-04/01",
+        "2026/4-1", "2026年13月", "2026年4月1", "4/2026",  "202604",     "36525",
+        "73051",    "46113.5.1",  "1999-12",    "2100-01", "",           "2026-",
+        "2026年",   "2026-04x",   "２０２６-04"}) {
+    absl::StatusOr<Period> p = ParseMonthAsWritten(bad);
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_TRUE(HasPart(p.status().message(), "is not a month")) << bad;
+  }
+}
+
 TEST(PeriodTest, OrderingAndIndex) {
   const Period jan{2025, 1}, feb{2025, 2}, dec24{2024, 12}, dec{2025, 12};
   EXPECT_TRUE(dec24 < jan);
