@@ -5,6 +5,7 @@
 #include <libxml/xmlreader.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -23,15 +24,14 @@ constexpr size_t kMaxColumns = 16'384;  // Excel's (XFD)
 constexpr zip_uint64_t kMaxPartBytes = 512
                                        << 20;  // a part larger than this is not a county's sheet
 
-void IgnoreXmlError(void*, const char*, xmlParserSeverities, xmlTextReaderLocatorPtr) {}
-
 // libxml2's streaming reader over one XML text.
 class Xml {
  public:
   explicit Xml(absl::string_view text)
       : reader_(xmlReaderForMemory(text.data(), static_cast<int>(text.size()), nullptr, "UTF-8",
                                    XML_PARSE_NONET)) {
-    if (reader_ != nullptr) xmlTextReaderSetErrorHandler(reader_, IgnoreXmlError, nullptr);
+    // libxml2 would print its errors on stderr: keep the first one's line instead.
+    if (reader_ != nullptr) xmlTextReaderSetErrorHandler(reader_, NoteError, this);
   }
   ~Xml() {
     if (reader_ != nullptr) xmlFreeTextReader(reader_);
@@ -41,6 +41,8 @@ class Xml {
 
   // 1: at a node; 0: the end; -1: malformed.
   int Next() { return reader_ == nullptr ? -1 : xmlTextReaderRead(reader_); }
+  // The line of the XML text where it first went wrong (0: not known).
+  int ErrorLine() const { return error_line_; }
   bool Start(const char* name) const { return Type() == XML_READER_TYPE_ELEMENT && Is(name); }
   bool End(const char* name) const {
     return (Type() == XML_READER_TYPE_END_ELEMENT ||
@@ -71,11 +73,25 @@ class Xml {
     return n != nullptr && absl::string_view(reinterpret_cast<const char*>(n)) == name;
   }
 
+  static void NoteError(void* self, const char*, xmlParserSeverities severity,
+                        xmlTextReaderLocatorPtr locator) {
+    Xml& xml = *static_cast<Xml*>(self);
+    if (severity >= XML_PARSER_SEVERITY_ERROR && xml.error_line_ == 0 && locator != nullptr) {
+      xml.error_line_ = std::max(0, xmlTextReaderLocatorLineNumber(locator));
+    }
+  }
+
   xmlTextReaderPtr reader_;
+  int error_line_ = 0;
 };
 
-absl::Status Malformed(const char* part) {
-  return absl::InvalidArgumentError(absl::StrCat("the workbook's ", part, " is not valid XML"));
+// Where in the workbook: the part, and the line of its XML when known (a
+// sheet's XML is often one long line: then the line says little, but the
+// part still tells which file of the workbook to look at).
+absl::Status Malformed(const char* part, const Xml& xml) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the workbook's ", part, " is not valid XML",
+      xml.ErrorLine() > 0 ? absl::StrCat(" (line ", xml.ErrorLine(), " of its XML)") : ""));
 }
 
 // "B3" -> column 1 (0-based); -1 when it is not a cell reference.
@@ -146,7 +162,7 @@ absl::StatusOr<std::vector<std::string>> ParseSharedStrings(absl::string_view te
     if (xml.End("rPh")) --phonetic;
     if (xml.End("si")) out.push_back(current);
   }
-  if (at < 0) return Malformed("shared strings");
+  if (at < 0) return Malformed("shared strings", xml);
   return out;
 }
 
@@ -197,7 +213,7 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseSheet(
       cells[column] = value;
     }
   }
-  if (at < 0) return Malformed("sheet");
+  if (at < 0) return Malformed("sheet", xml);
   return rows;
 }
 

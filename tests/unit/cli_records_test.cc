@@ -178,6 +178,10 @@ TEST(XlsxTest, RowsKeepTheirNumbersAndCellsTheirColumns) {
   EXPECT_THAT((*rows)[2], ElementsAre("示例", "", "12500.5", "1"));
   EXPECT_FALSE(ParseSheet("<row r=\"1\"><c t=\"s\"><v>7</v></c></row>", shared).ok());
   EXPECT_FALSE(ParseSheet("<row r=\"1\"><c r=\"A1\"><v>1</v></row>", shared).ok());  // malformed
+  // Malformed XML is named by part and line.
+  auto broken = ParseSheet("<worksheet>\n<sheetData>\n<row r=\"1\"></c>\n", shared);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_THAT(std::string(broken.status().message()), HasSubstr("sheet is not valid XML (line 3"));
 }
 
 TEST(CsvTest, HeaderTrimsNamesAndRejectsDuplicates) {
