@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The county simulator against a server that is killed (kill -9) and started
-# again three times while the counties push: every county must retry with the
+# again three times, and a PostgreSQL restarted as after a crash, while the
+# counties push: every county must retry with the
 # same request ids and finish, and the server must end up holding exactly the
 # generated data set — checked by the simulator through the API, and here
 # with SQL against the generator's own counts (no record missing, none twice,
@@ -8,9 +9,10 @@
 # city and for the province (QueryAggregates) equal the generator's totals.csv;
 # one county's generated files pushed with the CLI change nothing. A second run
 # replays everything and writes nothing.
-# Usage (ctest does this): loadgen_restart_test.sh BUILD_DIR; needs $TECHRENO_TEST_DSN.
+# Usage (ctest does this): loadgen_restart_test.sh BUILD_DIR SOURCE_DIR. It runs a
+# PostgreSQL of its own; like the other database tests it runs when $TECHRENO_TEST_DSN is set.
 set -euo pipefail
-build=$1
+build=$1 src=$2
 if [ -z "${TECHRENO_TEST_DSN:-}" ]; then
   [ -n "${TECHRENO_REQUIRE_DB:-}" ] && { echo "FAIL: no TECHRENO_TEST_DSN"; exit 1; }
   echo "skipped: set TECHRENO_TEST_DSN"; exit 0
@@ -18,14 +20,15 @@ fi
 LOADGEN=$build/clients/loadgen/techreno-loadgen
 CLI=$build/clients/cli/techreno
 SERVER=$build/services/server/techreno-server
+. "$src/deploy/local/pg.sh"
 work=$(mktemp -d)
-db=techreno_loadgen_$$
+chmod 755 "$work"
 server_pid=
 sim_pid=
 cleanup() {
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  psql -X -q "$TECHRENO_TEST_DSN" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+  pg_stop "$work/pg"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -35,12 +38,15 @@ fail() {
   echo "--- server:"; tail -20 "$work/server.log" 2>/dev/null || true
   exit 1
 }
-sql() { psql -X -qAt "$TECHRENO_TEST_DSN dbname=$db" -c "$1"; }
 
-psql -X -q "$TECHRENO_TEST_DSN" -c "CREATE DATABASE $db" >/dev/null
-export TECHRENO_DB="$TECHRENO_TEST_DSN dbname=$db"
-port=50700
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+# A PostgreSQL of the test's own (the shared test cluster cannot be
+# restarted under the other tests), on a free port.
+pg_port=$(pg_free_port 55500)
+pg_init "$work/pg" || fail "initdb failed"
+PG_FSYNC=off pg_start "$work/pg" "$pg_port" || fail "PostgreSQL did not start"
+export TECHRENO_DB="host=127.0.0.1 port=$pg_port user=postgres dbname=postgres"
+sql() { psql -X -qAt "$TECHRENO_DB" -c "$1"; }
+port=$(pg_free_port 50700)
 export TECHRENO_SERVER=127.0.0.1:$port
 
 start_server() {
@@ -56,14 +62,28 @@ data=(--seed=7 --scale=0.03 --as_of=2026-05)
 "$LOADGEN" simulate "${data[@]}" --tokens="$work/tokens.env" --concurrency=12 \
   >"$work/sim.log" 2>&1 &
 sim_pid=$!
-# Three kills while the counties push (the push takes well over 10 s here).
-for delay in 1.5 3 3; do
-  sleep "$delay"
-  kill -0 "$sim_pid" 2>/dev/null || fail "the push ended before the server was killed"
+# While the counties push (well over 10 s here): the server killed and
+# started again, PostgreSQL restarted as after a crash (immediate: no
+# checkpoint, connections cut), the server killed twice more.
+wait_for_push() {
+  sleep "$1"
+  kill -0 "$sim_pid" 2>/dev/null || fail "the push ended before the $2"
+}
+kill_server() {
   kill -9 "$server_pid"
   wait "$server_pid" 2>/dev/null || true
   sleep 0.5
   start_server
+}
+wait_for_push 1.5 "first kill"
+kill_server
+wait_for_push 2.5 "PostgreSQL restart"
+pg_as_user "$PG_BIN/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1
+sleep 1
+PG_FSYNC=off pg_start "$work/pg" "$pg_port" || fail "PostgreSQL did not start again"
+for kill in second third; do
+  wait_for_push 2.5 "$kill kill"
+  kill_server
 done
 rc=0
 wait "$sim_pid" || rc=$?
@@ -156,4 +176,5 @@ done
 grep -Eq "accepted 0, unchanged [0-9]+ \(replayed [0-9]+\), rejected 0" "$work/sim.log" ||
   fail "the second run wrote something"
 [ "$(sql 'SELECT count(*) FROM monitoring_reports')" = "$reports" ] || fail "reports after the rerun"
-echo "PASS: $projects projects and $reports reports exactly once after 3 kills ($retries retries)"
+echo "PASS: $projects projects and $reports reports exactly once after 3 kills of the server" \
+  "and a PostgreSQL restart ($retries retries)"
