@@ -13,6 +13,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/rpc/client_channel.h"
 #include "libs/rpc/status.h"
 
 namespace techreno::cli {
@@ -21,17 +22,9 @@ namespace {
 constexpr int kMaxReceiveBytes = 128 * 1024 * 1024;
 
 std::shared_ptr<grpc::Channel> NewChannel(const GlobalOptions& options) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-  if (options.tls_ca_pem.empty() && options.tls_cert_pem.empty()) {
-    // Plain TCP: the local and test servers listen without TLS.
-    return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
-  }
-  grpc::SslCredentialsOptions tls;
-  tls.pem_root_certs = options.tls_ca_pem;  // empty: the system's roots
-  tls.pem_cert_chain = options.tls_cert_pem;
-  tls.pem_private_key = options.tls_key_pem;
-  return grpc::CreateCustomChannel(options.server, grpc::SslCredentials(tls), args);
+  return rpc::NewClientChannel(options.server,
+                               {options.tls_ca_pem, options.tls_cert_pem, options.tls_key_pem},
+                               kMaxReceiveBytes);
 }
 
 std::string HexRequestId(const unsigned char* bytes, size_t size) {

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "clients/cli/cli_app.h"
 #include "clients/cli/options.h"
 #include "clients/cli/table_output.h"
+#include "libs/rpc/client_channel.h"
 
 namespace techreno::cli {
 namespace {
@@ -82,20 +82,6 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ReadConfig(
   return out;
 }
 
-absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
-  if (path.empty()) return std::string();
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": cannot read ", path));
-  }
-  if (text.str().find("-----BEGIN") == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": ", path, " is not a PEM file"));
-  }
-  return text.str();
-}
-
 // Flag, environment, config file, default — in that order.
 absl::StatusOr<GlobalOptions> Resolve(const CLI::App& app, const std::vector<Setting>& settings,
                                       const std::string& config, bool config_named) {
@@ -130,7 +116,7 @@ absl::StatusOr<GlobalOptions> Resolve(const CLI::App& app, const std::vector<Set
   for (auto [key, pem, what] : {std::tuple{"tls_ca", &o.tls_ca_pem, "--tls_ca"},
                                 std::tuple{"tls_cert", &o.tls_cert_pem, "--tls_cert"},
                                 std::tuple{"tls_key", &o.tls_key_pem, "--tls_key"}}) {
-    auto text = ReadPem(v[key], what);
+    auto text = rpc::ReadPemFile(v[key], what);
     if (!text.ok()) return text.status();
     *pem = *std::move(text);
   }
