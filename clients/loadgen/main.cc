@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
@@ -26,6 +27,7 @@
 #include "clients/loadgen/dataset_files.h"
 #include "clients/loadgen/generator.h"
 #include "clients/loadgen/server_check.h"
+#include "libs/rpc/client_channel.h"
 #include "libs/store/reference_data.h"
 
 namespace techreno::loadgen {
@@ -49,6 +51,7 @@ struct GenerateOptions {
 
 struct SimulateOptions {
   std::string server = "127.0.0.1:50051";
+  std::string tls_ca, tls_cert, tls_key;  // PEM files; none: plain TCP
   std::string tokens = "loadgen-tokens.env";
   std::string db;
   int concurrency = 8;
@@ -104,6 +107,7 @@ absl::StatusOr<std::vector<std::string>> ChosenCounties(const Generator& gen,
   for (const std::string& c : d.counties.empty() ? gen.Counties() : d.counties) {
     if (std::find(d.exclude.begin(), d.exclude.end(), c) == d.exclude.end()) out.push_back(c);
   }
+  if (out.empty()) return absl::InvalidArgumentError("--exclude leaves no county");
   return out;
 }
 
@@ -329,55 +333,90 @@ int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
     std::fprintf(stderr, "error: %s\n", std::string(tokens.status().message()).c_str());
     return kExitFailed;
   }
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 << 20);
-  const Simulation sim{
-      set->gen, set->counties, *std::move(tokens),
-      grpc::CreateCustomChannel(o.server, grpc::InsecureChannelCredentials(), args)};
+  rpc::ClientTls tls;
+  for (auto [path, pem, flag] : {std::tuple{&o.tls_ca, &tls.ca_pem, "--tls_ca"},
+                                 std::tuple{&o.tls_cert, &tls.cert_pem, "--tls_cert"},
+                                 std::tuple{&o.tls_key, &tls.key_pem, "--tls_key"}}) {
+    absl::StatusOr<std::string> text = rpc::ReadPemFile(*path, flag);
+    if (!text.ok()) {
+      std::fprintf(stderr, "error: %s\n", std::string(text.status().message()).c_str());
+      return kExitUsage;
+    }
+    *pem = *std::move(text);
+  }
+  if (tls.cert_pem.empty() != tls.key_pem.empty()) {
+    std::fprintf(stderr, "error: --tls_cert and --tls_key go together\n");
+    return kExitUsage;
+  }
+  const Simulation sim{set->gen, set->counties, *std::move(tokens),
+                       rpc::NewClientChannel(o.server, tls, 64 << 20)};
+  const std::string& first = sim.counties.front();
+  if (absl::Status s = CheckReachable(sim.channel, sim.tokens.at(first), first); !s.ok()) {
+    std::fprintf(stderr, "error: cannot read %s's projects at %s as its county system: %s\n",
+                 first.c_str(), o.server.c_str(), std::string(s.message()).c_str());
+    return kExitFailed;
+  }
   const int pushed = push ? PushAll(sim, o) : 0;
   const int checked = o.check ? CheckAll(sim, o) : 0;
   return pushed != 0 ? pushed : checked;
+}
+
+// The options of each subcommand: their own, even where two look alike,
+// because CLI11 fills options from the environment for every subcommand, and
+// a shared variable would take the environment's value over the flag given.
+struct ServerCommandOptions {
+  DataOptions data;
+  SimulateOptions sim;
+};
+
+void AddServerOptions(CLI::App* cmd, ServerCommandOptions& o) {
+  AddDataOptions(cmd, o.data);
+  SimulateOptions& sim = o.sim;
+  cmd->add_option("--server", sim.server, "techreno-server host:port")
+      ->envname("TECHRENO_SERVER")
+      ->capture_default_str();
+  cmd->add_option("--tls_ca", sim.tls_ca, "PEM CA to check a TLS server against")
+      ->envname("TECHRENO_TLS_CA");
+  cmd->add_option("--tls_cert", sim.tls_cert,
+                  "PEM client certificate, when the server asks for one (mutual TLS)")
+      ->envname("TECHRENO_TLS_CERT");
+  cmd->add_option("--tls_key", sim.tls_key, "PEM key of --tls_cert")->envname("TECHRENO_TLS_KEY");
+  cmd->add_option("--tokens", sim.tokens,
+                  "file of county_code=token lines; counties without one get a principal "
+                  "(needs --db) and their token is added")
+      ->capture_default_str();
+  cmd->add_option("--db", sim.db, "libpq connection string, to create county principals")
+      ->envname("TECHRENO_DB");
+  cmd->add_option("--concurrency", sim.concurrency, "county systems pushing at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
 }
 
 int Run(int argc, char** argv) {
   CLI::App app{"techreno-loadgen: a Guangdong-shaped data set, and county systems pushing it",
                "techreno-loadgen"};
   app.require_subcommand(1);
-  DataOptions data;
-  GenerateOptions gen;
-  SimulateOptions sim;
 
+  DataOptions generate_data;
+  GenerateOptions generate_out;
   CLI::App* generate =
       app.add_subcommand("generate",
                          "write the data set as files for the techreno CLI (push enterprises, push "
                          "projects, progress push)");
-  AddDataOptions(generate, data);
-  generate->add_option("--out", gen.out, "directory to write into (created)")->required();
-  generate->add_option("--format", gen.format, "csv (UTF-8 with BOM, 万元) or jsonl")
+  AddDataOptions(generate, generate_data);
+  generate->add_option("--out", generate_out.out, "directory to write into (created)")->required();
+  generate->add_option("--format", generate_out.format, "csv (UTF-8 with BOM, 万元) or jsonl")
       ->capture_default_str()
       ->check(CLI::IsMember({"csv", "jsonl"}));
   generate->footer("example: techreno-loadgen generate --scale=0.01 --county=440103 --out=liwan");
 
-  auto add_server_options = [&](CLI::App* cmd) {
-    AddDataOptions(cmd, data);
-    cmd->add_option("--server", sim.server, "techreno-server host:port")
-        ->envname("TECHRENO_SERVER")
-        ->capture_default_str();
-    cmd->add_option("--tokens", sim.tokens,
-                    "file of county_code=token lines; counties without one get a principal "
-                    "(needs --db) and their token is added")
-        ->capture_default_str();
-    cmd->add_option("--db", sim.db, "libpq connection string, to create county principals")
-        ->envname("TECHRENO_DB");
-    cmd->add_option("--concurrency", sim.concurrency, "county systems pushing at once")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 256));
-  };
+  ServerCommandOptions simulate_options;
+  SimulateOptions& sim = simulate_options.sim;
   CLI::App* simulate = app.add_subcommand(
       "simulate",
       "county systems push the data set at once, each with its own token, retrying "
       "with the same request ids while the server is away; then check the server");
-  add_server_options(simulate);
+  AddServerOptions(simulate, simulate_options);
   simulate->add_option("--check", sim.check, "check the server afterwards")->capture_default_str();
   simulate->add_option("--history_keys", sim.history_keys,
                        "write the on-time months of closed half-years here "
@@ -391,9 +430,11 @@ int Run(int argc, char** argv) {
       ->capture_default_str();
   simulate->footer(
       "example: techreno-loadgen simulate --scale=0.01 --db=\"dbname=techreno\" --concurrency=16");
+
+  ServerCommandOptions check_options;
   CLI::App* check = app.add_subcommand(
       "check", "check that the server holds the data set exactly (as simulate does after pushing)");
-  add_server_options(check);
+  AddServerOptions(check, check_options);
 
   try {
     app.parse(argc, argv);
@@ -401,8 +442,9 @@ int Run(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
-  if (generate->parsed()) return Generate(data, gen);
-  return Simulate(data, sim, simulate->parsed());
+  if (generate->parsed()) return Generate(generate_data, generate_out);
+  if (simulate->parsed()) return Simulate(simulate_options.data, simulate_options.sim, true);
+  return Simulate(check_options.data, check_options.sim, false);
 }
 
 }  // namespace

@@ -27,8 +27,6 @@ absl::Status ReadProjects(v1::ProjectRegistry::Stub& stub, const std::string& to
   do {
     grpc::ClientContext context;
     context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    // A server still starting (or restarting) is waited for, up to the deadline.
-    context.set_wait_for_ready(true);
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     v1::ListProjectsResponse page;
     const grpc::Status s = stub.ListProjects(&context, request, &page);
@@ -54,6 +52,21 @@ void CheckTally::Add(const CheckTally& o) {
   for (const std::string& e : o.examples) {
     if (examples.size() < kMaxExamples) examples.push_back(e);
   }
+}
+
+absl::Status CheckReachable(const std::shared_ptr<grpc::Channel>& channel, const std::string& token,
+                            const std::string& county) {
+  auto stub = v1::ProjectRegistry::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::ListProjectsRequest request;
+  request.set_county_code(county);
+  request.set_page_size(1);
+  v1::ListProjectsResponse page;
+  const grpc::Status s = stub->ListProjects(&context, request, &page);
+  if (s.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
 }
 
 absl::Status CheckCounty(const std::shared_ptr<grpc::Channel>& channel, const std::string& token,

@@ -545,6 +545,15 @@ TECHRENO_TLS_CA=$tls/ca.pem "$CLI" --server="localhost:$tls_port" --token="$coun
 expect "440103 荔湾区"
 [ "$(exit_code "$CLI" --tls_cert="$tls/client.pem" list projects)" = 2 ] \
   || fail "--tls_cert without --tls_key did not exit 2"
+# The county simulator over mutual TLS too: one small county's data pushed and checked.
+LOADGEN=$build/clients/loadgen/techreno-loadgen
+TECHRENO_TLS_CA=$tls/ca.pem "$LOADGEN" simulate --scale=0.01 --county=440104 \
+  --server="localhost:$tls_port" --tls_cert="$tls/client.pem" --tls_key="$tls/client.key" \
+  --tokens="$work/loadgen-tokens.env" >"$work/out" 2>&1 || fail "the simulator over mutual TLS"
+expect "nothing lost, nothing duplicated"
+[ "$(exit_code "$LOADGEN" check --scale=0.01 --county=440104 --server="localhost:$tls_port" \
+  --tls_ca="$tls/ca.pem" --tokens="$work/loadgen-tokens.env")" = 1 ] \
+  || fail "the simulator without a client certificate passed mutual TLS"
 kill -TERM "$server2_pid"; wait "$server2_pid" || true
 server2_pid=
 
