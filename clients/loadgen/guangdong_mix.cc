@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "clients/loadgen/loadgen_data.h"
+#include "clients/loadgen/random.h"
 #include "libs/codes/reference_csv.h"
 #include "libs/store/reference_data.h"
 
@@ -106,11 +107,7 @@ absl::Status LoadWords(GuangdongMix& out) {
 }
 
 // 0.6–1.4 from the code's digits: counties of one city differ, the same way every run.
-double CountyWeight(const std::string& code) {
-  uint32_t h = 2166136261u;  // FNV-1a
-  for (char c : code) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  return 0.6 + 0.8 * (h % 1000) / 999.0;
-}
+double CountyWeight(const std::string& code) { return 0.6 + 0.8 * (HashText(code) % 1000) / 999.0; }
 
 void SpreadOverCounties(GuangdongMix& out) {
   const auto& regions = store::Reference().regions;

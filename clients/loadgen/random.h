@@ -15,6 +15,13 @@
 
 namespace techreno::loadgen {
 
+// FNV-1a over the text: the same on every machine.
+inline uint64_t HashText(absl::string_view text) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h;
+}
+
 class Random {
  public:
   // A stream of its own for each (seed, key): a county's data depends on the

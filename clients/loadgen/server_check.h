@@ -31,8 +31,8 @@ struct CheckTally {
 // One quick read as `county` (10 s at most, no waiting for a server that is
 // not there): so that a wrong address, TLS setting or token is said at once
 // rather than retried as an outage. The status says what went wrong.
-absl::Status CheckReachable(const std::shared_ptr<grpc::Channel>& channel,
-                            const std::string& token, const std::string& county);
+absl::Status CheckReachable(const std::shared_ptr<grpc::Channel>& channel, const std::string& token,
+                            const std::string& county);
 
 // Compares the county's projects of the data set tagged `tag` (their
 // source_record_id starts with it: DataSetTag) on the server with `data`. Fails only when

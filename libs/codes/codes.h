@@ -157,6 +157,11 @@ absl::StatusOr<ProjectCode> ParseProjectCode(absl::string_view code);
 // Returns "" when year is outside 2000–2099, region is not six digits or
 // serial is outside 1–99999.
 std::string MakeProjectCode(int year, absl::string_view region, int serial);
+// The same shape and check character with another department and type (two
+// digits each), for codes techreno does not assign (the data generator's).
+// "" also when department or type is not two digits.
+std::string MakeProjectCode(int year, absl::string_view region, absl::string_view department,
+                            absl::string_view type, int serial);
 char AssignedCheckChar(absl::string_view digits19);
 // True when `code` has the shape of an assigned code and its check matches.
 bool IsAssignedProjectCode(absl::string_view code);

@@ -109,7 +109,8 @@ absl::StatusOr<Period> ParseMonthAsWritten(absl::string_view text) {
     text.remove_prefix(1);
     if (!ConsumeNumber(&text, 2, &day)) return bad();
   }
-  if (!text.empty() || day < 1 || day > 31) return bad();
+  // A day the month has (CivilDay would roll 2026-02-31 over into March).
+  if (!text.empty() || day < 1 || absl::CivilDay(p.year, p.month, day).day() != day) return bad();
   return p;
 }
 

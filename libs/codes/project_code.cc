@@ -105,14 +105,20 @@ char AssignedCheckChar(absl::string_view digits19) {
 }
 
 std::string MakeProjectCode(int year, absl::string_view region, int serial) {
-  if (year < 2000 || year > 2099 || region.size() != 6 || !AllDigits(region) || serial < 0 ||
-      serial > 99999) {
+  return MakeProjectCode(year, region, kAssignedDepartment, kAssignedType, serial);
+}
+
+std::string MakeProjectCode(int year, absl::string_view region, absl::string_view department,
+                            absl::string_view type, int serial) {
+  if (year < 2000 || year > 2099 || region.size() != 6 || !AllDigits(region) ||
+      department.size() != 2 || !AllDigits(department) || type.size() != 2 || !AllDigits(type) ||
+      serial < 0 || serial > 99999) {
     return "";
   }
   const std::string digits =
-      absl::StrFormat("%04d%s%s%s%05d", year, region, kAssignedDepartment, kAssignedType, serial);
-  return absl::StrFormat("%04d-%s-%s-%s-%05d%c", year, region, kAssignedDepartment, kAssignedType,
-                         serial, AssignedCheckChar(digits));
+      absl::StrFormat("%04d%s%s%s%05d", year, region, department, type, serial);
+  return absl::StrFormat("%04d-%s-%s-%s-%05d%c", year, region, department, type, serial,
+                         AssignedCheckChar(digits));
 }
 
 bool IsAssignedProjectCode(absl::string_view code) {

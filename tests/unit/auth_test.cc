@@ -143,20 +143,34 @@ struct MatrixRow {
 //  bank      no region data                   nothing
 const MatrixRow kMatrix[] = {
     //                         440103 440104 440305 440100 440000 441900
-    {Role::kCounty, "440103", {true, false, false, false, false, false},
-                              {true, false, false, false, false, false}},
-    {Role::kCounty, "440104", {false, true, false, false, false, false},
-                              {false, true, false, false, false, false}},
-    {Role::kCity, "440100",   {true, true, false, true, false, false},
-                              {true, true, false, true, false, false}},
-    {Role::kCity, "440300",   {false, false, true, false, false, false},
-                              {false, false, true, false, false, false}},
-    {Role::kProvince, "440000", {true, true, true, true, true, true},
-                                {true, true, true, true, true, true}},
-    {Role::kAuditor, "*",     {true, true, true, true, true, true},
-                              {false, false, false, false, false, false}},
-    {Role::kBank, "icbc-gd",  {false, false, false, false, false, false},
-                              {false, false, false, false, false, false}},
+    {Role::kCounty,
+     "440103",
+     {true, false, false, false, false, false},
+     {true, false, false, false, false, false}},
+    {Role::kCounty,
+     "440104",
+     {false, true, false, false, false, false},
+     {false, true, false, false, false, false}},
+    {Role::kCity,
+     "440100",
+     {true, true, false, true, false, false},
+     {true, true, false, true, false, false}},
+    {Role::kCity,
+     "440300",
+     {false, false, true, false, false, false},
+     {false, false, true, false, false, false}},
+    {Role::kProvince,
+     "440000",
+     {true, true, true, true, true, true},
+     {true, true, true, true, true, true}},
+    {Role::kAuditor,
+     "*",
+     {true, true, true, true, true, true},
+     {false, false, false, false, false, false}},
+    {Role::kBank,
+     "icbc-gd",
+     {false, false, false, false, false, false},
+     {false, false, false, false, false, false}},
 };
 
 TEST(AuthorizationTest, MatrixOfMayReadAndMayWrite) {
@@ -164,8 +178,8 @@ TEST(AuthorizationTest, MatrixOfMayReadAndMayWrite) {
     const Principal p = MakePrincipal(row.role, row.scope);
     ASSERT_TRUE(ValidateScope(p.role, p.scope, Regions()).ok()) << p.name;
     for (int i = 0; i < kRegionCount; ++i) {
-      SCOPED_TRACE(testing::Message() << RoleName(row.role) << " " << row.scope << " on "
-                                      << kRegions[i]);
+      SCOPED_TRACE(testing::Message()
+                   << RoleName(row.role) << " " << row.scope << " on " << kRegions[i]);
       EXPECT_EQ(MayRead(p, kRegions[i], Regions()), row.read[i]) << "MayRead";
       EXPECT_EQ(MayWrite(p, kRegions[i], Regions()), row.write[i]) << "MayWrite";
       EXPECT_EQ(CheckRead(p, kRegions[i], Regions()).ok(), row.read[i]) << "CheckRead";

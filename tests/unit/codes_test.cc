@@ -507,6 +507,21 @@ TEST(ProjectCodeTest, MakeProjectCodeRejectsBadArguments) {
   EXPECT_EQ(MakeProjectCode(2025, "440103", 100000), "");
 }
 
+TEST(ProjectCodeTest, MakeProjectCodeWithAnotherDepartmentAndType) {
+  const std::string code = MakeProjectCode(2025, "440606", "45", "04", 12);
+  ASSERT_EQ(code.size(), 24u) << code;
+  EXPECT_EQ(code.substr(0, 23), "2025-440606-45-04-00012");
+  absl::StatusOr<ProjectCode> parsed = ParseProjectCode(code);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->department, "45");
+  EXPECT_EQ(parsed->type, "04");
+  EXPECT_EQ(parsed->serial, 12);
+  EXPECT_FALSE(IsAssignedProjectCode(code));
+  EXPECT_EQ(MakeProjectCode(2025, "440103", "00", "03", 7), MakeProjectCode(2025, "440103", 7));
+  EXPECT_EQ(MakeProjectCode(2025, "440606", "4", "03", 1), "");
+  EXPECT_EQ(MakeProjectCode(2025, "440606", "45", "0x", 1), "");
+}
+
 // ---------------------------------------------------------------- periods
 
 TEST(PeriodTest, ParsesAndFormats) {

@@ -72,8 +72,8 @@ TEST(PageTokenTest, GarbageIsRejected) {
       "not a token",
       absl::WebSafeBase64Escape("junk that is certainly not a page token"),
       absl::Base64Escape("\x01\x02\x03\xff\xfe"),
-      absl::WebSafeBase64Escape("p1"),       // version only, no fingerprint
-      absl::WebSafeBase64Escape("p1abc"),    // fingerprint cut short
+      absl::WebSafeBase64Escape("p1"),                          // version only, no fingerprint
+      absl::WebSafeBase64Escape("p1abc"),                       // fingerprint cut short
       absl::WebSafeBase64Escape("p2" + Fingerprint() + "key"),  // another version
   };
   for (const std::string& token : garbage) {

@@ -1,17 +1,16 @@
 // Unit tests for libs/rpc/status: absl::Status <-> grpc::Status with
 // google.rpc.BadRequest details.
 
-#include "libs/rpc/status.h"
+#include <grpcpp/grpcpp.h>
 
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "libs/rpc/status.h"
 
 namespace techreno::rpc {
 namespace {
@@ -114,8 +113,7 @@ TEST(RpcStatusTest, InvalidArgumentCarriesBadRequestInErrorDetails) {
 }
 
 TEST(RpcStatusTest, FieldViolationsReadsWhatWasAttached) {
-  ExpectSameViolations(FieldViolations(InvalidArgument("bad", kThreeViolations)),
-                       kThreeViolations);
+  ExpectSameViolations(FieldViolations(InvalidArgument("bad", kThreeViolations)), kThreeViolations);
   EXPECT_TRUE(FieldViolations(absl::InvalidArgumentError("plain")).empty());
   EXPECT_TRUE(FieldViolations(absl::OkStatus()).empty());
 }
