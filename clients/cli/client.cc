@@ -22,9 +22,7 @@ namespace {
 constexpr int kMaxReceiveBytes = 128 * 1024 * 1024;
 
 std::shared_ptr<grpc::Channel> NewChannel(const GlobalOptions& options) {
-  return rpc::NewClientChannel(options.server,
-                               {options.tls_ca_pem, options.tls_cert_pem, options.tls_key_pem},
-                               kMaxReceiveBytes);
+  return rpc::NewClientChannel(options.server, options.tls, kMaxReceiveBytes);
 }
 
 std::string HexRequestId(const unsigned char* bytes, size_t size) {
@@ -58,9 +56,7 @@ std::unique_ptr<v1::BankLink::Stub> NewBankLinkStub(const GlobalOptions& options
 
 void PrepareContext(const GlobalOptions& options, absl::Duration timeout,
                     grpc::ClientContext* context) {
-  if (!options.token.empty()) {
-    context->AddMetadata("authorization", absl::StrCat("Bearer ", options.token));
-  }
+  if (!options.token.empty()) rpc::AddBearerToken(options.token, context);
   if (timeout != absl::InfiniteDuration()) {
     context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   }

@@ -113,16 +113,9 @@ absl::StatusOr<GlobalOptions> Resolve(const CLI::App& app, const std::vector<Set
     return absl::InvalidArgumentError(
         absl::StrCat("format ", format, ": expected table, json, csv or xlsx"));
   }
-  for (auto [key, pem, what] : {std::tuple{"tls_ca", &o.tls_ca_pem, "--tls_ca"},
-                                std::tuple{"tls_cert", &o.tls_cert_pem, "--tls_cert"},
-                                std::tuple{"tls_key", &o.tls_key_pem, "--tls_key"}}) {
-    auto text = rpc::ReadPemFile(v[key], what);
-    if (!text.ok()) return text.status();
-    *pem = *std::move(text);
-  }
-  if (o.tls_cert_pem.empty() != o.tls_key_pem.empty()) {
-    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
-  }
+  absl::StatusOr<rpc::ClientTls> tls = rpc::ReadClientTls(v["tls_ca"], v["tls_cert"], v["tls_key"]);
+  if (!tls.ok()) return tls.status();
+  o.tls = *std::move(tls);
   return o;
 }
 

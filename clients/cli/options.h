@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "libs/rpc/client_channel.h"
+
 namespace techreno::cli {
 
 class TableOutput;  // table_output.h
@@ -28,7 +30,7 @@ struct GlobalOptions {
   // TLS (PEM contents, read from the files named): with a CA the channel is
   // TLS and checks the server against it; with a certificate and key too, the
   // client presents them (mutual TLS). All empty: plain TCP.
-  std::string tls_ca_pem, tls_cert_pem, tls_key_pem;
+  rpc::ClientTls tls;
   // --format=csv or xlsx: where tables go (table_output.h; owned by main.cc).
   // Null: aligned text on stdout.
   TableOutput* tables = nullptr;

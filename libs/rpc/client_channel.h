@@ -26,9 +26,21 @@ struct ClientTls {
 // PEM block.
 absl::StatusOr<std::string> ReadPemFile(const std::string& path, absl::string_view flag);
 
-// A channel to `server` (host:port) accepting answers up to max_receive_bytes.
+// The files of --tls_ca, --tls_cert and --tls_key (any may be empty) read;
+// INVALID_ARGUMENT as ReadPemFile, or when a certificate comes without its
+// key or a key without its certificate.
+absl::StatusOr<ClientTls> ReadClientTls(const std::string& ca_path, const std::string& cert_path,
+                                        const std::string& key_path);
+
+// A channel to `server` (host:port) accepting answers up to
+// max_receive_bytes. It pings the server every 30 s while a call is open, so
+// that a connection that died without a word (a server gone, a cut network)
+// fails the call within 40 s instead of leaving it waiting for ever.
 std::shared_ptr<grpc::Channel> NewClientChannel(const std::string& server, const ClientTls& tls,
                                                 int max_receive_bytes);
+
+// Adds the "authorization: Bearer <token>" header a techreno call carries.
+void AddBearerToken(const std::string& token, grpc::ClientContext* context);
 
 }  // namespace techreno::rpc
 
