@@ -4,6 +4,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "libs/rpc/client_channel.h"
+#include "libs/rpc/status.h"
 #include "techreno/v1/monitoring.grpc.pb.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
@@ -14,9 +16,12 @@ constexpr int kChunkRecords = 500;  // the server's transaction: one answer a ch
 constexpr size_t kMaxRejectionsKept = 10;
 
 // Worth waiting for: the server is away (restarting, its database
-// restarting) or busy. Anything else a retry would only repeat.
+// restarting), busy, slow to answer, or gave up on a write under
+// contention. With the same request id a retry is safe in every case;
+// anything else a retry would only repeat.
 bool Transient(grpc::StatusCode code) {
-  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::RESOURCE_EXHAUSTED;
+  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+         code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::ABORTED;
 }
 
 // Waits before the next try: 100 ms doubling to 3 s. False when the county
@@ -39,14 +44,6 @@ class Backoff {
   absl::Time deadline_;
   absl::Duration delay_ = absl::Milliseconds(100);
 };
-
-void Authorize(const PushSettings& s, grpc::ClientContext* context) {
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", s.token));
-}
-
-absl::Status ToStatus(const grpc::Status& s) {
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
-}
 
 template <typename Result>
 void Count(const Result& r, PushTally* tally) {
@@ -80,7 +77,7 @@ absl::Status PushEnterprises(const PushSettings& s, const CountyData& data, Push
     *request.mutable_enterprise() = e;
     for (;;) {
       grpc::ClientContext context;
-      Authorize(s, &context);
+      rpc::AddBearerToken(s.token, &context);
       context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
       v1::UpsertEnterpriseResponse response;
       const grpc::Status status = stub->UpsertEnterprise(&context, request, &response);
@@ -90,7 +87,7 @@ absl::Status PushEnterprises(const PushSettings& s, const CountyData& data, Push
         backoff.Reset(s.give_up_after);
         break;
       }
-      if (!Transient(status.error_code()) || !backoff.Wait()) return ToStatus(status);
+      if (!Transient(status.error_code()) || !backoff.Wait()) return rpc::FromGrpcStatus(status);
       ++tally->retries;
       if (s.live != nullptr) ++s.live->retries;
     }
@@ -108,7 +105,7 @@ absl::Status PushInChunks(const PushSettings& s, const std::vector<Request>& rec
   Backoff backoff(s.give_up_after);
   while (answered < records.size()) {
     grpc::ClientContext context;
-    Authorize(s, &context);
+    rpc::AddBearerToken(s.token, &context);
     auto stream = open(&context);
     const size_t from = answered;
     std::thread writer([&] {
@@ -136,9 +133,9 @@ absl::Status PushInChunks(const PushSettings& s, const std::vector<Request>& rec
       return status.ok() ? absl::DataLossError(
                                "the server ended the push before answering "
                                "every record")
-                         : ToStatus(status);
+                         : rpc::FromGrpcStatus(status);
     }
-    if (!backoff.Wait()) return ToStatus(status);
+    if (!backoff.Wait()) return rpc::FromGrpcStatus(status);
     ++tally->retries;
     if (s.live != nullptr) ++s.live->retries;
   }

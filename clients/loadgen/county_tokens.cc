@@ -50,10 +50,18 @@ absl::StatusOr<std::map<std::string, std::string>> CountyTokens(
                      ": give --db to create the counties' principals"));
   }
   store::Pool pool({db, 1});
+  // A file edited by hand may lack its last line end: the new lines must not join it.
+  bool needs_newline = false;
+  if (std::ifstream in(path, std::ios::binary); in && in.seekg(0, std::ios::end).tellg() > 0) {
+    char last = '\n';
+    in.seekg(-1, std::ios::end).get(last);
+    needs_newline = last != '\n';
+  }
   const mode_t old = umask(077);
   std::ofstream out(path, std::ios::app);
   umask(old);
   if (!out) return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
+  if (needs_newline) out << "\n";
   const int64_t stamp = absl::ToUnixSeconds(absl::Now());
   for (const std::string& c : missing) {
     absl::StatusOr<std::string> token = auth::CreatePrincipal(

@@ -36,6 +36,12 @@ namespace {
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
+// "error: <message>" on stderr; returns `rc`.
+int Fail(const absl::Status& status, int rc) {
+  std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
+  return rc;
+}
+
 struct DataOptions {
   uint64_t seed = 2015;
   double scale = 1;
@@ -105,7 +111,9 @@ absl::StatusOr<std::vector<std::string>> ChosenCounties(const Generator& gen,
   }
   std::vector<std::string> out;
   for (const std::string& c : d.counties.empty() ? gen.Counties() : d.counties) {
-    if (std::find(d.exclude.begin(), d.exclude.end(), c) == d.exclude.end()) out.push_back(c);
+    const bool excluded = std::find(d.exclude.begin(), d.exclude.end(), c) != d.exclude.end();
+    const bool again = std::find(out.begin(), out.end(), c) != out.end();  // --county=X,X
+    if (!excluded && !again) out.push_back(c);
   }
   if (out.empty()) return absl::InvalidArgumentError("--exclude leaves no county");
   return out;
@@ -122,7 +130,7 @@ std::optional<DataSet> ChooseDataSet(const DataOptions& d) {
   absl::StatusOr<std::vector<std::string>> counties =
       gen.ok() ? ChosenCounties(*gen, d) : gen.status();
   if (!counties.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(counties.status().message()).c_str());
+    Fail(counties.status(), kExitUsage);
     return std::nullopt;
   }
   return DataSet{*std::move(gen), *std::move(counties)};
@@ -135,29 +143,21 @@ int Generate(const DataOptions& d, const GenerateOptions& o) {
   const std::vector<std::string>& counties = set->counties;
   absl::StatusOr<DatasetFiles> files =
       DatasetFiles::Open(o.out, o.format == "csv" ? FileFormat::kCsv : FileFormat::kJsonLines);
-  if (!files.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(files.status().message()).c_str());
-    return kExitFailed;
-  }
+  if (!files.ok()) return Fail(files.status(), kExitFailed);
   DataSummary summary;
   for (size_t i = 0; i < counties.size(); ++i) {
     const CountyData data = gen.County(counties[i]);
     summary.Add(data);
     if (absl::Status s = files->Add(data, gen.options().as_of); !s.ok()) {
-      std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
-      return kExitFailed;
+      return Fail(s, kExitFailed);
     }
     if ((i + 1) % 20 == 0)
       std::fprintf(stderr, "%zu of %zu counties written\n", i + 1, counties.size());
   }
-  if (absl::Status s = files->Close(); !s.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
-    return kExitFailed;
-  }
+  if (absl::Status s = files->Close(); !s.ok()) return Fail(s, kExitFailed);
   summary.Print(gen.options(), stderr);
   if (absl::Status s = summary.WriteTotals(o.out + "/totals.csv", gen.options()); !s.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
-    return kExitFailed;
+    return Fail(s, kExitFailed);
   }
   const char* ext = o.format == "csv" ? "csv" : "jsonl";
   std::fprintf(stderr,
@@ -278,8 +278,7 @@ int PushAll(const Simulation& sim, const SimulateOptions& o) {
   int rc = failures.empty() && pushed.rejected == 0 ? 0 : kExitFailed;
   if (!o.totals.empty()) {
     if (absl::Status s = summary.WriteTotals(o.totals, sim.gen.options()); !s.ok()) {
-      std::fprintf(stderr, "error: %s\n", std::string(s.message()).c_str());
-      rc = kExitFailed;
+      rc = Fail(s, kExitFailed);
     }
   }
   if (history.is_open()) {
@@ -329,27 +328,11 @@ int Simulate(const DataOptions& d, const SimulateOptions& o, bool push) {
   if (!set.has_value()) return kExitUsage;
   absl::StatusOr<std::map<std::string, std::string>> tokens =
       CountyTokens(o.tokens, set->counties, o.db);
-  if (!tokens.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(tokens.status().message()).c_str());
-    return kExitFailed;
-  }
-  rpc::ClientTls tls;
-  for (auto [path, pem, flag] : {std::tuple{&o.tls_ca, &tls.ca_pem, "--tls_ca"},
-                                 std::tuple{&o.tls_cert, &tls.cert_pem, "--tls_cert"},
-                                 std::tuple{&o.tls_key, &tls.key_pem, "--tls_key"}}) {
-    absl::StatusOr<std::string> text = rpc::ReadPemFile(*path, flag);
-    if (!text.ok()) {
-      std::fprintf(stderr, "error: %s\n", std::string(text.status().message()).c_str());
-      return kExitUsage;
-    }
-    *pem = *std::move(text);
-  }
-  if (tls.cert_pem.empty() != tls.key_pem.empty()) {
-    std::fprintf(stderr, "error: --tls_cert and --tls_key go together\n");
-    return kExitUsage;
-  }
+  if (!tokens.ok()) return Fail(tokens.status(), kExitFailed);
+  absl::StatusOr<rpc::ClientTls> tls = rpc::ReadClientTls(o.tls_ca, o.tls_cert, o.tls_key);
+  if (!tls.ok()) return Fail(tls.status(), kExitUsage);
   const Simulation sim{set->gen, set->counties, *std::move(tokens),
-                       rpc::NewClientChannel(o.server, tls, 64 << 20)};
+                       rpc::NewClientChannel(o.server, *tls, 64 << 20)};
   const std::string& first = sim.counties.front();
   if (absl::Status s = CheckReachable(sim.channel, sim.tokens.at(first), first); !s.ok()) {
     std::fprintf(stderr, "error: cannot read %s's projects at %s as its county system: %s\n",

@@ -3,6 +3,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/rpc/client_channel.h"
+#include "libs/rpc/status.h"
 #include "techreno/v1/registry.grpc.pb.h"
 
 namespace techreno::loadgen {
@@ -26,14 +28,14 @@ absl::Status ReadProjects(v1::ProjectRegistry::Stub& stub, const std::string& to
   request.set_page_size(1000);
   do {
     grpc::ClientContext context;
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    rpc::AddBearerToken(token, &context);
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     v1::ListProjectsResponse page;
     const grpc::Status s = stub.ListProjects(&context, request, &page);
     if (!s.ok()) {
       return absl::Status(
           static_cast<absl::StatusCode>(s.error_code()),
-          absl::StrCat("listing the projects of ", county, ": ", s.error_message()));
+          absl::StrCat("listing the projects of ", county, ": ", rpc::FromGrpcStatus(s).message()));
     }
     for (const v1::Project& p : page.projects()) {
       if (!absl::StartsWith(p.source_record_id(), prefix)) continue;
@@ -58,15 +60,14 @@ absl::Status CheckReachable(const std::shared_ptr<grpc::Channel>& channel, const
                             const std::string& county) {
   auto stub = v1::ProjectRegistry::NewStub(channel);
   grpc::ClientContext context;
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  rpc::AddBearerToken(token, &context);
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   v1::ListProjectsRequest request;
   request.set_county_code(county);
   request.set_page_size(1);
   v1::ListProjectsResponse page;
   const grpc::Status s = stub->ListProjects(&context, request, &page);
-  if (s.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  return rpc::FromGrpcStatus(s);
 }
 
 absl::Status CheckCounty(const std::shared_ptr<grpc::Channel>& channel, const std::string& token,
