@@ -5,7 +5,9 @@
 // sheet's row 7. Cells are the text Excel stores: shared and inline strings
 // as written, numbers as stored ("12500", "18600.5"), booleans 1/0. A date
 // cell holds its day number ("46113"): the importer reads the month columns
-// with codes::ParseMonthAsWritten, which takes it as the date's month.
+// with codes::ParseMonthAsWritten, which takes it as the date's month. The
+// day numbers are Excel's 1900 system; a workbook saved in the 1904 system
+// (old Mac Excel) would read four years early: not handled.
 #ifndef TECHRENO_CLIENTS_CLI_XLSX_READER_H_
 #define TECHRENO_CLIENTS_CLI_XLSX_READER_H_
 
