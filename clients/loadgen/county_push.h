@@ -1,8 +1,9 @@
 // A county system pushing its data set the way the contract asks county
 // systems to: enterprises one call each, projects and monthly reports in
 // chunked streams (PushProjectsChunks, PushProgressChunks), every record with
-// a request id of its own. When the server goes away (UNAVAILABLE, or a
-// stream cut), the county waits and pushes again from its first unanswered
+// a request id of its own. When the server goes away or cannot answer now
+// (UNAVAILABLE — a stream cut too —, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED,
+// ABORTED), the county waits and pushes again from its first unanswered
 // chunk with the same request ids: records that had landed come back as
 // replays, so nothing is written twice and nothing is lost.
 #ifndef TECHRENO_CLIENTS_LOADGEN_COUNTY_PUSH_H_
