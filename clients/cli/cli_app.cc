@@ -55,8 +55,20 @@ void AddLimitFlags(CLI::App& command, int64_t& limit, bool& all) {
   command.add_flag("--all", all, "every matching row, page after page (ignores --limit)");
 }
 
-void AddRejectsFlag(CLI::App& command, std::string& rejects) {
-  command.add_option("--rejects", rejects,
+void AddPushFileFlags(CLI::App& command, PushFileOptions& push) {
+  command.add_option("FILE", push.path, "CSV, XLSX or JSON lines file; - = standard input")
+      ->required();
+  command
+      .add_option("--format_in", push.format_in,
+                  "csv, xlsx or jsonl (default: from the file name; .jsonl and .json are JSON "
+                  "lines; .xlsx: the workbook's first sheet)")
+      ->check(CLI::IsMember({"csv", "xlsx", "jsonl"}));
+  command
+      .add_option("--from_line", push.from_line,
+                  "only the records from this file line on (to go on after Ctrl-C or a push "
+                  "the server ended; the command prints the line)")
+      ->check(CLI::NonNegativeNumber);
+  command.add_option("--rejects", push.rejects,
                      "where the rejected records go, with their reasons, in the input's "
                      "encoding, ready to fix and push again (default: next to FILE, "
                      "NAME.rejects.csv)");

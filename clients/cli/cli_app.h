@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/options.h"
 
 namespace techreno::cli {
@@ -64,7 +65,8 @@ CLI::Validator TierChoice();
 // The flags several commands share, bound to the caller's fields.
 void AddRequestIdFlag(CLI::App& command, std::string& request_id);
 void AddLimitFlags(CLI::App& command, int64_t& limit, bool& all);
-void AddRejectsFlag(CLI::App& command, std::string& rejects);
+// FILE, --format_in, --from_line and --rejects of the three file pushes.
+void AddPushFileFlags(CLI::App& command, PushFileOptions& push);
 
 void AddRegistryCommands(CLI::App& app, CommandTable& table);
 void AddMonitoringCommands(CLI::App& app, CommandTable& table);

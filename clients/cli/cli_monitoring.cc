@@ -25,15 +25,7 @@ void AddProgress(CLI::App& app, CommandTable& table) {
                            "push monthly progress reports in one stream (PushProgress); prints "
                            "rejected records and warnings, then a summary",
                            "techreno progress push var/demo/progress.csv");
-  p->add_option("FILE", push->path, "CSV or JSON lines file; - = standard input")->required();
-  p->add_option("--format_in", push->format_in,
-                "csv, xlsx or jsonl (default: from the file name; .xlsx: the first sheet)")
-      ->check(CLI::IsMember({"csv", "xlsx", "jsonl"}));
-  p->add_option("--from_line", push->from_line,
-                "only the records from this file line on (to go on where a push the server "
-                "answered incomplete stopped; the command prints the line)")
-      ->check(CLI::NonNegativeNumber);
-  AddRejectsFlag(*p, push->rejects);
+  AddPushFileFlags(*p, *push);
   p->footer(std::string(p->get_footer()) + "\n" + kProgressInput);
   table.Bind(p, [push](const GlobalOptions& g) { return PushProgress(g, *push); });
 

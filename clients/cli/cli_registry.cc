@@ -31,16 +31,7 @@ void AddPush(CLI::App& app, CommandTable& table) {
                                      "create or update enterprises (UpsertEnterprise, idempotent: "
                                      "re-running the same file changes nothing twice)",
                                      "techreno push enterprises deploy/local/demo/enterprises.csv");
-    cmd->add_option("FILE", o->path, "CSV or JSON lines file; - = standard input")->required();
-    cmd->add_option("--format_in", o->format_in,
-                    "csv, xlsx or jsonl (default: from the file name; .jsonl and .json are JSON "
-                    "lines; .xlsx: the workbook's first sheet)")
-        ->check(CLI::IsMember({"csv", "xlsx", "jsonl"}));
-    AddRejectsFlag(*cmd, o->rejects);
-    cmd->add_option("--from_line", o->from_line,
-                    "only the records from this file line on (to go on after Ctrl-C or a push "
-                    "the server ended; the command prints the line)")
-        ->check(CLI::NonNegativeNumber);
+    AddPushFileFlags(*cmd, *o);
     cmd->footer(std::string(cmd->get_footer()) + "\n" + kInputHelp);
     table.Bind(cmd, [o, projects](const GlobalOptions& g) {
       return projects ? PushProjects(g, *o) : PushEnterprises(g, *o);

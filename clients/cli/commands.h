@@ -19,7 +19,7 @@ struct PushFileOptions {
   std::string path;       // "-" = standard input
   std::string format_in;  // csv, jsonl, or "" (from the extension)
   std::string rejects;
-  int64_t from_line = 0;  // progress push: only the records from this line on
+  int64_t from_line = 0;  // only the records from this file line on
 };
 
 // push projects FILE: one PushProjects stream for the whole file.
