@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "clients/cli/csv.h"
 #include "clients/cli/records.h"
 #include "libs/store/audit.h"
 
@@ -24,15 +25,6 @@ std::string Wan(int64_t fen) {
   return s;
 }
 
-// Generated text holds no commas, quotes or line breaks; quoted anyway if
-// it ever does, as RFC 4180 says.
-std::string Cell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 template <typename Enum>
 std::string EnumList(const google::protobuf::EnumDescriptor& type, const Enum& values) {
   std::vector<std::string> names;
@@ -42,15 +34,16 @@ std::string EnumList(const google::protobuf::EnumDescriptor& type, const Enum& v
 
 std::string Bool(bool b) { return b ? "true" : "false"; }
 
+// One record, quoted where a cell needs it, as the CLI reads it back (csv.h).
 void Line(std::ostream& out, const std::vector<std::string>& cells) {
-  out << absl::StrJoin(cells, ",") << "\r\n";
+  out << cli::CsvLine(cells) << "\r\n";
 }
 
 // Protobuf's JSON with the proto field names, as the audit log writes it.
 std::string Json(const google::protobuf::Message& m) { return store::ToAuditJson(m); }
 
 void CsvEnterprise(const v1::Enterprise& e, std::ostream& out) {
-  Line(out, {e.credit_code(), Cell(e.name()), e.county_code(), e.industry_code(),
+  Line(out, {e.credit_code(), e.name(), e.county_code(), e.industry_code(),
              Bool(e.above_designated_size()),
              cli::EnumShortName(*v1::RevenueBand_descriptor(), e.revenue_band()),
              Bool(e.integration_pilot()), Bool(e.integration_certified())});
@@ -58,20 +51,20 @@ void CsvEnterprise(const v1::Enterprise& e, std::ostream& out) {
 
 void CsvProject(const v1::Project& p, std::ostream& out) {
   Line(out, {p.source_record_id(), p.project_code(), p.enterprise_credit_code(), p.county_code(),
-             p.industry_code(), Cell(p.name()),
+             p.industry_code(), p.name(),
              EnumList(*v1::RenovationType_descriptor(), p.renovation_types()),
              EnumList(*v1::SupportInstrument_descriptor(), p.requested_support()),
              Wan(p.planned_investment_fen()), Wan(p.planned_equipment_investment_fen()),
              Wan(p.financing_need_fen()), p.start_period(), p.planned_completion_period(),
              cli::EnumShortName(*v1::ProjectStatus_descriptor(), p.status()),
-             Bool(p.share_with_banks()), Cell(p.description())});
+             Bool(p.share_with_banks()), p.description()});
 }
 
 void CsvReport(const v1::ProgressReport& r, std::ostream& out) {
   Line(out, {r.source_record_id(), r.project_code(), r.period(), Wan(r.completed_investment_fen()),
              Wan(r.split().building_works_fen()), Wan(r.split().installation_fen()),
              Wan(r.split().equipment_tools_fen()), Wan(r.split().other_fen()),
-             cli::EnumShortName(*v1::ProjectStatus_descriptor(), r.status()), Cell(r.note())});
+             cli::EnumShortName(*v1::ProjectStatus_descriptor(), r.status()), r.note()});
 }
 
 constexpr char kEnterpriseHeader[] =
