@@ -68,6 +68,11 @@ void Count(const Result& r, PushTally* tally) {
   }
 }
 
+void NoteRetry(const PushSettings& s, PushTally* tally) {
+  ++tally->retries;
+  if (s.live != nullptr) ++s.live->retries;
+}
+
 absl::Status PushEnterprises(const PushSettings& s, const CountyData& data, PushTally* tally) {
   auto stub = v1::ProjectRegistry::NewStub(s.channel);
   Backoff backoff(s.give_up_after);
@@ -88,8 +93,7 @@ absl::Status PushEnterprises(const PushSettings& s, const CountyData& data, Push
         break;
       }
       if (!Transient(status.error_code()) || !backoff.Wait()) return rpc::FromGrpcStatus(status);
-      ++tally->retries;
-      if (s.live != nullptr) ++s.live->retries;
+      NoteRetry(s, tally);
     }
   }
   return absl::OkStatus();
@@ -129,15 +133,11 @@ absl::Status PushInChunks(const PushSettings& s, const std::vector<Request>& rec
     const grpc::Status status = stream->Finish();
     if (status.ok() && answered >= records.size()) break;
     if (answered > from) backoff.Reset(s.give_up_after);  // progress: a fresh allowance
-    if (status.ok() || !Transient(status.error_code())) {
-      return status.ok() ? absl::DataLossError(
-                               "the server ended the push before answering "
-                               "every record")
-                         : rpc::FromGrpcStatus(status);
+    if (status.ok()) {
+      return absl::DataLossError("the server ended the push before answering every record");
     }
-    if (!backoff.Wait()) return rpc::FromGrpcStatus(status);
-    ++tally->retries;
-    if (s.live != nullptr) ++s.live->retries;
+    if (!Transient(status.error_code()) || !backoff.Wait()) return rpc::FromGrpcStatus(status);
+    NoteRetry(s, tally);
   }
   return absl::OkStatus();
 }
